@@ -1,0 +1,145 @@
+import CSndFile
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Audio files through libsndfile: every format it reads (WAV, FLAC, OGG, AIFF, …), any channel count.
+public enum SoundFile {
+    /// The raw content of an audio file: interleaved float32 frames.
+    public struct Contents: Sendable, Equatable {
+        /// Interleaved samples: `frames * channels` values.
+        public var interleaved: [Float]
+        public var channels: Int
+        public var sampleRate: Int
+        public var frames: Int { channels == 0 ? 0 : interleaved.count / channels }
+
+        public init(interleaved: [Float], channels: Int, sampleRate: Int) {
+            self.interleaved = interleaved
+            self.channels = channels
+            self.sampleRate = sampleRate
+        }
+
+        /// One channel's samples.
+        public func channel(_ c: Int) -> [Float] {
+            stride(from: c, to: interleaved.count, by: channels).map { interleaved[$0] }
+        }
+
+        /// The mean of the channels, as `librosa.to_mono` computes it.
+        public func mono() -> [Float] {
+            if channels == 1 { return interleaved }
+            var out = [Float](repeating: 0, count: frames)
+            let scale = 1 / Float(channels)
+            interleaved.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for f in 0..<dst.count {
+                        var sum: Float = 0
+                        let base = f * channels
+                        for c in 0..<channels { sum += src[base + c] }
+                        dst[f] = sum * scale
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// The encodings ser writes.
+    public enum Encoding: Sendable, CaseIterable {
+        case wav16, wav24, wavFloat, flac16, flac24
+
+        var format: Int32 {
+            switch self {
+            case .wav16: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+            case .wav24: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_24)
+            case .wavFloat: Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
+            case .flac16: Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
+            case .flac24: Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_24)
+            }
+        }
+    }
+
+    /// Reads a whole file as float32 (integer PCM scaled to [-1, 1) as libsndfile and soundfile do).
+    ///
+    /// Wraps `sf_open`, `sf_readf_float`, `sf_close`.
+    public static func read(_ path: String) throws(AudioError) -> Contents {
+        var info = SF_INFO()
+        guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
+            let reason = String(cString: sf_strerror(nil))
+            throw classifyOpenFailure(path: path, reason: reason)
+        }
+        defer { sf_close(handle) }
+        let channels = Int(info.channels)
+        let frames = Int(info.frames)
+        guard channels > 0, info.samplerate > 0 else {
+            throw AudioError(.corrupt, path: path, "invalid header (\(channels) channels, \(info.samplerate) Hz)")
+        }
+        guard frames > 0 else {
+            throw AudioError(.empty, path: path, "the file holds no audio frames")
+        }
+        var buffer = [Float](repeating: 0, count: frames * channels)
+        let got = buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) }
+        let err = sf_error(handle)
+        if err != 0 {
+            throw AudioError(.corrupt, path: path, "decoding failed: \(String(cString: sf_error_number(err)))")
+        }
+        if Int(got) < frames {
+            // A header announcing more frames than the data holds: the file was cut short.
+            throw AudioError(.corrupt, path: path,
+                             "truncated: header announces \(frames) frames, only \(got) could be read")
+        }
+        return Contents(interleaved: buffer, channels: channels, sampleRate: Int(info.samplerate))
+    }
+
+    /// Writes interleaved float32 samples in the given encoding, atomically (temporary file + rename).
+    ///
+    /// Wraps `sf_open`, `sf_writef_float`, `sf_close`. Samples outside [-1, 1] are clipped for integer encodings.
+    public static func write(_ contents: Contents, to path: String, encoding: Encoding) throws(AudioError) {
+        guard contents.channels > 0, contents.sampleRate > 0 else {
+            throw AudioError(.badParameter, path: path, "cannot write \(contents.channels) channels at \(contents.sampleRate) Hz")
+        }
+        var info = SF_INFO()
+        info.channels = Int32(contents.channels)
+        info.samplerate = Int32(contents.sampleRate)
+        info.format = encoding.format
+        guard sf_format_check(&info) != 0 else {
+            throw AudioError(.badParameter, path: path, "libsndfile cannot write \(encoding) with \(contents.channels) channels at \(contents.sampleRate) Hz")
+        }
+        let temporary = AtomicFile.temporaryPath(for: path)
+        guard let handle = sf_open(temporary, Int32(SFM_WRITE), &info) else {
+            throw AudioError(.cannotWrite, path: path, String(cString: sf_strerror(nil)))
+        }
+        ser_sf_set_clipping(handle, 1)
+        let frames = contents.frames
+        let written = contents.interleaved.withUnsafeBufferPointer { sf_writef_float(handle, $0.baseAddress, sf_count_t(frames)) }
+        let closeStatus = sf_close(handle)
+        guard Int(written) == frames, closeStatus == 0 else {
+            AtomicFile.remove(temporary)
+            throw AudioError(.cannotWrite, path: path, "wrote \(written) of \(frames) frames")
+        }
+        do { try AtomicFile.commit(temporary, to: path) } catch {
+            throw AudioError(.cannotWrite, path: path, error.description)
+        }
+    }
+
+    /// Writes a mono signal.
+    public static func write(_ signal: Signal, to path: String, encoding: Encoding) throws(AudioError) {
+        try write(Contents(interleaved: signal.samples, channels: 1, sampleRate: signal.sampleRate), to: path, encoding: encoding)
+    }
+
+    private static func classifyOpenFailure(path: String, reason: String) -> AudioError {
+        var st = stat()
+        if stat(path, &st) != 0 {
+            return AudioError(.cannotOpen, path: path, "no such file")
+        }
+        if st.st_size == 0 {
+            return AudioError(.empty, path: path, "the file is empty (0 bytes)")
+        }
+        let lower = reason.lowercased()
+        if lower.contains("format") || lower.contains("recogni") {
+            return AudioError(.notAudio, path: path, "not an audio file libsndfile can read (\(reason))")
+        }
+        return AudioError(.corrupt, path: path, reason)
+    }
+}

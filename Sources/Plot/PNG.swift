@@ -1,0 +1,100 @@
+import CPNG
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An 8-bit RGBA raster: `width × height` pixels, row-major, 4 bytes a pixel, no padding.
+public struct RGBAImage: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    /// `width * height * 4` bytes: R, G, B, A per pixel.
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, pixels: [UInt8]) {
+        precondition(pixels.count == width * height * 4, "RGBAImage: \(pixels.count) bytes for \(width)×\(height)")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    /// A blank image filled with one colour.
+    public init(width: Int, height: Int, fill: (UInt8, UInt8, UInt8, UInt8) = (255, 255, 255, 255)) {
+        self.width = width
+        self.height = height
+        var px = [UInt8](repeating: 0, count: width * height * 4)
+        for i in stride(from: 0, to: px.count, by: 4) {
+            px[i] = fill.0; px[i + 1] = fill.1; px[i + 2] = fill.2; px[i + 3] = fill.3
+        }
+        pixels = px
+    }
+}
+
+/// A failure reading or writing a PNG file.
+public struct PNGError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+/// PNG files through libpng's simplified API (`png_image`).
+public enum PNG {
+    /// Writes an RGBA image atomically (temporary file + rename).
+    ///
+    /// Wraps `png_image_write_to_file`.
+    public static func write(_ image: RGBAImage, to path: String) throws(PNGError) {
+        var png = png_image()
+        png.version = SER_PNG_IMAGE_VERSION
+        png.width = png_uint_32(image.width)
+        png.height = png_uint_32(image.height)
+        png.format = SER_PNG_FORMAT_RGBA
+        let temporary = temporaryPath(for: path)
+        let ok = image.pixels.withUnsafeBytes { bytes in
+            png_image_write_to_file(&png, temporary, 0, bytes.baseAddress, png_int_32(image.width * 4), nil)
+        }
+        if ok == 0 || ser_png_image_failed(&png) != 0 {
+            let message = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            png_image_free(&png)
+            unlink(temporary)
+            throw PNGError(path: path, message: "cannot write PNG: \(message)")
+        }
+        if rename(temporary, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw PNGError(path: path, message: "cannot move finished PNG into place: \(reason)")
+        }
+    }
+
+    /// Reads any PNG as 8-bit RGBA.
+    ///
+    /// Wraps `png_image_begin_read_from_file` and `png_image_finish_read`.
+    public static func read(_ path: String) throws(PNGError) -> RGBAImage {
+        var png = png_image()
+        png.version = SER_PNG_IMAGE_VERSION
+        guard png_image_begin_read_from_file(&png, path) != 0 else {
+            let message = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            png_image_free(&png)
+            throw PNGError(path: path, message: "cannot read PNG: \(message)")
+        }
+        png.format = SER_PNG_FORMAT_RGBA
+        let width = Int(png.width), height = Int(png.height)
+        var pixels = [UInt8](repeating: 0, count: width * height * 4)
+        let ok = pixels.withUnsafeMutableBytes { bytes in
+            png_image_finish_read(&png, nil, bytes.baseAddress, png_int_32(width * 4), nil)
+        }
+        guard ok != 0 else {
+            let message = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            png_image_free(&png)
+            throw PNGError(path: path, message: "cannot decode PNG: \(message)")
+        }
+        return RGBAImage(width: width, height: height, pixels: pixels)
+    }
+
+    private static func temporaryPath(for path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return "\(dir).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
+}
