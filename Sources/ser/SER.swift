@@ -12,6 +12,8 @@ struct SER: ParsableCommand {
         study's figures. See README.md.
         """,
         version: version,
-        subcommands: []
+        subcommands: [
+            // one subcommand a line, in the order `ser --help` lists them
+        ]
     )
 }
