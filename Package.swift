@@ -36,13 +36,14 @@ let package = Package(
         .target(name: "Features", dependencies: ["Audio", "CFFTW"], swiftSettings: swiftSettings),
         .target(name: "Learn", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
-        .target(name: "Console", dependencies: ["CEdit"], swiftSettings: swiftSettings),
+        .target(name: "Language", dependencies: ["Audio", "Features", "Learn", "Plot"], swiftSettings: swiftSettings),
+        .target(name: "Console", dependencies: ["CEdit", "Language"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Audio", "Features", "Learn", "Plot", "Console",
+                "Audio", "Features", "Learn", "Plot", "Console", "Language",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "LearnTests", dependencies: ["Learn"], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,6 +14,9 @@ struct SER: ParsableCommand {
         version: version,
         subcommands: [
             // one subcommand a line, in the order `ser --help` lists them
-        ]
+            ReplCommand.self,
+            ExecCommand.self,
+        ],
+        defaultSubcommand: ReplCommand.self
     )
 }
