@@ -37,6 +37,7 @@ let package = Package(
         .target(name: "Learn", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
         .target(name: "Console", dependencies: ["CEdit"], swiftSettings: swiftSettings),
+        .target(name: "Notebook", dependencies: ["Audio"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "LearnTests", dependencies: ["Learn"], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )
