@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Audio", "Features", "Learn", "Plot", "Console",
+                "Audio", "Features", "Learn", "Plot", "Console", "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
