@@ -37,12 +37,13 @@ let package = Package(
         .target(name: "Learn", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
         .target(name: "Console", dependencies: ["CEdit"], swiftSettings: swiftSettings),
+        .target(name: "Evaluate", swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Audio", "Features", "Learn", "Plot", "Console",
+                "Audio", "Features", "Learn", "Plot", "Console", "Evaluate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -54,6 +55,10 @@ let package = Package(
         .testTarget(name: "LearnTests", dependencies: ["Learn"], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
