@@ -179,9 +179,16 @@ struct NotebookParser {
             i = j + 1
         }
         flushProse()
-        // Cell options that name parameters must name declared ones.
+        // Cell options and `{{name}}` substitutions must name declared parameters.
         let names = parameters.map(\.name)
         for case .cell(let cell) in blocks {
+            for (offset, line) in cell.source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                for reference in substitutions(in: String(line)) where !names.contains(reference) {
+                    throw NotebookError(.syntax, file: file, line: cell.firstLine + offset,
+                                        "'{{\(reference)}}' names no parameter of this notebook"
+                                            + didYouMean(reference, among: names))
+                }
+            }
             for reference in [cell.options.when, cell.options.unless].compactMap({ $0 }) where !names.contains(reference) {
                 throw NotebookError(.syntax, file: file, line: cell.fenceLine,
                                     "cell option names parameter '\(reference)', which the parameters block does not declare"
@@ -305,4 +312,35 @@ struct CellHeader {
         if !current.isEmpty { tokens.append(current) }
         return tokens
     }
+}
+
+/// The parameter names referenced as `{{name}}` in a line, in order.
+func substitutions(in line: String) -> [String] {
+    var names: [String] = []
+    var rest = Substring(line)
+    while let open = rest.firstRange(of: "{{") {
+        let after = rest[open.upperBound...]
+        guard let close = after.firstRange(of: "}}") else { break }
+        names.append(String(after[..<close.lowerBound]).trimmingSpaces)
+        rest = after[close.upperBound...]
+    }
+    return names
+}
+
+/// `source` with every `{{name}}` replaced by the parameter's value as text (strings and paths without
+/// quotes, numbers as written), so a cell can build a path or a title from parameters:
+/// `plot confusion r to "{{figures}}/fig3.png" title="EMOVO only{{note}}"`.
+func substitute(_ source: String, values: [String: ParameterValue]) -> String {
+    guard source.contains("{{") else { return source }
+    var out = ""
+    var rest = Substring(source)
+    while let open = rest.firstRange(of: "{{") {
+        let after = rest[open.upperBound...]
+        guard let close = after.firstRange(of: "}}"), !after[..<close.lowerBound].contains("\n") else { break }
+        let name = String(after[..<close.lowerBound]).trimmingSpaces
+        out += rest[..<open.lowerBound]
+        if let value = values[name] { out += value.text } else { out += rest[open.lowerBound..<close.upperBound] }
+        rest = after[close.upperBound...]
+    }
+    return out + rest
 }

@@ -221,7 +221,7 @@ public struct NotebookRunner {
             let start = clock.now
             var result: CellResult
             do {
-                let output = try session.execute(cell.source, file: notebook.path, firstLine: cell.firstLine,
+                let output = try session.execute(substitute(cell.source, values: valueOf), file: notebook.path, firstLine: cell.firstLine,
                                                  useCache: options.useCache && cell.options.cache)
                 result = CellResult(cell: cell, status: .ok, output: output, seconds: seconds(clock.now - start))
             } catch {

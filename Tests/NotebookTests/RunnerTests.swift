@@ -228,6 +228,37 @@ import Testing
         #expect(real.results[2].output.items == [.text("real")])
     }
 
+    @Test func parametersAreSubstitutedInCells() throws {
+        let text = """
+        ```ser parameters
+        figures: path = "figures"
+        note: string = ""
+        epochs: int = 3
+        ```
+        ```ser
+        figure {{figures}}/fig3.png
+        x = {{ epochs }}{{note}}
+        print x
+        ```
+        """
+        let notebook = try Notebook(text: text, path: "nb.md")
+        var options = RunOptions()
+        options.outputFolder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: options.outputFolder) }
+        options.overrides = [ParameterOverride(name: "note", value: "-demo"), ParameterOverride(name: "figures", value: "out")]
+        let box = SessionBox()
+        let executed = try runner(box).run([notebook], options: options)[0]
+        #expect(executed.results[0].output.items == [.figure("out/fig3.png"), .text("3-demo")])
+        #expect(box.all[0].executed[0].source == "figure out/fig3.png\nx = 3-demo\nprint x\n")
+
+        do {
+            _ = try Notebook(text: "```ser parameters\nfigures: path = \"f\"\n```\n```ser\na = 1\nplot to \"{{figure}}/x.png\"\n```\n", path: "nb.md")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "nb.md:6: error: '{{figure}}' names no parameter of this notebook; did you mean 'figures'?")
+        }
+    }
+
     @Test func pathsAreMadeRelative() {
         #expect(relativePath(to: "/a/b/figures/f.png", from: "/a/b/build/notebooks") == "../../figures/f.png")
         #expect(relativePath(to: "/a/b/f.png", from: "/a/b") == "f.png")
