@@ -232,7 +232,8 @@ public struct NotebookRunner {
                     message += "\nnote: cells before this one were skipped (\(options.only != nil ? "--only" : "--from")); "
                         + "values they make are missing"
                 }
-                result = CellResult(cell: cell, status: .failed(line: line, message: message), output: CellOutput(),
+                result = CellResult(cell: cell, status: .failed(line: line, message: message),
+                                    output: (error as? CellError)?.output ?? CellOutput(),
                                     seconds: seconds(clock.now - start))
                 stopped = !options.keepGoing
             }
