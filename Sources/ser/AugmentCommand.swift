@@ -26,16 +26,18 @@ struct AugmentCommand: ParsableCommand {
     )
 
     @Argument(help: "Audio files to augment (any format libsndfile reads).")
-    var files: [String] = []
+    var files: [String]
 
-    @Option(help: ArgumentHelp("Add Gaussian noise, amplitude F · U(0,1) · max|x| (the study: 0.035).", valueName: "F"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Add Gaussian noise, amplitude F · U(0,1) · max|x| (the study: 0.035).", valueName: "F"))
     var noise: Double?
 
     @Option(parsing: .unconditional,
             help: ArgumentHelp("Add Gaussian noise at this signal-to-noise ratio instead of --noise.", valueName: "dB"))
     var snr: Double?
 
-    @Option(help: ArgumentHelp("Time-stretch rate: > 1 faster, < 1 slower, pitch kept (the study: 0.8).", valueName: "R"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Time-stretch rate: > 1 faster, < 1 slower, pitch kept (the study: 0.8).", valueName: "R"))
     var stretch: Double?
 
     @Option(parsing: .unconditional,
@@ -112,20 +114,15 @@ struct AugmentCommand: ParsableCommand {
             if showProgress { Self.progress("ser augment: \(done)/\(all) files") }
         }) { file throws(AugmentError) -> [String] in
             let signal: Signal
-            do { signal = try Audio.load(file, sampleRate: sr) } catch {
+            do throws(AudioError) { signal = try Audio.load(file, sampleRate: sr) } catch {
                 throw AugmentError(.badSignal, path: file, error.message)
             }
-            let copies: [AugmentedSignal]
-            do {
-                copies = try Augmenter.augment(AugmentedSignal(original: signal, source: file), recipe: recipe, seed: seed)
-            } catch {
-                throw AugmentError(error.code, path: file, error.message)
-            }
+            let copies = try Augmenter.augment(AugmentedSignal(original: signal, source: file), recipe: recipe, seed: seed)
             var paths: [String] = []
             for copy in copies {
                 let name = copy.provenance.augmentation?.name ?? "none"
                 let path = "\(out)/\(Self.stem(of: file)).\(name).wav"
-                do { try SoundFile.write(copy.signal, to: path, encoding: .wavFloat) } catch {
+                do throws(AudioError) { try SoundFile.write(copy.signal, to: path, encoding: .wavFloat) } catch {
                     throw AugmentError(.failed, path: path, error.message)
                 }
                 paths.append(path)
@@ -137,7 +134,8 @@ struct AugmentCommand: ParsableCommand {
         if all.count <= 20 {
             for path in all { print(path) }
         }
-        print("ser augment: \(total) file\(total == 1 ? "" : "s") × \(recipe.augmentations.count) augmentation\(recipe.augmentations.count == 1 ? "" : "s") → \(all.count) WAV files in \(out) (float32, \(sr) Hz, seed \(seed))")
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        print("ser augment: \(count(total, "file")) × \(count(recipe.augmentations.count, "augmentation")) → \(count(all.count, "WAV file")) in \(out) (float32, \(sr) Hz, seed \(seed))")
     }
 
     /// The file name without folder and extension.
@@ -164,7 +162,7 @@ struct AugmentCommand: ParsableCommand {
 
     /// Rewrites the current terminal line on stderr.
     static func progress(_ text: String) {
-        fputs("\r\u{1B}[K\(text)", stderr)
-        if text.isEmpty { fflush(stderr) }
+        let line = Array("\r\u{1B}[K\(text)".utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 }
