@@ -15,6 +15,7 @@ struct SER: ParsableCommand {
         subcommands: [
             // one subcommand a line, in the order `ser --help` lists them
             AugmentCommand.self,
+            CacheCommand.self,
         ]
     )
 }
