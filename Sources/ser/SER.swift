@@ -16,6 +16,8 @@ struct SER: ParsableCommand {
             // one subcommand a line, in the order `ser --help` lists them
             ReplCommand.self,
             ExecCommand.self,
+            AugmentCommand.self,
+            CacheCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
