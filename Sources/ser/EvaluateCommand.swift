@@ -1,5 +1,6 @@
 import ArgumentParser
 import Evaluate
+import Features
 import Foundation
 import Learn
 
@@ -35,16 +36,16 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let net = try Model.load(from: model)
-        guard !net.labels.isEmpty else { throw ValidationError("\(model) has no class names; it cannot be evaluated on labels") }
+        guard !net.labels.isEmpty else { throw CommandFailure("\(model) has no class names; it cannot be evaluated on labels") }
         let classes = LabelSet(names: net.labels)
         let data: LabeledTable
         do {
             data = try LabeledTable(prefix: features, column: label, classes: classes)
         } catch let error as EvaluateError {
-            throw ValidationError("\(features).csv: \(error.message) (the model knows: \(net.labels.joined(separator: ", ")))")
+            throw CommandFailure("\(features).csv: \(error.message) (the model knows: \(net.labels.joined(separator: ", ")))")
         }
         guard net.inputSize == data.table.width else {
-            throw ValidationError("\(model) takes rows of \(net.inputSize) values, \(features).npy has \(data.table.width)")
+            throw CommandFailure("\(model) takes rows of \(net.inputSize) values, \(features).npy has \(data.table.width)")
         }
         GEMM.setThreads(threads)
         let predicted = try net.predictClasses(data.table.values)

@@ -16,6 +16,8 @@ struct SER: ParsableCommand {
             // one subcommand a line, in the order `ser --help` lists them
             AugmentCommand.self,
             CacheCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
         ]
     )
 }

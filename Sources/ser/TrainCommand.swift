@@ -85,7 +85,7 @@ struct TrainCommand: ParsableCommand {
         default: throw ValidationError("unknown split '\(split)' (known: naive, grouped)")
         }
         guard !partition.train.isEmpty, !partition.test.isEmpty else {
-            throw ValidationError("\(data.table.count) rows are too few to split into train and test")
+            throw CommandFailure("\(data.table.count) rows are too few to split into train and test")
         }
 
         let net = try makeModel(data: data)
@@ -109,12 +109,14 @@ struct TrainCommand: ParsableCommand {
         let history = try Trainer.fit(net, train: train, validation: validation.count > 0 ? validation : nil,
                                       options: options, cancellation: cancellation) { record in
             print(EpochLine.format(record, of: epochs))
-            fflush(stdout)
+            fflush(nil)
         }
         Interrupt.uninstall()
         if history.cancelled { print("interrupted: training stopped at epoch \(history.epochs.count)") }
         if history.stoppedEarly { print("early stopping: no lower val_loss for \(patience) epochs") }
-        if history.restoredBestWeights, let best = history.bestEpoch { print("restored the weights of epoch \(best)") }
+        if history.restoredBestWeights, let best = history.bestEpoch, best < history.epochs.count {
+            print("restored the weights of epoch \(best) (lowest \(history.monitor))")
+        }
 
         let predicted = try net.predictClasses(test.values)
         let report = try Report(truth: test.labels, predicted: predicted, classes: data.classes)
@@ -149,7 +151,7 @@ struct TrainCommand: ParsableCommand {
         if let from {
             let net = try Model.load(from: from)
             guard net.inputSize == data.table.width else {
-                throw ValidationError("\(from) takes rows of \(net.inputSize) values, the table has \(data.table.width)")
+                throw CommandFailure("\(from) takes rows of \(net.inputSize) values, the table has \(data.table.width)")
             }
             if net.labels != data.classes.names {
                 try net.replaceOutput(classes: classes, labels: data.classes.names, seed: seed)
@@ -163,17 +165,17 @@ struct TrainCommand: ParsableCommand {
             do {
                 spec = try JSONDecoder().decode(ModelSpec.self, from: Data(contentsOf: URL(fileURLWithPath: model)))
             } catch {
-                throw ValidationError("\(model): not a model description: \(error)")
+                throw CommandFailure("\(model): not a model description: \(error)")
             }
         } else {
             throw ValidationError("unknown model '\(model)' (known: cnn1d, or a JSON model description file)")
         }
         let net = try Model(spec: spec, seed: seed)
         guard net.inputSize == data.table.width else {
-            throw ValidationError("the model takes rows of \(net.inputSize) values, the table has \(data.table.width)")
+            throw CommandFailure("the model takes rows of \(net.inputSize) values, the table has \(data.table.width)")
         }
         guard net.outputSize == classes else {
-            throw ValidationError("the model has \(net.outputSize) outputs, the table \(classes) classes")
+            throw CommandFailure("the model has \(net.outputSize) outputs, the table \(classes) classes")
         }
         net.labels = data.classes.names
         return net
@@ -195,14 +197,14 @@ struct LabeledTable {
         default:
             let columns = table.attributeNames
             guard columns.contains(column) else {
-                throw ValidationError("\(prefix).csv has no column '\(column)' (columns: \((["file"] + columns).joined(separator: ", ")))")
+                throw CommandFailure("\(prefix).csv has no column '\(column)' (columns: \((["file"] + columns).joined(separator: ", ")))")
             }
             names = table.rows.map { $0.attributes[column] ?? "" }
         }
         if let empty = names.firstIndex(of: "") {
-            throw ValidationError("\(prefix).csv: row \(empty) has no value in column '\(column)'")
+            throw CommandFailure("\(prefix).csv:\(empty + 2): row \(empty) has no value in column '\(column)'")
         }
-        guard table.count > 0 else { throw ValidationError("\(prefix): the table has no rows") }
+        guard table.count > 0 else { throw CommandFailure("\(prefix): the table has no rows") }
         classes = given ?? LabelSet(from: names)
         codes = try classes.encode(names)
     }
@@ -261,4 +263,10 @@ enum Interrupt {
     }
 
     static func uninstall() { signal(SIGINT, SIG_DFL) }
+}
+
+/// A failure of a command on its data (not its options): printed as "Error: <description>" without usage.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
