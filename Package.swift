@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
         .testTarget(name: "FeaturesTests", dependencies: ["Features"], swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
