@@ -110,6 +110,7 @@ extension Figure {
     /// cells, a colorbar, its title (bold) and "accuracy … · UAR …" beneath. Default 620 × 560, `Blues`.
     public static func confusionMatrix(_ matrix: ConfusionMatrix, colormap: Colormap = .blues, width: Int = 620,
                                        height: Int = 560, scale: Int = 1) throws(PlotError) -> Figure {
+        try matrix.validate()
         var untitled = matrix
         untitled.title = nil
         return try confusionMatrices([untitled], title: matrix.title, colormap: colormap, width: width, height: height,

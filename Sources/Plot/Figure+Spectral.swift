@@ -62,13 +62,14 @@ extension Figure {
         }
     }
 
-    /// A chroma panel (`12 × frames`, row 0 = C at the bottom), values 0 … 1 (default `magma`).
+    /// A chroma panel (`12 × frames`, row 0 = C at the bottom), values 0 … 1 (default `magma`). All twelve
+    /// pitch classes are labelled when they fit, else C D E G A B.
     public static func chromaPanel(_ values: [Float], frames: Int, sampleRate: Int = 22050, hopLength: Int = 512,
                                    title: String? = nil, colormap: Colormap = .magma) throws(PlotError) -> Panel {
         try check(values, rows: 12, cols: frames, "chroma")
         var y = Axis(0, 12, ticks: pitchClasses.enumerated().map { Tick(Double($0.offset) + 0.5, $0.element) },
                      label: "Pitch class")
-        y.sparseTicks = y.ticks.filter { !$0.label.hasSuffix("\u{266F}") }
+        y.sparseTicks = y.ticks.filter { ["C", "D", "E", "G", "A", "B"].contains($0.label) }
         return Panel(title: title, x: timeAxis(frames: frames, sampleRate: sampleRate, hopLength: hopLength), y: y,
                      colorbar: Colorbar(colormap: colormap, lo: 0, hi: 1)) { canvas, area in
             canvas.heatmap(values, rows: 12, cols: frames, in: area.rect, colormap: colormap, range: (0, 1))

@@ -28,8 +28,8 @@ public struct Axis: Sendable {
     func fitting(height: Double, lineHeight: Double) -> [Tick] {
         func fits(_ t: [Tick]) -> Bool {
             guard t.count > 1 else { return true }
-            let spacing = height * abs(t[1].value - t[0].value) / abs(hi - lo)
-            return spacing >= lineHeight
+            let gap = zip(t, t.dropFirst()).map { abs($1.value - $0.value) }.min() ?? 0
+            return height * gap / abs(hi - lo) >= lineHeight
         }
         if fits(ticks) { return ticks }
         if let sparse = sparseTicks, fits(sparse) { return sparse }

@@ -22,13 +22,16 @@ public enum Ticks {
         let span = abs(hi - lo)
         guard span > 0, span.isFinite else { return 1 }
         let raw = span / Double(max(1, maxTicks - 1))
-        let decade = pow(10, floor(log10(raw)))
-        for m in mantissas where m * decade >= raw * (1 - 1e-9) {
-            let step = m * decade
-            let count = Int(floor(hi / step + 1e-9) - ceil(lo / step - 1e-9)) + 1
-            if count <= maxTicks { return step }
+        var decade = pow(10, floor(log10(raw)) - 1)
+        for _ in 0..<3 {
+            for m in mantissas {
+                let step = m * decade
+                let count = Int(floor(max(lo, hi) / step + 1e-9) - ceil(min(lo, hi) / step - 1e-9)) + 1
+                if count <= max(2, maxTicks) { return step }
+            }
+            decade *= 10
         }
-        return 10 * decade
+        return decade
     }
 
     /// Round values inside `lo … hi` (inclusive, tolerant of rounding), at most `maxTicks`, labelled with

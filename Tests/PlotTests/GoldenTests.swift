@@ -7,7 +7,8 @@ import Testing
 /// A pixel counts as different when a channel differs by more than 2; a figure passes with at most 0.02 %
 /// such pixels. On failure the actual image and a diff (differing pixels red over a faded copy) are
 /// written to `$TMPDIR/ser-plot-golden/` and the test says where. `SER_UPDATE_GOLDEN=1 swift test --filter
-/// GoldenTests` rewrites the goldens in Tests/PlotTests/Fixtures/ after a deliberate change (look at them!).
+/// GoldenTests` rewrites the goldens in Tests/PlotTests/Fixtures/ after a deliberate change (look at them!);
+/// rebuild (`swift build --build-tests`) before the next plain run so the test bundle copies the new files.
 @Suite struct GoldenTests {
     typealias D = SampleData
 
