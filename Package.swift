@@ -34,15 +34,18 @@ let package = Package(
         // Library modules (dependencies point one way: see docs/ARCHITECTURE.md)
         .target(name: "Audio", dependencies: ["CSndFile", "CSoxr"], swiftSettings: swiftSettings),
         .target(name: "Features", dependencies: ["Audio", "CFFTW"], swiftSettings: swiftSettings),
+        .target(name: "Augment", dependencies: ["Audio", "Features"], swiftSettings: swiftSettings),
         .target(name: "Learn", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
         .target(name: "Console", dependencies: ["CEdit"], swiftSettings: swiftSettings),
+        .target(name: "Evaluate", swiftSettings: swiftSettings),
+        .target(name: "Notebook", dependencies: ["Audio"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Audio", "Features", "Learn", "Plot", "Console",
+                "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -50,10 +53,18 @@ let package = Package(
 
         // Tests: one target per module
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features"], swiftSettings: swiftSettings),
-        .testTarget(name: "LearnTests", dependencies: ["Learn"], swiftSettings: swiftSettings),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio"], resources: [.copy("Fixtures")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,9 +5,10 @@ import Glibc
 import Darwin
 #endif
 
-/// A real-to-complex forward FFT of one size, through FFTW (single precision).
+/// A real-to-complex forward FFT, or its complex-to-real inverse, of one size, through FFTW (single precision).
 ///
-/// Plans are made once per size and shared (`FFT.forward(size:)`); FFTW's planner is not thread-safe, so
+/// Plans are made once per size and direction and shared (`FFT.forward(size:)`, `FFT.inverse(size:)`);
+/// they use `FFTW_ESTIMATE`, so the same input always gives the same bits. FFTW's planner is not thread-safe, so
 /// planning is serialized behind one lock, while `transform` may run on several threads at once (it uses
 /// the new-array execute interface with buffers owned by the caller).
 public final class FFT: @unchecked Sendable {
@@ -16,41 +17,76 @@ public final class FFT: @unchecked Sendable {
     /// Number of complex output bins: `size / 2 + 1`.
     public var bins: Int { size / 2 + 1 }
 
+    /// `true` for the complex-to-real inverse plan.
+    public let isInverse: Bool
+
     private let plan: fftwf_plan
 
-    private init(size: Int) {
+    private init(size: Int, inverse: Bool) {
         self.size = size
-        // Plan on scratch buffers; execution uses fftwf_execute_dft_r2c with the caller's (equally aligned) buffers.
-        let input = fftwf_alloc_real(size)!
-        let output = fftwf_alloc_complex(size / 2 + 1)!
-        plan = fftwf_plan_dft_r2c_1d(Int32(size), input, output, SER_FFTW_ESTIMATE | SER_FFTW_DESTROY_INPUT)!
-        fftwf_free(input)
-        fftwf_free(output)
+        self.isInverse = inverse
+        // Plan on scratch buffers; execution uses the new-array interface with the caller's (equally aligned) buffers.
+        let real = fftwf_alloc_real(size)!
+        let complex = fftwf_alloc_complex(size / 2 + 1)!
+        if inverse {
+            plan = fftwf_plan_dft_c2r_1d(Int32(size), complex, real, SER_FFTW_ESTIMATE | SER_FFTW_DESTROY_INPUT)!
+        } else {
+            plan = fftwf_plan_dft_r2c_1d(Int32(size), real, complex, SER_FFTW_ESTIMATE | SER_FFTW_DESTROY_INPUT)!
+        }
+        fftwf_free(real)
+        fftwf_free(complex)
     }
 
     deinit { FFT.lock.withLock { fftwf_destroy_plan(plan) } }
 
     private static let lock = PlanLock()
     nonisolated(unsafe) private static var plans: [Int: FFT] = [:]
+    nonisolated(unsafe) private static var inversePlans: [Int: FFT] = [:]
 
-    /// The shared forward plan for `size` real samples (made on first use).
+    /// The shared forward (real-to-complex) plan for `size` real samples (made on first use).
     public static func forward(size: Int) -> FFT {
         precondition(size > 0, "FFT size must be positive")
         return lock.withLock {
             if let plan = plans[size] { return plan }
-            let plan = FFT(size: size)
+            let plan = FFT(size: size, inverse: false)
             plans[size] = plan
             return plan
         }
     }
 
-    /// Transforms `size` real samples into `bins` complex values (interleaved re, im).
+    /// The shared inverse (complex-to-real) plan producing `size` real samples (made on first use).
+    public static func inverse(size: Int) -> FFT {
+        precondition(size > 0, "FFT size must be positive")
+        return lock.withLock {
+            if let plan = inversePlans[size] { return plan }
+            let plan = FFT(size: size, inverse: true)
+            inversePlans[size] = plan
+            return plan
+        }
+    }
+
+    /// Forward plan: transforms `size` real samples into `bins` complex values (interleaved re, im).
     ///
     /// Wraps `fftwf_execute_dft_r2c`. `input` is destroyed (used as scratch). Both buffers must come from
     /// `FFT.Buffer` so they have FFTW's alignment.
     public func transform(_ input: Buffer, into output: Buffer) {
+        precondition(!isInverse, "transform(_:into:) needs a forward plan")
         precondition(input.count >= size && output.count >= 2 * bins, "FFT buffers too small")
         fftwf_execute_dft_r2c(plan, input.pointer, OpaquePointer(output.pointer).map { UnsafeMutablePointer<fftwf_complex>($0) })
+    }
+
+    /// Inverse plan: transforms `bins` complex values (interleaved re, im) into `size` real samples,
+    /// unnormalized (the result is `size` times numpy's `irfft`). The imaginary parts of the DC and Nyquist
+    /// bins are ignored, as `numpy.fft.irfft` ignores them.
+    ///
+    /// Wraps `fftwf_execute_dft_c2r`. `input` is destroyed (used as scratch). Both buffers must come from
+    /// `FFT.Buffer`.
+    public func inverseTransform(_ input: Buffer, into output: Buffer) {
+        precondition(isInverse, "inverseTransform(_:into:) needs an inverse plan")
+        precondition(input.count >= 2 * bins && output.count >= size, "FFT buffers too small")
+        input.pointer[1] = 0
+        if size % 2 == 0 { input.pointer[2 * (bins - 1) + 1] = 0 }
+        fftwf_execute_dft_c2r(plan, OpaquePointer(input.pointer).map { UnsafeMutablePointer<fftwf_complex>($0) }, output.pointer)
     }
 
     /// An FFTW-aligned float buffer (`fftwf_alloc_real`), freed on deinit.

@@ -14,6 +14,8 @@ struct SER: ParsableCommand {
         version: version,
         subcommands: [
             // one subcommand a line, in the order `ser --help` lists them
+            AugmentCommand.self,
+            CacheCommand.self,
         ]
     )
 }

@@ -1,0 +1,205 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The framing of a short-time Fourier transform, with librosa 0.11's defaults.
+public struct STFTParameters: Sendable, Hashable {
+    /// FFT length in samples (librosa `n_fft`). Default 2048.
+    public var nFFT: Int
+    /// Samples between successive frames (librosa `hop_length`). Default 512 (`nFFT / 4`).
+    public var hopLength: Int
+    /// Length of the periodic Hann window, zero-padded to `nFFT` at the centre (librosa `win_length`).
+    /// Default: `nFFT`.
+    public var winLength: Int
+    /// `true` (the default): frame `t` is centred on sample `t * hopLength`; the signal is padded with
+    /// `nFFT / 2` zeros on both sides (librosa `center=True, pad_mode="constant"`).
+    public var center: Bool
+
+    public init(nFFT: Int = 2048, hopLength: Int? = nil, winLength: Int? = nil, center: Bool = true) {
+        precondition(nFFT > 0, "STFT: nFFT must be positive (got \(nFFT))")
+        self.nFFT = nFFT
+        self.winLength = winLength ?? nFFT
+        self.hopLength = hopLength ?? (self.winLength / 4)
+        self.center = center
+        precondition(self.hopLength > 0, "STFT: hopLength must be positive (got \(self.hopLength))")
+        precondition(self.winLength > 0 && self.winLength <= nFFT,
+                     "STFT: winLength must be in 1...\(nFFT) (got \(self.winLength))")
+    }
+
+    /// librosa's defaults: `n_fft=2048, hop_length=512, win_length=2048, center=True`.
+    public static let librosa = STFTParameters()
+
+    /// Number of frequency bins: `nFFT / 2 + 1`.
+    public var bins: Int { nFFT / 2 + 1 }
+
+    /// Number of frames for a signal of `samples` samples: `1 + samples / hopLength` when centred (for even
+    /// `nFFT`), `1 + (samples - nFFT) / hopLength` otherwise; 0 for an empty signal or, without centring,
+    /// a signal shorter than `nFFT`.
+    public func frameCount(samples: Int) -> Int {
+        guard samples > 0 else { return 0 }
+        let padded = center ? samples + 2 * (nFFT / 2) : samples
+        guard padded >= nFFT else { return 0 }
+        return 1 + (padded - nFFT) / hopLength
+    }
+
+    /// The analysis window: a periodic Hann window of `winLength` samples (`scipy.signal.get_window("hann",
+    /// winLength, fftbins=True)`), zero-padded at both ends to `nFFT` as `librosa.util.pad_center` does.
+    public func window() -> [Float] {
+        var w = [Float](repeating: 0, count: nFFT)
+        let left = (nFFT - winLength) / 2
+        for n in 0..<winLength {
+            w[left + n] = Float(0.5 - 0.5 * cos(2 * Double.pi * Double(n) / Double(winLength)))
+        }
+        return w
+    }
+}
+
+/// Short-time Fourier transforms with `librosa.stft` / `librosa.istft` conventions.
+///
+/// Frames are windowed by a periodic Hann window and transformed by FFTW (single precision, plans shared per
+/// size). Results are `(nFFT / 2 + 1) × frames` matrices (rows = bins from 0 Hz to sr/2, columns = frames),
+/// librosa's orientation.
+public enum STFT {
+    /// The complex STFT of `samples` (librosa `stft(y, n_fft, hop_length, win_length, window="hann",
+    /// center, pad_mode="constant")`): `parameters.bins × parameters.frameCount(samples:)`.
+    public static func complex(_ samples: [Float], parameters: STFTParameters = .librosa) -> ComplexMatrix {
+        let frames = parameters.frameCount(samples: samples.count)
+        let bins = parameters.bins
+        var out = ComplexMatrix(rows: bins, columns: frames)
+        let analyzer = FrameAnalyzer(parameters: parameters)
+        samples.withUnsafeBufferPointer { x in
+            out.real.withUnsafeMutableBufferPointer { re in
+                out.imag.withUnsafeMutableBufferPointer { im in
+                    for t in 0..<frames {
+                        let spectrum = analyzer.transform(frame: t, of: x)
+                        for k in 0..<bins {
+                            re[k * frames + t] = spectrum[2 * k]
+                            im[k * frames + t] = spectrum[2 * k + 1]
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The spectrogram `|STFT|^power` (power 2, the default, is the power spectrogram librosa's
+    /// `melspectrogram` and `chroma_stft` use; power 1 is the magnitude): `bins × frames`.
+    public static func spectrogram(_ samples: [Float], parameters: STFTParameters = .librosa, power: Double = 2) -> Matrix {
+        let frames = parameters.frameCount(samples: samples.count)
+        let bins = parameters.bins
+        var out = Matrix(rows: bins, columns: frames)
+        let analyzer = FrameAnalyzer(parameters: parameters)
+        samples.withUnsafeBufferPointer { x in
+            out.values.withUnsafeMutableBufferPointer { s in
+                for t in 0..<frames {
+                    let spectrum = analyzer.transform(frame: t, of: x)
+                    for k in 0..<bins {
+                        let re = spectrum[2 * k], im = spectrum[2 * k + 1]
+                        let p = re * re + im * im
+                        s[k * frames + t] = power == 2 ? p : Float(pow(Double(p), power / 2))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The inverse STFT (librosa `istft(D, hop_length, win_length, n_fft, window="hann", center, length)`):
+    /// inverse FFT of each frame, periodic-Hann synthesis window, overlap-add, division by the sum of squared
+    /// windows wherever it exceeds the smallest normal float, and removal of the `nFFT / 2` centring pad.
+    ///
+    /// `D` must have `parameters.bins` rows. Without `length` the result has
+    /// `nFFT + hopLength * (frames - 1)` samples, minus `2 * (nFFT / 2)` when centred; with `length` it is
+    /// zero-padded or cut to exactly `length` samples.
+    public static func inverse(_ D: ComplexMatrix, parameters: STFTParameters = .librosa, length: Int? = nil) -> [Float] {
+        let nFFT = parameters.nFFT, hop = parameters.hopLength, bins = parameters.bins
+        precondition(D.rows == bins, "istft: \(D.rows) rows, but nFFT \(nFFT) needs \(bins)")
+        var frames = D.columns
+        if let length, length > 0 {
+            let padded = parameters.center ? length + 2 * (nFFT / 2) : length
+            frames = min(frames, (padded + hop - 1) / hop)
+        }
+        var outputLength = nFFT + hop * (frames - 1)
+        if let length, length > 0 {
+            outputLength = length
+        } else if parameters.center {
+            outputLength -= 2 * (nFFT / 2)
+        }
+        guard frames > 0, outputLength > 0 else { return [Float](repeating: 0, count: max(0, length ?? 0)) }
+
+        // Overlap-add over the full (padded) time axis, in double precision, then normalise and trim.
+        let full = nFFT + hop * (frames - 1)
+        var sum = [Double](repeating: 0, count: full)
+        var windowSum = [Double](repeating: 0, count: full)
+        let window = parameters.window()
+        let plan = FFT.inverse(size: nFFT)
+        let input = FFT.Buffer(count: 2 * bins), output = FFT.Buffer(count: nFFT)
+        let scale = 1 / Double(nFFT)
+        D.real.withUnsafeBufferPointer { re in
+            D.imag.withUnsafeBufferPointer { im in
+                for t in 0..<frames {
+                    for k in 0..<bins {
+                        input.pointer[2 * k] = re[k * D.columns + t]
+                        input.pointer[2 * k + 1] = im[k * D.columns + t]
+                    }
+                    plan.inverseTransform(input, into: output)
+                    let start = t * hop
+                    for i in 0..<nFFT {
+                        let w = Double(window[i])
+                        // numpy's irfft returns float32 for complex64 input: round each sample to Float first.
+                        sum[start + i] += w * Double(Float(Double(output.pointer[i]) * scale))
+                        windowSum[start + i] += w * w
+                    }
+                }
+            }
+        }
+        let offset = parameters.center ? nFFT / 2 : 0
+        var y = [Float](repeating: 0, count: outputLength)
+        let tiny = Double(Float.leastNormalMagnitude)
+        for i in 0..<outputLength {
+            let j = i + offset
+            guard j < full else { break }
+            let ws = Double(Float(windowSum[j]))
+            y[i] = ws > tiny ? Float(sum[j] / ws) : Float(sum[j])
+        }
+        return y
+    }
+}
+
+/// Windows and transforms single STFT frames of a signal, reusing its FFTW buffers. Not thread-safe: make one
+/// per thread (the FFTW plan underneath is shared).
+final class FrameAnalyzer {
+    let parameters: STFTParameters
+    let window: [Float]
+    let fft: FFT
+    let input: FFT.Buffer
+    let output: FFT.Buffer
+
+    init(parameters: STFTParameters) {
+        self.parameters = parameters
+        window = parameters.window()
+        fft = FFT.forward(size: parameters.nFFT)
+        input = FFT.Buffer(count: parameters.nFFT)
+        output = FFT.Buffer(count: 2 * parameters.bins)
+    }
+
+    /// The spectrum of frame `t` of `x`: `bins` complex values, interleaved (re, im), valid until the next call.
+    func transform(frame t: Int, of x: UnsafeBufferPointer<Float>) -> UnsafeMutablePointer<Float> {
+        let nFFT = parameters.nFFT
+        let start = t * parameters.hopLength - (parameters.center ? nFFT / 2 : 0)
+        let lo = max(0, -start), hi = min(nFFT, x.count - start)
+        let buf = input.pointer
+        window.withUnsafeBufferPointer { w in
+            if lo > 0 { buf.update(repeating: 0, count: lo) }
+            if hi < nFFT { (buf + max(hi, 0)).update(repeating: 0, count: nFFT - max(hi, 0)) }
+            if lo < hi {
+                for i in lo..<hi { buf[i] = x[start + i] * w[i] }
+            }
+        }
+        fft.transform(input, into: output)
+        return output.pointer
+    }
+}
