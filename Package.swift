@@ -53,7 +53,7 @@ let package = Package(
 
         // Tests: one target per module
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")],
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
