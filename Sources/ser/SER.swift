@@ -14,8 +14,11 @@ struct SER: ParsableCommand {
         version: version,
         subcommands: [
             // one subcommand a line, in the order `ser --help` lists them
+            ReplCommand.self,
+            ExecCommand.self,
             AugmentCommand.self,
             CacheCommand.self,
-        ]
+        ],
+        defaultSubcommand: ReplCommand.self
     )
 }
