@@ -37,15 +37,19 @@ let package = Package(
         .target(name: "Augment", dependencies: ["Audio", "Features"], swiftSettings: swiftSettings),
         .target(name: "Learn", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
-        .target(name: "Console", dependencies: ["CEdit"], swiftSettings: swiftSettings),
         .target(name: "Evaluate", swiftSettings: swiftSettings),
+        .target(
+            name: "Language", dependencies: ["Audio", "Features", "Augment", "Learn", "Evaluate", "Plot"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Console", dependencies: ["CEdit", "Language"], swiftSettings: swiftSettings),
         .target(name: "Notebook", dependencies: ["Audio"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook",
+                "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook", "Language",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -58,8 +62,9 @@ let package = Package(
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
