@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"], swiftSettings: swiftSettings),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LanguageTests", dependencies: ["Language", "Audio", "Features", "Learn", "Evaluate"],

@@ -16,8 +16,11 @@ struct SER: ParsableCommand {
             // one subcommand a line, in the order `ser --help` lists them
             ReplCommand.self,
             ExecCommand.self,
+            FeaturesCommand.self,
             AugmentCommand.self,
             CacheCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
