@@ -64,7 +64,10 @@ let package = Package(
         .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
-        .testTarget(name: "LanguageTests", dependencies: ["Language"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LanguageTests", dependencies: ["Language", "Audio", "Features", "Learn", "Evaluate"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
