@@ -18,6 +18,7 @@ struct SER: ParsableCommand {
             ExecCommand.self,
             AugmentCommand.self,
             CacheCommand.self,
+            PlotCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
