@@ -52,8 +52,9 @@ public struct TrainingOptions: Equatable, Sendable {
     /// Per-class loss weights (index = class id), like Keras's `class_weight`; nil = all 1.
     public var classWeights: [Float]? = nil
     public var reduceLROnPlateau: ReduceLROnPlateau? = nil
-    /// OpenBLAS threads; nil keeps the current setting. Same seed and thread count → same weights.
-    public var threads: Int? = nil
+    /// OpenBLAS threads; nil keeps the current setting. Default 1: for cnn1d-sized matrices one thread is
+    /// fastest (more threads spin and contend on a busy machine). Same seed and thread count → same weights.
+    public var threads: Int? = 1
 
     public init() {}
 }

@@ -18,6 +18,8 @@ struct SER: ParsableCommand {
             ExecCommand.self,
             AugmentCommand.self,
             CacheCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
             PlotCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
