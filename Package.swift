@@ -37,15 +37,19 @@ let package = Package(
         .target(name: "Augment", dependencies: ["Audio", "Features"], swiftSettings: swiftSettings),
         .target(name: "Learn", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
-        .target(name: "Console", dependencies: ["CEdit"], swiftSettings: swiftSettings),
         .target(name: "Evaluate", swiftSettings: swiftSettings),
-        .target(name: "Notebook", dependencies: ["Audio"], swiftSettings: swiftSettings),
+        .target(
+            name: "Language", dependencies: ["Audio", "Features", "Augment", "Learn", "Evaluate", "Plot"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Console", dependencies: ["CEdit", "Language"], swiftSettings: swiftSettings),
+        .target(name: "Notebook", dependencies: ["Audio", "Language"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook",
+                "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook", "Language",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -53,18 +57,22 @@ let package = Package(
 
         // Tests: one target per module
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")],
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "LearnTests", dependencies: ["Learn"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"], swiftSettings: swiftSettings),
+        .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LanguageTests", dependencies: ["Language", "Audio", "Features", "Learn", "Evaluate"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,7 +10,11 @@
 /// ````
 ///
 /// A block opened with ```` ```ser parameters ```` before any cell declares the notebook's typed
-/// parameters with defaults (see ``ParameterDeclaration``).
+/// parameters with defaults (see ``ParameterDeclaration``). Parameters become session values of the same
+/// name, and cells may splice them into their text: `{{name}}` is the value as text,
+/// `{{name ? "a" : "b"}}` is `a` when the parameter is set and `b` otherwise (for words, paths and titles
+/// the language cannot compute). Cell options `when=name` / `unless=name` run a cell only when a parameter is
+/// set / not set (e.g. the real corpora when `data` is given, demo corpora otherwise).
 public struct Notebook: Sendable {
     /// One piece of the notebook, in file order.
     public enum Block: Sendable {
@@ -179,9 +183,22 @@ struct NotebookParser {
             i = j + 1
         }
         flushProse()
-        // Cell options that name parameters must name declared ones.
+        // Cell options and `{{name}}` substitutions must name declared parameters.
         let names = parameters.map(\.name)
         for case .cell(let cell) in blocks {
+            for (offset, line) in cell.source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                for found in substitutions(in: String(line)) {
+                    switch found {
+                    case .failure(let error):
+                        throw NotebookError(.syntax, file: file, line: cell.firstLine + offset, error.message)
+                    case .success(let substitution) where !names.contains(substitution.name):
+                        throw NotebookError(.syntax, file: file, line: cell.firstLine + offset,
+                                            "'{{\(substitution.name)}}' names no parameter of this notebook"
+                                                + didYouMean(substitution.name, among: names))
+                    case .success: break
+                    }
+                }
+            }
             for reference in [cell.options.when, cell.options.unless].compactMap({ $0 }) where !names.contains(reference) {
                 throw NotebookError(.syntax, file: file, line: cell.fenceLine,
                                     "cell option names parameter '\(reference)', which the parameters block does not declare"
@@ -305,4 +322,86 @@ struct CellHeader {
         if !current.isEmpty { tokens.append(current) }
         return tokens
     }
+}
+
+/// A `{{…}}` substitution in a cell: `{{name}}` is the parameter's value as text; `{{name ? "a" : "b"}}` is
+/// `a` when the parameter is set (true, non-empty, nonzero) and `b` otherwise.
+struct Substitution: Equatable {
+    var name: String
+    var choices: (ifSet: String, ifUnset: String)?
+
+    static func == (a: Substitution, b: Substitution) -> Bool {
+        a.name == b.name && a.choices?.ifSet == b.choices?.ifSet && a.choices?.ifUnset == b.choices?.ifUnset
+    }
+
+    /// Parses the text between `{{` and `}}`; nil when it is neither form.
+    init?(_ inner: Substring) {
+        let text = inner.trimmingSpaces
+        guard let question = text.firstIndex(of: "?") else {
+            guard isValidName(text) else { return nil }
+            name = text
+            return
+        }
+        name = String(text[..<question]).trimmingSpaces
+        guard isValidName(name) else { return nil }
+        // "a" : "b"
+        var rest = Substring(String(text[text.index(after: question)...]).trimmingSpaces)
+        func quoted() -> String? {
+            guard rest.first == "\"" else { return nil }
+            rest.removeFirst()
+            guard let end = rest.firstIndex(of: "\"") else { return nil }
+            let value = String(rest[..<end])
+            rest = Substring(String(rest[rest.index(after: end)...]).trimmingSpaces)
+            return value
+        }
+        guard let ifSet = quoted(), rest.first == ":" else { return nil }
+        rest = Substring(String(rest.dropFirst()).trimmingSpaces)
+        guard let ifUnset = quoted(), rest.isEmpty else { return nil }
+        choices = (ifSet, ifUnset)
+    }
+
+    func text(for value: ParameterValue) -> String {
+        guard let choices else { return value.text }
+        return value.isSet ? choices.ifSet : choices.ifUnset
+    }
+}
+
+/// The `{{…}}` substitutions of a line, in order: each parsed one, or the raw text of a malformed one.
+func substitutions(in line: String) -> [Result<Substitution, NotebookError>] {
+    var found: [Result<Substitution, NotebookError>] = []
+    var rest = Substring(line)
+    while let open = rest.firstRange(of: "{{") {
+        let after = rest[open.upperBound...]
+        guard let close = after.firstRange(of: "}}") else { break }
+        let inner = after[..<close.lowerBound]
+        if let substitution = Substitution(inner) {
+            found.append(.success(substitution))
+        } else {
+            found.append(.failure(NotebookError(.syntax, file: "", "'{{\(inner)}}' is not a substitution; write "
+                + "'{{name}}' or '{{name ? \"if set\" : \"if not set\"}}'")))
+        }
+        rest = after[close.upperBound...]
+    }
+    return found
+}
+
+/// `source` with every `{{name}}` replaced by the parameter's value as text (strings and paths without
+/// quotes, numbers as written) and every `{{name ? "a" : "b"}}` by `a` or `b`, so a cell can build a path or
+/// a title from parameters: `plot confusion r to "{{figures}}/fig3.png" title="EMOVO{{data ? "" : " (demo)"}}"`.
+func substitute(_ source: String, values: [String: ParameterValue]) -> String {
+    guard source.contains("{{") else { return source }
+    var out = ""
+    var rest = Substring(source)
+    while let open = rest.firstRange(of: "{{") {
+        let after = rest[open.upperBound...]
+        guard let close = after.firstRange(of: "}}") else { break }
+        out += rest[..<open.lowerBound]
+        if let substitution = Substitution(after[..<close.lowerBound]), let value = values[substitution.name] {
+            out += substitution.text(for: value)
+        } else {
+            out += rest[open.lowerBound..<close.upperBound]
+        }
+        rest = after[close.upperBound...]
+    }
+    return out + rest
 }

@@ -55,10 +55,13 @@ public struct CellError: Error, Sendable, CustomStringConvertible {
     public var line: Int?
     /// The full diagnostic as it should be shown (compiler style, possibly several lines with a caret).
     public var message: String
+    /// What the statements before the failing one produced.
+    public var output: CellOutput
 
-    public init(line: Int?, message: String) {
+    public init(line: Int?, message: String, output: CellOutput = CellOutput()) {
         self.line = line
         self.message = message
+        self.output = output
     }
 
     public var description: String { message }

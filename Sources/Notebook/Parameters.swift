@@ -45,6 +45,14 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The value as bare text, for `{{name}}` substitution: strings and paths without quotes.
+    public var text: String {
+        switch self {
+        case .string(let v), .path(let v), .choice(let v): v
+        default: description
+        }
+    }
+
     /// Whether the value counts as "set" for a cell's `when=`/`unless=` option: a true bool, a non-empty
     /// string or path, a nonzero number, any choice.
     public var isSet: Bool {

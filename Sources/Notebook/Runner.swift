@@ -221,7 +221,7 @@ public struct NotebookRunner {
             let start = clock.now
             var result: CellResult
             do {
-                let output = try session.execute(cell.source, file: notebook.path, firstLine: cell.firstLine,
+                let output = try session.execute(substitute(cell.source, values: valueOf), file: notebook.path, firstLine: cell.firstLine,
                                                  useCache: options.useCache && cell.options.cache)
                 result = CellResult(cell: cell, status: .ok, output: output, seconds: seconds(clock.now - start))
             } catch {
@@ -232,7 +232,8 @@ public struct NotebookRunner {
                     message += "\nnote: cells before this one were skipped (\(options.only != nil ? "--only" : "--from")); "
                         + "values they make are missing"
                 }
-                result = CellResult(cell: cell, status: .failed(line: line, message: message), output: CellOutput(),
+                result = CellResult(cell: cell, status: .failed(line: line, message: message),
+                                    output: (error as? CellError)?.output ?? CellOutput(),
                                     seconds: seconds(clock.now - start))
                 stopped = !options.keepGoing
             }

@@ -14,8 +14,16 @@ struct SER: ParsableCommand {
         version: version,
         subcommands: [
             // one subcommand a line, in the order `ser --help` lists them
+            ReplCommand.self,
+            ExecCommand.self,
+            FeaturesCommand.self,
             AugmentCommand.self,
+            RunCommand.self,
+            FiguresCommand.self,
             CacheCommand.self,
-        ]
+            TrainCommand.self,
+            EvaluateCommand.self,
+        ],
+        defaultSubcommand: ReplCommand.self
     )
 }

@@ -25,7 +25,7 @@ final class FakeSession: NotebookSession {
                 }
                 output.items.append(.text(value))
             case "fail":
-                throw CellError(line: firstLine + offset, message: words.dropFirst().joined(separator: " "))
+                throw CellError(line: firstLine + offset, message: words.dropFirst().joined(separator: " "), output: output)
             case "figure":
                 output.items.append(.figure(words[1]))
             case "table":

@@ -124,6 +124,7 @@ import Testing
 
         ```ser {#broken}
         x = 2
+        print x
         fail notebooks/bad.md:6:1: error: unknown verb 'trian'; did you mean 'train'?
         ```
 
@@ -141,12 +142,13 @@ import Testing
         #expect(!executed.succeeded)
         #expect(executed.results.map(\.status) == [
             .ok,
-            .failed(line: 7, message: "notebooks/bad.md:6:1: error: unknown verb 'trian'; did you mean 'train'?"),
+            .failed(line: 8, message: "notebooks/bad.md:6:1: error: unknown verb 'trian'; did you mean 'train'?"),
             .notRun,
         ])
         #expect(box.all[0].executed.count == 2)
+        #expect(executed.results[1].output.items == [.text("2")])
         let written = try String(contentsOfFile: folder + "/bad.md", encoding: .utf8)
-        #expect(written.contains("> **Partial run: cell 2 [broken] failed** at `notebooks/bad.md:7`"))
+        #expect(written.contains("> **Partial run: cell 2 [broken] failed** at `notebooks/bad.md:8`"))
         #expect(written.contains("*cell 2 [broken] · **failed** · "))
         #expect(written.contains("*cell 3 [after] · not run (an earlier cell failed)*"))
 
@@ -226,6 +228,44 @@ import Testing
         options.overrides = [ParameterOverride(name: "data", value: "/corpora")]
         let real = try runner(box).run([notebook], options: options)[0]
         #expect(real.results[2].output.items == [.text("real")])
+    }
+
+    @Test func parametersAreSubstitutedInCells() throws {
+        let text = """
+        ```ser parameters
+        figures: path = "figures"
+        note: string = ""
+        epochs: int = 3
+        ```
+        ```ser
+        figure {{figures}}/fig3.png
+        x = {{ epochs }}{{note}}
+        print x
+        y = {{note ? "set" : "unset"}}
+        print y
+        ```
+        """
+        let notebook = try Notebook(text: text, path: "nb.md")
+        var options = RunOptions()
+        options.outputFolder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: options.outputFolder) }
+        options.overrides = [ParameterOverride(name: "note", value: "-demo"), ParameterOverride(name: "figures", value: "out")]
+        let box = SessionBox()
+        let executed = try runner(box).run([notebook], options: options)[0]
+        #expect(executed.results[0].output.items == [.figure("out/fig3.png"), .text("3-demo"), .text("set")])
+        #expect(box.all[0].executed[0].source == "figure out/fig3.png\nx = 3-demo\nprint x\ny = set\nprint y\n")
+        #expect(substitute("{{note ? \"a b\" : \" (demo)\"}}!", values: ["note": .string("")]) == " (demo)!")
+        #expect(substitute("{{x}} {{unknown}}", values: ["x": .number(0.5)]) == "0.5 {{unknown}}")
+
+        do {
+            _ = try Notebook(text: "```ser parameters\nfigures: path = \"f\"\n```\n```ser\na = 1\nplot to \"{{figure}}/x.png\"\n```\n", path: "nb.md")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "nb.md:6: error: '{{figure}}' names no parameter of this notebook; did you mean 'figures'?")
+        }
+        #expect(throws: NotebookError.self) {
+            try Notebook(text: "```ser parameters\nx: int = 1\n```\n```ser\na = {{x ? \"y\"}}\n```\n", path: "nb.md")
+        }
     }
 
     @Test func pathsAreMadeRelative() {
