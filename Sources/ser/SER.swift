@@ -16,7 +16,10 @@ struct SER: ParsableCommand {
             // one subcommand a line, in the order `ser --help` lists them
             ReplCommand.self,
             ExecCommand.self,
+            FeaturesCommand.self,
             AugmentCommand.self,
+            RunCommand.self,
+            FiguresCommand.self,
             CacheCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
