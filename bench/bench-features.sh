@@ -38,5 +38,10 @@ awk -v n="$files" -v s2w="$s2w" -v s2c="$(echo "$s2u + $s2s" | bc)" -v s1w="$s1w
   printf "features: ser (2 threads) is %.1fx faster than librosa (wall; target >= 8x), %.1fx less CPU\n", lw / s2w, lc / s2c
   printf "features: --threads 2 is %.2fx faster than --threads 1 (wall; target >= 1.7x)\n", s1w / s2w
 }'
+# Context for the wall times: on a machine shared with other jobs, wall-clock ratios (and thread scaling)
+# are not meaningful; the CPU figures above and the profile below still are.
+if [[ -r /proc/pressure/cpu ]]; then
+  echo "features: CPU pressure during the run (share of time runnable tasks waited for a core): $(awk '/some/ {print $2}' /proc/pressure/cpu)"
+fi
 echo "features: where ser's time goes (--threads 1 --profile):"
 "$ser" features "$corpus" --out "$work/profile" --threads 1 --profile | tail -n +2 | sed 's/^/  /'
