@@ -43,7 +43,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Console", dependencies: ["CEdit", "Language"], swiftSettings: swiftSettings),
-        .target(name: "Notebook", dependencies: ["Audio"], swiftSettings: swiftSettings),
+        .target(name: "Notebook", dependencies: ["Audio", "Language"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
@@ -63,13 +63,16 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
-        .testTarget(name: "LanguageTests", dependencies: ["Language"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Language", "Features"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LanguageTests", dependencies: ["Language", "Audio", "Features", "Learn", "Evaluate"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -34,6 +34,8 @@ extension Session {
             bind(target.name, value)
             out.bound.append(target.name)
             out.append("\(target.name) = \(value.summary)")
+        } else if value.type == .figure {
+            // The verb already said where it wrote the figure.
         } else if value.type == .number || value.type == .string {
             out.append(value.summary)
         } else {
@@ -104,7 +106,7 @@ extension Session {
         guard case .value(let value) = outcome else { return nil }
         if verb.cached, let cache {
             countCache(hit: false)
-            do { try cache.store(ValueCoder.encode(value), for: key) } catch {
+            do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
                 out.append("warning: could not cache the result of '\(verb.name)': \(error)")
             }
         }
@@ -183,6 +185,10 @@ extension Session {
                                  at: expr.range, in: source)
             }
             return .text(word)
+        case .string where { if case .name(let n) = expr.kind { values[n] == nil && !registry.isVerb(n) } else { false } }():
+            // A bare word where a string is expected is that word (`label=emotion`, `by=speaker`).
+            guard case .name(let n) = expr.kind else { throw mismatch(describeGiven(expr)) }
+            return .text(n)
         case .verbName:
             let word: String
             switch expr.kind {
@@ -238,6 +244,13 @@ extension Session {
             }
             return .list([try coerce(expr, to: item, for: parameter, verb: verb, source: source)])
         default:
+            if case .name(let n) = expr.kind, values[n] == nil, !registry.isVerb(n) {
+                if case .value = type {} else {
+                    // A scalar was expected and a bare word given: say so, rather than "unknown name".
+                    throw Diagnostic("'\(parameter.name)' of '\(verb.name)' expects \(type.spelling), given the word '\(n)'\(suggestion(n, among: order))",
+                                     at: expr.range, in: source)
+                }
+            }
             let value = try evaluate(expr, in: source)
             return try bound(value, as: type, given: describeGiven(expr, value), expr: expr, parameter: parameter, verb: verb, source: source)
         }

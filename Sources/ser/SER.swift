@@ -18,9 +18,12 @@ struct SER: ParsableCommand {
             ExecCommand.self,
             FeaturesCommand.self,
             AugmentCommand.self,
+            RunCommand.self,
+            FiguresCommand.self,
             CacheCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            PlotCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
