@@ -38,12 +38,13 @@ let package = Package(
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
         .target(name: "Console", dependencies: ["CEdit"], swiftSettings: swiftSettings),
         .target(name: "Evaluate", swiftSettings: swiftSettings),
+        .target(name: "Corpus", dependencies: ["Audio"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Audio", "Features", "Learn", "Plot", "Console", "Evaluate",
+                "Audio", "Features", "Learn", "Plot", "Console", "Evaluate", "Corpus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "LearnTests", dependencies: ["Learn"], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
