@@ -21,16 +21,20 @@ public struct Corpus: Sendable, Equatable {
     /// Audio files whose names or places do not fit the layout, each with the reason. They are not in
     /// `files`; `warnings` mentions them.
     public var problems: [Problem]
-    /// Sentences for a user: unparsable files, classes with no files, RAVDESS calm files left out, other
-    /// files ignored.
+    /// Sentences for a user: unparsable files, classes with no files, RAVDESS calm files left out, CREMA-D
+    /// demographics missing.
     public var warnings: [String]
+    /// Files that are not audio (documents, CSV tables, the demo marker), ignored.
+    public var otherFiles: Int
 
-    public init(root: String, layout: Layout, files: [CorpusFile], problems: [Problem], warnings: [String]) {
+    public init(root: String, layout: Layout, files: [CorpusFile], problems: [Problem], warnings: [String],
+                otherFiles: Int = 0) {
         self.root = root
         self.layout = layout
         self.files = files
         self.problems = problems
         self.warnings = warnings
+        self.otherFiles = otherFiles
     }
 
     /// Reads the corpus in `root`.
@@ -99,11 +103,8 @@ public struct Corpus: Sendable, Equatable {
         if chosen == .cremad, genders.isEmpty {
             warnings.append("VideoDemographics.csv not found: gender unknown for CREMA-D actors")
         }
-        let other = all.count - audio.count
-        if other > 0 {
-            warnings.append("\(other) non-audio file\(other == 1 ? "" : "s") ignored")
-        }
-        return Corpus(root: root, layout: chosen, files: files, problems: problems, warnings: warnings)
+        return Corpus(root: root, layout: chosen, files: files, problems: problems, warnings: warnings,
+                      otherFiles: all.count - audio.count)
     }
 
     /// The layout whose naming scheme most of the audio files under `root` follow: EMOVO, RAVDESS or CREMA-D

@@ -14,6 +14,7 @@ struct SER: ParsableCommand {
         version: version,
         subcommands: [
             // one subcommand a line, in the order `ser --help` lists them
+            DemoCommand.self,
         ]
     )
 }
