@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN = .build/release/ser
 
-.PHONY: all bootstrap build release test demo bench clean
+.PHONY: all bootstrap build release test demo bench clean fuzz
 
 all: build
 
@@ -27,6 +27,11 @@ demo: release
 
 bench: release
 	@bench/run
+
+# A longer fuzz run of the command language's lexer and parser (CI runs 100k inputs; this runs 5M).
+fuzz: bootstrap
+	$(SWIFT) build --build-tests
+	SER_FUZZ_COUNT=$${SER_FUZZ_COUNT:-5000000} $(SWIFT) test --skip-build --filter FuzzTests
 
 clean:
 	rm -rf .build build

@@ -34,17 +34,24 @@ let package = Package(
         // Library modules (dependencies point one way: see docs/ARCHITECTURE.md)
         .target(name: "Audio", dependencies: ["CSndFile", "CSoxr"], swiftSettings: swiftSettings),
         .target(name: "Features", dependencies: ["Audio", "CFFTW"], swiftSettings: swiftSettings),
+        .target(name: "Augment", dependencies: ["Audio", "Features"], swiftSettings: swiftSettings),
         .target(name: "Learn", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
-        .target(name: "Console", dependencies: ["CEdit"], swiftSettings: swiftSettings),
         .target(name: "Evaluate", swiftSettings: swiftSettings),
         .target(name: "Corpus", dependencies: ["Audio"], swiftSettings: swiftSettings),
+        .target(
+            name: "Language", dependencies: ["Audio", "Features", "Augment", "Learn", "Evaluate", "Plot"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Console", dependencies: ["CEdit", "Language"], swiftSettings: swiftSettings),
+        .target(name: "Notebook", dependencies: ["Audio"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Audio", "Features", "Learn", "Plot", "Console", "Evaluate", "Corpus",
+                "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook", "Language",
+                "Corpus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -52,16 +59,20 @@ let package = Package(
 
         // Tests: one target per module
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features"], resources: [.copy("Fixtures")],
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "LearnTests", dependencies: ["Learn"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"], swiftSettings: swiftSettings),
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio"], resources: [.copy("Fixtures")],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio"], swiftSettings: swiftSettings),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -117,3 +117,61 @@ final class PlanLock: @unchecked Sendable {
         return try body()
     }
 }
+
+/// A double-precision real-to-complex forward FFT of one size, through FFTW (`fftw_plan_dft_r2c_1d`).
+///
+/// The STFT uses it because librosa transforms in double precision (its float64 window promotes each frame)
+/// before storing complex64: spectra of near-silent frames then match librosa's, which matters for
+/// piptrack's peak picking and so for the tuning estimate. Plans are shared per size like `FFT`'s.
+public final class DoubleFFT: @unchecked Sendable {
+    public let size: Int
+    public var bins: Int { size / 2 + 1 }
+    private let plan: fftw_plan
+
+    private init(size: Int) {
+        self.size = size
+        let real = fftw_alloc_real(size)!
+        let complex = fftw_alloc_complex(size / 2 + 1)!
+        plan = fftw_plan_dft_r2c_1d(Int32(size), real, complex, SER_FFTW_ESTIMATE | SER_FFTW_DESTROY_INPUT)!
+        fftw_free(real)
+        fftw_free(complex)
+    }
+
+    deinit { DoubleFFT.lock.withLock { fftw_destroy_plan(plan) } }
+
+    private static let lock = PlanLock()
+    nonisolated(unsafe) private static var plans: [Int: DoubleFFT] = [:]
+
+    /// The shared plan for `size` real samples (made on first use).
+    public static func forward(size: Int) -> DoubleFFT {
+        precondition(size > 0, "FFT size must be positive")
+        return lock.withLock {
+            if let plan = plans[size] { return plan }
+            let plan = DoubleFFT(size: size)
+            plans[size] = plan
+            return plan
+        }
+    }
+
+    /// Transforms `size` real samples into `bins` complex values (interleaved re, im).
+    ///
+    /// Wraps `fftw_execute_dft_r2c`. `input` is destroyed. Both buffers must come from `DoubleFFT.Buffer`.
+    public func transform(_ input: Buffer, into output: Buffer) {
+        precondition(input.count >= size && output.count >= 2 * bins, "FFT buffers too small")
+        fftw_execute_dft_r2c(plan, input.pointer, OpaquePointer(output.pointer).map { UnsafeMutablePointer<fftw_complex>($0) })
+    }
+
+    /// An FFTW-aligned double buffer (`fftw_alloc_real`), freed on deinit.
+    public final class Buffer: @unchecked Sendable {
+        public let pointer: UnsafeMutablePointer<Double>
+        public let count: Int
+
+        public init(count: Int) {
+            self.count = count
+            pointer = fftw_alloc_real(max(count, 1))!
+            pointer.initialize(repeating: 0, count: max(count, 1))
+        }
+
+        deinit { fftw_free(pointer) }
+    }
+}

@@ -46,11 +46,14 @@ public struct STFTParameters: Sendable, Hashable {
 
     /// The analysis window: a periodic Hann window of `winLength` samples (`scipy.signal.get_window("hann",
     /// winLength, fftbins=True)`), zero-padded at both ends to `nFFT` as `librosa.util.pad_center` does.
-    public func window() -> [Float] {
-        var w = [Float](repeating: 0, count: nFFT)
+    public func window() -> [Float] { window64().map { Float($0) } }
+
+    /// The analysis window in double precision, as scipy computes it.
+    func window64() -> [Double] {
+        var w = [Double](repeating: 0, count: nFFT)
         let left = (nFFT - winLength) / 2
         for n in 0..<winLength {
-            w[left + n] = Float(0.5 - 0.5 * cos(2 * Double.pi * Double(n) / Double(winLength)))
+            w[left + n] = 0.5 - 0.5 * cos(2 * Double.pi * Double(n) / Double(winLength))
         }
         return w
     }
@@ -98,8 +101,9 @@ public enum STFT {
                     let spectrum = analyzer.transform(frame: t, of: x)
                     for k in 0..<bins {
                         let re = spectrum[2 * k], im = spectrum[2 * k + 1]
-                        let p = re * re + im * im
-                        s[k * frames + t] = power == 2 ? p : Float(pow(Double(p), power / 2))
+                        let magnitude = complexAbs(re, im)
+                        let p = magnitude * magnitude
+                        s[k * frames + t] = power == 2 ? p : (power == 1 ? magnitude : Float(pow(Double(magnitude), power)))
                     }
                 }
             }
@@ -171,35 +175,60 @@ public enum STFT {
 
 /// Windows and transforms single STFT frames of a signal, reusing its FFTW buffers. Not thread-safe: make one
 /// per thread (the FFTW plan underneath is shared).
+///
+/// As `librosa.stft` does, each frame is windowed and transformed in double precision (float64 window ×
+/// float32 samples) and the spectrum rounded to float32 (complex64).
 final class FrameAnalyzer {
     let parameters: STFTParameters
-    let window: [Float]
-    let fft: FFT
-    let input: FFT.Buffer
-    let output: FFT.Buffer
+    let window: [Double]
+    let fft: DoubleFFT
+    let input: DoubleFFT.Buffer
+    let spectrum: DoubleFFT.Buffer
+    let output: UnsafeMutablePointer<Float>
 
     init(parameters: STFTParameters) {
         self.parameters = parameters
-        window = parameters.window()
-        fft = FFT.forward(size: parameters.nFFT)
-        input = FFT.Buffer(count: parameters.nFFT)
-        output = FFT.Buffer(count: 2 * parameters.bins)
+        window = parameters.window64()
+        fft = DoubleFFT.forward(size: parameters.nFFT)
+        input = DoubleFFT.Buffer(count: parameters.nFFT)
+        spectrum = DoubleFFT.Buffer(count: 2 * parameters.bins)
+        output = .allocate(capacity: 2 * parameters.bins)
+        output.initialize(repeating: 0, count: 2 * parameters.bins)
     }
 
-    /// The spectrum of frame `t` of `x`: `bins` complex values, interleaved (re, im), valid until the next call.
+    deinit { output.deallocate() }
+
+    /// The spectrum of frame `t` of `x`: `bins` complex float32 values, interleaved (re, im), valid until the
+    /// next call.
     func transform(frame t: Int, of x: UnsafeBufferPointer<Float>) -> UnsafeMutablePointer<Float> {
         let nFFT = parameters.nFFT
         let start = t * parameters.hopLength - (parameters.center ? nFFT / 2 : 0)
         let lo = max(0, -start), hi = min(nFFT, x.count - start)
         let buf = input.pointer
         window.withUnsafeBufferPointer { w in
-            if lo > 0 { buf.update(repeating: 0, count: lo) }
+            if lo > 0 { buf.update(repeating: 0, count: min(lo, nFFT)) }
             if hi < nFFT { (buf + max(hi, 0)).update(repeating: 0, count: nFFT - max(hi, 0)) }
             if lo < hi {
-                for i in lo..<hi { buf[i] = x[start + i] * w[i] }
+                for i in lo..<hi { buf[i] = Double(x[start + i]) * w[i] }
             }
         }
-        fft.transform(input, into: output)
-        return output.pointer
+        fft.transform(input, into: spectrum)
+        let n = 2 * parameters.bins
+        let s = spectrum.pointer
+        for i in 0..<n { output[i] = Float(s[i]) }
+        return output
     }
+}
+
+/// `|re + i·im|` computed as NumPy's SIMD `np.abs` computes it for complex64 (`max · sqrt(fma(r, r, 1))` with
+/// `r = min / max`, in float32), so power spectra equal librosa's `np.abs(D) ** 2` bit for bit. Near-silent
+/// frames have nearly flat spectra whose local maxima (piptrack, hence the tuning estimate) depend on the
+/// last bit.
+@inline(__always)
+func complexAbs(_ re: Float, _ im: Float) -> Float {
+    let a = abs(re), b = abs(im)
+    let larger = max(a, b), smaller = min(a, b)
+    if larger == 0 || larger == .infinity { return larger }
+    let ratio = smaller / larger
+    return (1 as Float).addingProduct(ratio, ratio).squareRoot() * larger
 }

@@ -29,6 +29,34 @@ public struct RGBAImage: Sendable, Equatable {
         }
         pixels = px
     }
+
+    /// True when every pixel's alpha is 255.
+    public var isOpaque: Bool {
+        pixels.withUnsafeBufferPointer { p in
+            var i = 3
+            while i < p.count { if p[i] != 255 { return false }; i += 4 }
+            return true
+        }
+    }
+
+    /// The pixels without alpha: `width * height * 3` bytes, R, G, B.
+    func rgbBytes() -> [UInt8] {
+        let n = width * height
+        return [UInt8](unsafeUninitializedCapacity: n * 3) { out, count in
+            pixels.withUnsafeBufferPointer { p in
+                for i in 0..<n {
+                    out[3 * i] = p[4 * i]; out[3 * i + 1] = p[4 * i + 1]; out[3 * i + 2] = p[4 * i + 2]
+                }
+            }
+            count = n * 3
+        }
+    }
+
+    /// The pixel at column `x`, row `y` (row 0 at the top) as (R, G, B, A).
+    public func pixel(_ x: Int, _ y: Int) -> (r: UInt8, g: UInt8, b: UInt8, a: UInt8) {
+        let i = (y * width + x) * 4
+        return (pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3])
+    }
 }
 
 /// A failure reading or writing a PNG file.
@@ -42,16 +70,29 @@ public struct PNGError: Error, Sendable, CustomStringConvertible {
 public enum PNG {
     /// Writes an RGBA image atomically (temporary file + rename).
     ///
+    /// An image whose pixels are all opaque is stored as RGB (a quarter smaller); reading it back gives the
+    /// same RGBA pixels. `fast` trades file size for speed (libpng's `PNG_IMAGE_FLAG_FAST`); default `false`.
+    ///
     /// Wraps `png_image_write_to_file`.
-    public static func write(_ image: RGBAImage, to path: String) throws(PNGError) {
+    public static func write(_ image: RGBAImage, to path: String, fast: Bool = false) throws(PNGError) {
         var png = png_image()
         png.version = SER_PNG_IMAGE_VERSION
         png.width = png_uint_32(image.width)
         png.height = png_uint_32(image.height)
-        png.format = SER_PNG_FORMAT_RGBA
+        png.flags = fast ? SER_PNG_IMAGE_FLAG_FAST : 0
         let temporary = temporaryPath(for: path)
-        let ok = image.pixels.withUnsafeBytes { bytes in
-            png_image_write_to_file(&png, temporary, 0, bytes.baseAddress, png_int_32(image.width * 4), nil)
+        let ok: Int32
+        if image.isOpaque {
+            png.format = SER_PNG_FORMAT_RGB
+            let rgb = image.rgbBytes()
+            ok = rgb.withUnsafeBytes { bytes in
+                png_image_write_to_file(&png, temporary, 0, bytes.baseAddress, png_int_32(image.width * 3), nil)
+            }
+        } else {
+            png.format = SER_PNG_FORMAT_RGBA
+            ok = image.pixels.withUnsafeBytes { bytes in
+                png_image_write_to_file(&png, temporary, 0, bytes.baseAddress, png_int_32(image.width * 4), nil)
+            }
         }
         if ok == 0 || ser_png_image_failed(&png) != 0 {
             let message = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -64,6 +105,32 @@ public enum PNG {
             unlink(temporary)
             throw PNGError(path: path, message: "cannot move finished PNG into place: \(reason)")
         }
+    }
+
+    /// Decodes a PNG held in memory into 8-bit single-channel (gray) pixels, `width * height` bytes.
+    ///
+    /// Wraps `png_image_begin_read_from_memory` and `png_image_finish_read`; `name` labels errors.
+    static func decodeGray(_ data: [UInt8], name: String) throws(PNGError) -> (width: Int, height: Int, pixels: [UInt8]) {
+        var png = png_image()
+        png.version = SER_PNG_IMAGE_VERSION
+        let begun = data.withUnsafeBytes { png_image_begin_read_from_memory(&png, $0.baseAddress, $0.count) }
+        guard begun != 0 else {
+            let message = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            png_image_free(&png)
+            throw PNGError(path: name, message: "cannot read PNG: \(message)")
+        }
+        png.format = SER_PNG_FORMAT_GRAY
+        let width = Int(png.width), height = Int(png.height)
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        let ok = pixels.withUnsafeMutableBytes { bytes in
+            png_image_finish_read(&png, nil, bytes.baseAddress, png_int_32(width), nil)
+        }
+        guard ok != 0 else {
+            let message = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            png_image_free(&png)
+            throw PNGError(path: name, message: "cannot decode PNG: \(message)")
+        }
+        return (width, height, pixels)
     }
 
     /// Reads any PNG as 8-bit RGBA.

@@ -14,7 +14,14 @@ struct SER: ParsableCommand {
         version: version,
         subcommands: [
             // one subcommand a line, in the order `ser --help` lists them
+            ReplCommand.self,
+            ExecCommand.self,
+            AugmentCommand.self,
+            CacheCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
             DemoCommand.self,
-        ]
+        ],
+        defaultSubcommand: ReplCommand.self
     )
 }

@@ -1,0 +1,68 @@
+import Audio
+import Features
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Time stretching without changing pitch, as `librosa.effects.time_stretch` (librosa 0.11).
+public enum TimeStretch {
+    /// The STFT framing librosa's effects use by default: `n_fft = 2048`, `hop_length = 512`, periodic Hann,
+    /// centred with zero padding.
+    public static let parameters = STFTParameters.librosa
+
+    /// The output length for `n` input samples: `round(n / rate)` (Python's round: ties to even).
+    public static func outputLength(inputLength n: Int, rate: Double) -> Int {
+        Int((Double(n) / rate).rounded(.toNearestOrEven))
+    }
+
+    /// Stretches `samples` by `rate` (> 1 faster and shorter, < 1 slower and longer; pitch unchanged):
+    /// STFT (2048 / 512) → `PhaseVocoder.stretch` → ISTFT cut or padded to `round(n / rate)` samples.
+    /// The sample rate does not enter.
+    public static func apply(_ samples: [Float], rate: Double) throws(AugmentError) -> [Float] {
+        try Transform.stretch(rate: rate).validate()
+        guard !samples.isEmpty else {
+            throw AugmentError(.badSignal, "cannot time-stretch an empty signal")
+        }
+        let p = parameters
+        let spectrum = STFT.complex(samples, parameters: p)
+        let stretched = PhaseVocoder.stretch(spectrum, rate: rate, hopLength: p.hopLength, nFFT: p.nFFT)
+        return STFT.inverse(stretched, parameters: p, length: outputLength(inputLength: samples.count, rate: rate))
+    }
+
+    /// Stretches a signal (same sample rate, `round(n / rate)` samples).
+    public static func apply(_ signal: Signal, rate: Double) throws(AugmentError) -> Signal {
+        Signal(samples: try apply(signal.samples, rate: rate), sampleRate: signal.sampleRate)
+    }
+}
+
+/// Pitch shifting keeping the duration, as `librosa.effects.pitch_shift` (librosa 0.11, 12 bins per octave,
+/// `res_type="soxr_hq"`, `scale=False`).
+public enum PitchShift {
+    /// Shifts `signal` by `semitones` (fractional and negative allowed, |n| ≤ 24): time-stretch by
+    /// `rate = 2^(−n/12)`, resample with soxr HQ from `sr / rate` to `sr` Hz, then cut or zero-pad to the
+    /// input's length.
+    public static func apply(_ signal: Signal, semitones: Double) throws(AugmentError) -> Signal {
+        try Transform.pitch(semitones: semitones).validate()
+        guard !signal.samples.isEmpty else {
+            throw AugmentError(.badSignal, "cannot pitch-shift an empty signal")
+        }
+        let rate = pow(2.0, -semitones / 12)
+        let stretched = try TimeStretch.apply(signal.samples, rate: rate)
+        let sr = Double(signal.sampleRate)
+        var shifted: [Float]
+        do {
+            shifted = try Resampler.resample(stretched, from: sr / rate, to: sr, quality: .high)
+        } catch {
+            throw AugmentError(.failed, "pitch shift: \(error.message)")
+        }
+        let n = signal.samples.count
+        if shifted.count > n {
+            shifted.removeSubrange(n...)
+        } else if shifted.count < n {
+            shifted.append(contentsOf: repeatElement(0, count: n - shifted.count))
+        }
+        return Signal(samples: shifted, sampleRate: signal.sampleRate)
+    }
+}

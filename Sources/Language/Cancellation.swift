@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// A flag set by Ctrl-C (SIGINT) and polled by long verbs between units of work (a file, a batch).
+///
+/// The REPL clears it before each statement; `features`, `augment`, `train` and `crossval` check it and
+/// stop: training stops at the next batch keeping its best weights, the others throw `Cancelled`.
+public final class Cancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    /// The process-wide flag the SIGINT handler sets.
+    public static let shared = Cancellation()
+
+    public var isRequested: Bool { flag.load(ordering: .relaxed) }
+
+    public func request() { flag.store(true, ordering: .relaxed) }
+
+    public func clear() { flag.store(false, ordering: .relaxed) }
+
+    /// Installs a SIGINT handler that sets `shared` instead of killing the process (`sigaction`).
+    /// Without `SA_RESTART`, a blocking `read` returns `EINTR`, so a prompt can notice Ctrl-C too.
+    public static func installInterruptHandler() {
+        _ = shared.isRequested
+        var action = sigaction()
+        #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = { _ in Cancellation.shared.request() }
+        #else
+        action.__sigaction_u.__sa_handler = { _ in Cancellation.shared.request() }
+        #endif
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+    }
+}

@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// ser's version, part of every cache key.
+public let serVersion = "0.1.0"
+
+/// What running some statements produced.
+public struct Execution: Sendable {
+    /// Everything the statements printed, tables as Markdown, separated by blank lines.
+    public var text: String = ""
+    /// Paths of the figures written, in order.
+    public var figures: [String] = []
+    /// Names bound by the statements, in order.
+    public var bound: [String] = []
+    /// Statements run to completion.
+    public var statements = 0
+
+    public init() {}
+
+    mutating func append(_ block: String) {
+        guard !block.isEmpty else { return }
+        text += text.isEmpty ? block : "\n\n" + block
+    }
+}
+
+/// A persistent session: named immutable values, the seed, the thread count, the cache, and the verbs.
+///
+/// ```swift
+/// let session = Session()
+/// let out = try session.execute("a = demo emovo size=small; show a", file: "<exec>")
+/// print(out.text)
+/// ```
+/// A statement that fails leaves the session as it was before that statement.
+public final class Session {
+    /// The verbs this session understands.
+    public let registry: VerbRegistry
+    /// Values by name.
+    public private(set) var values: [String: Value] = [:]
+    /// Names in the order they were first bound (for `:vars`).
+    public private(set) var order: [String] = []
+    /// The seed every random choice derives from unless a verb is given `seed=` (default 1).
+    public var seed: UInt64 = 1
+    /// Worker threads for parallel verbs (default: the number of processors).
+    public var threads: Int
+    /// Where expensive results are kept between runs; `nil` disables caching.
+    public var cache: (any ValueCache)?
+    /// Flag polled by long verbs; the REPL sets it on Ctrl-C and clears it before each statement.
+    public var cancellation: Cancellation
+    /// Receives progress lines of long verbs (`nil` = clear the line). Default: stderr when it is a
+    /// TTY, nothing otherwise. The notebook runner replaces it to prefix the cell.
+    public var progressSink: (String?) -> Void
+    /// Cache statistics of this session: lookups served / computed.
+    public private(set) var cacheHits = 0, cacheMisses = 0
+
+    public init(registry: VerbRegistry = .standard, cache: (any ValueCache)? = nil,
+                cancellation: Cancellation = .shared) {
+        self.registry = registry
+        self.cache = cache
+        self.cancellation = cancellation
+        self.threads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        self.progressSink = Session.terminalProgress
+    }
+
+    /// Progress on stderr when it is a terminal: one line, rewritten in place.
+    public static func terminalProgress(_ message: String?) {
+        guard isatty(2) == 1 else { return }
+        let line = message.map { "\r\u{1B}[K" + $0 } ?? "\r\u{1B}[K"
+        _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+    }
+
+    /// Binds `name` to `value`, replacing any previous value of that name.
+    public func bind(_ name: String, _ value: Value) {
+        if values[name] == nil { order.append(name) }
+        values[name] = value
+    }
+
+    /// Removes every value and restores the default seed (`:reset`).
+    public func reset() {
+        values = [:]
+        order = []
+        seed = 1
+    }
+
+    /// Runs the statements of `source` in order. `file` and `firstLine` place diagnostics (a notebook
+    /// passes the cell's first line). Throws the first error as a `Diagnostic`; the statements before it
+    /// keep their effect on the session (use `executePartial` to also get their output).
+    @discardableResult
+    public func execute(_ source: String, file: String, firstLine: Int = 1) throws(Diagnostic) -> Execution {
+        let (out, error) = executePartial(source, file: file, firstLine: firstLine)
+        if let error { throw error }
+        return out
+    }
+
+    /// Like `execute`, but returns the output of the statements that ran along with the error, if any.
+    public func executePartial(_ source: String, file: String, firstLine: Int = 1) -> (Execution, Diagnostic?) {
+        let sourceFile = SourceFile(name: file, text: source, firstLine: firstLine)
+        var out = Execution()
+        let statements: [Statement]
+        do { statements = try Parser.parse(sourceFile) } catch { return (out, error) }
+        for statement in statements {
+            do {
+                try run(statement, in: sourceFile, into: &out)
+                out.statements += 1
+            } catch {
+                return (out, error)
+            }
+        }
+        return (out, nil)
+    }
+
+    func countCache(hit: Bool) {
+        if hit { cacheHits += 1 } else { cacheMisses += 1 }
+    }
+}

@@ -1,0 +1,137 @@
+import Audio
+
+/// The types of session values, as named in help and in type errors.
+public enum ValueType: String, Sendable, CaseIterable, Equatable {
+    case corpus, signal, features = "feature table", split, model, run = "training run", report, figure, table
+    case number, string, list
+
+    /// "a corpus", "an index"… for messages.
+    public var withArticle: String {
+        let first = rawValue.first!
+        return ("aeiou".contains(first) ? "an " : "a ") + rawValue
+    }
+}
+
+/// A figure a verb drew: the PNG it wrote, its kind and title.
+public struct Figure: Sendable, Equatable {
+    public var path: String
+    public var kind: String
+    public var title: String
+
+    public init(path: String, kind: String, title: String) {
+        self.path = path
+        self.kind = kind
+        self.title = title
+    }
+}
+
+/// One audio signal picked from a corpus (`emovo["f1/rab-f1-b1.wav"]`) or loaded from a file.
+public struct SignalValue: Sendable, Equatable {
+    /// Where it came from: a corpus-relative file name or a path.
+    public var name: String
+    public var signal: Signal
+    /// Corpus labels of the file (emotion, speaker, …), empty for a plain file.
+    public var attributes: [String: String]
+
+    public init(name: String, signal: Signal, attributes: [String: String] = [:]) {
+        self.name = name
+        self.signal = signal
+        self.attributes = attributes
+    }
+}
+
+/// An immutable session value and its content hash.
+///
+/// The hash names the value by what made it (verb, canonical arguments, input hashes, seed, ser version)
+/// or, for literals, by its content; it keys the value's cache entry.
+public struct Value: Sendable {
+    public enum Payload: Sendable {
+        case number(Double, NumberUnit)
+        case string(String)
+        case list([Value])
+        case signal(SignalValue)
+        case table(Table)
+        case figure(Figure)
+    }
+
+    public var payload: Payload
+    public var hash: ContentHash
+
+    public init(_ payload: Payload, hash: ContentHash) {
+        self.payload = payload
+        self.hash = hash
+    }
+
+    /// A literal number (hash of its canonical text).
+    public static func number(_ v: Double, _ unit: NumberUnit = .none) -> Value {
+        Value(.number(v, unit), hash: ContentHash(of: "number:\(v)\(unit.rawValue)"))
+    }
+
+    /// A literal string.
+    public static func string(_ s: String) -> Value {
+        Value(.string(s), hash: ContentHash(of: "string:\(s)"))
+    }
+
+    /// A list; its hash combines its items' hashes.
+    public static func list(_ items: [Value]) -> Value {
+        Value(.list(items), hash: ContentHash(of: "list:" + items.map(\.hash.hex).joined(separator: ",")))
+    }
+
+    public var type: ValueType {
+        switch payload {
+        case .number: .number
+        case .string: .string
+        case .list: .list
+        case .signal: .signal
+        case .table: .table
+        case .figure: .figure
+        }
+    }
+
+    /// One line: type and size, as `:vars` and assignments print it.
+    public var summary: String {
+        switch payload {
+        case .number(let v, let unit): formatUnit(v, unit)
+        case .string(let s): "\"\(s)\""
+        case .list(let items): "list of \(items.count)"
+        case .signal(let s):
+            "signal \(s.name): \(formatNumber(s.signal.duration, digits: 3)) s at \(s.signal.sampleRate) Hz (\(s.signal.samples.count) samples)"
+        case .table(let t): "table \(t.title.map { "'\($0)' " } ?? "")\(t.rows.count) × \(t.columns.count)"
+        case .figure(let f): "figure \(f.kind) → \(f.path)"
+        }
+    }
+
+    /// The value as a table, for `show`/`describe`.
+    public func describe() -> Table {
+        switch payload {
+        case .number, .string: return Table(properties: [("value", summary)])
+        case .list(let items):
+            return Table(columns: ["#", "type", "value"], rows: items.enumerated().map { [String($0.offset), $0.element.type.rawValue, $0.element.summary] })
+        case .signal(let s):
+            var props: [(String, String)] = [
+                ("file", s.name),
+                ("duration", formatNumber(s.signal.duration, digits: 3) + " s"),
+                ("sample rate", "\(s.signal.sampleRate) Hz"),
+                ("samples", String(s.signal.samples.count)),
+            ]
+            var peak: Float = 0, energy: Double = 0
+            for x in s.signal.samples { peak = max(peak, abs(x)); energy += Double(x) * Double(x) }
+            props.append(("peak", formatNumber(Double(peak))))
+            props.append(("rms", formatNumber((energy / Double(max(1, s.signal.samples.count))).squareRoot())))
+            for key in s.attributes.keys.sorted() { props.append((key, s.attributes[key]!)) }
+            return Table(title: "signal", properties: props)
+        case .table(let t): return t
+        case .figure(let f): return Table(title: "figure", properties: [("kind", f.kind), ("title", f.title), ("path", f.path)])
+        }
+    }
+}
+
+/// `2 s`, `70%`, `16000 Hz`, `3`.
+func formatUnit(_ v: Double, _ unit: NumberUnit) -> String {
+    switch unit {
+    case .none: formatNumber(v)
+    case .seconds: formatNumber(v) + " s"
+    case .percent: formatNumber(v * 100) + "%"
+    case .hertz: formatNumber(v) + " Hz"
+    }
+}

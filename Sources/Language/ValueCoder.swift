@@ -1,0 +1,230 @@
+import Audio
+
+/// Serialises session values to bytes and back, for `ValueCache`.
+///
+/// Format: the magic `SERV` and a format version byte, then one value: a type tag byte, the 32-byte
+/// content hash and the payload. Integers are little-endian 64-bit, floats IEEE 754 little-endian,
+/// strings a length then UTF-8 bytes. Decoding checks every length against the bytes left, so a
+/// truncated or corrupt entry fails with `ValueCoder.Failure` rather than crashing.
+public enum ValueCoder {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    static let magic: [UInt8] = Array("SERV".utf8) + [1]
+
+    /// The bytes of `value`.
+    public static func encode(_ value: Value) -> [UInt8] {
+        var w = ByteWriter()
+        w.bytes.append(contentsOf: magic)
+        w.value(value)
+        return w.bytes
+    }
+
+    /// The value encoded in `bytes`.
+    public static func decode(_ bytes: [UInt8]) throws(Failure) -> Value {
+        var r = ByteReader(bytes: bytes)
+        guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
+            throw Failure(description: "not a ser value (bad magic or format version)")
+        }
+        r.offset = magic.count
+        let v = try r.value()
+        guard r.offset == bytes.count else { throw Failure(description: "trailing bytes after value") }
+        return v
+    }
+}
+
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    mutating func u8(_ v: UInt8) { bytes.append(v) }
+
+    mutating func int(_ v: Int) {
+        let u = UInt64(bitPattern: Int64(v))
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: u >> (8 * UInt64(i)))) }
+    }
+
+    mutating func double(_ v: Double) {
+        let u = v.bitPattern
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: u >> (8 * UInt64(i)))) }
+    }
+
+    mutating func string(_ s: String) {
+        let u = Array(s.utf8)
+        int(u.count)
+        bytes.append(contentsOf: u)
+    }
+
+    mutating func strings(_ a: [String]) {
+        int(a.count)
+        for s in a { string(s) }
+    }
+
+    mutating func floats(_ a: [Float]) {
+        int(a.count)
+        bytes.reserveCapacity(bytes.count + a.count * 4)
+        for f in a {
+            let u = f.bitPattern
+            bytes.append(UInt8(truncatingIfNeeded: u))
+            bytes.append(UInt8(truncatingIfNeeded: u >> 8))
+            bytes.append(UInt8(truncatingIfNeeded: u >> 16))
+            bytes.append(UInt8(truncatingIfNeeded: u >> 24))
+        }
+    }
+
+    mutating func ints(_ a: [Int]) {
+        int(a.count)
+        for v in a { int(v) }
+    }
+
+    mutating func dictionary(_ d: [String: String]) {
+        int(d.count)
+        for k in d.keys.sorted() { string(k); string(d[k]!) }
+    }
+
+    mutating func table(_ t: Table) {
+        u8(t.title == nil ? 0 : 1)
+        if let title = t.title { string(title) }
+        strings(t.columns)
+        int(t.rows.count)
+        for row in t.rows { strings(row) }
+        int(t.alignments.count)
+        for a in t.alignments { u8(a == .right ? 1 : 0) }
+    }
+
+    mutating func value(_ v: Value) {
+        u8(v.type.tag)
+        bytes.append(contentsOf: v.hash.bytes)
+        switch v.payload {
+        case .number(let x, let unit): double(x); string(unit.rawValue)
+        case .string(let s): string(s)
+        case .list(let items): int(items.count); for i in items { value(i) }
+        case .signal(let s): string(s.name); int(s.signal.sampleRate); floats(s.signal.samples); dictionary(s.attributes)
+        case .table(let t): table(t)
+        case .figure(let f): string(f.path); string(f.kind); string(f.title)
+        }
+    }
+}
+
+struct ByteReader {
+    let bytes: [UInt8]
+    var offset = 0
+
+    private func fail(_ what: String) -> ValueCoder.Failure {
+        ValueCoder.Failure(description: "corrupt value: \(what) at byte \(offset)")
+    }
+
+    mutating func take(_ n: Int) throws(ValueCoder.Failure) -> ArraySlice<UInt8> {
+        guard n >= 0, n <= bytes.count - offset else { throw fail("truncated") }
+        defer { offset += n }
+        return bytes[offset..<(offset + n)]
+    }
+
+    mutating func u8() throws(ValueCoder.Failure) -> UInt8 { try take(1).first! }
+
+    mutating func int() throws(ValueCoder.Failure) -> Int {
+        var u: UInt64 = 0
+        for (i, b) in try take(8).enumerated() { u |= UInt64(b) << (8 * UInt64(i)) }
+        return Int(Int64(bitPattern: u))
+    }
+
+    mutating func count(_ elementSize: Int) throws(ValueCoder.Failure) -> Int {
+        let n = try int()
+        guard n >= 0, n <= (bytes.count - offset) / max(1, elementSize) else { throw fail("bad length \(n)") }
+        return n
+    }
+
+    mutating func double() throws(ValueCoder.Failure) -> Double {
+        var u: UInt64 = 0
+        for (i, b) in try take(8).enumerated() { u |= UInt64(b) << (8 * UInt64(i)) }
+        return Double(bitPattern: u)
+    }
+
+    mutating func string() throws(ValueCoder.Failure) -> String {
+        let n = try count(1)
+        return String(decoding: try take(n), as: UTF8.self)
+    }
+
+    mutating func strings() throws(ValueCoder.Failure) -> [String] {
+        let n = try count(8)
+        var out: [String] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try string()) }
+        return out
+    }
+
+    mutating func floats() throws(ValueCoder.Failure) -> [Float] {
+        let n = try count(4)
+        let raw = try take(n * 4)
+        var out = [Float](repeating: 0, count: n)
+        var j = raw.startIndex
+        for i in 0..<n {
+            out[i] = Float(bitPattern: UInt32(raw[j]) | UInt32(raw[j + 1]) << 8 | UInt32(raw[j + 2]) << 16 | UInt32(raw[j + 3]) << 24)
+            j += 4
+        }
+        return out
+    }
+
+    mutating func ints() throws(ValueCoder.Failure) -> [Int] {
+        let n = try count(8)
+        var out: [Int] = []
+        out.reserveCapacity(n)
+        for _ in 0..<n { out.append(try int()) }
+        return out
+    }
+
+    mutating func dictionary() throws(ValueCoder.Failure) -> [String: String] {
+        let n = try count(16)
+        var d: [String: String] = [:]
+        for _ in 0..<n { let k = try string(); d[k] = try string() }
+        return d
+    }
+
+    mutating func table() throws(ValueCoder.Failure) -> Table {
+        let title: String? = try u8() == 1 ? try string() : nil
+        let columns = try strings()
+        let n = try count(8)
+        var rows: [[String]] = []
+        for _ in 0..<n { rows.append(try strings()) }
+        let na = try count(1)
+        var alignments: [Table.Alignment] = []
+        for _ in 0..<na { alignments.append(try u8() == 1 ? .right : .left) }
+        guard alignments.count == columns.count else { throw fail("table alignments") }
+        return Table(title: title, columns: columns, rows: rows, alignments: alignments)
+    }
+
+    mutating func value() throws(ValueCoder.Failure) -> Value {
+        let tag = try u8()
+        let hash = ContentHash(digest: Array(try take(32)))
+        guard let type = ValueType.allCases.first(where: { $0.tag == tag }) else { throw fail("unknown type tag \(tag)") }
+        let payload: Value.Payload
+        switch type {
+        case .number:
+            let x = try double()
+            guard let unit = NumberUnit(rawValue: try string()) else { throw fail("unit") }
+            payload = .number(x, unit)
+        case .string: payload = .string(try string())
+        case .list:
+            let n = try count(33)
+            var items: [Value] = []
+            for _ in 0..<n { items.append(try value()) }
+            payload = .list(items)
+        case .signal:
+            let name = try string()
+            let rate = try int()
+            let samples = try floats()
+            payload = .signal(SignalValue(name: name, signal: Signal(samples: samples, sampleRate: rate), attributes: try dictionary()))
+        case .table: payload = .table(try table())
+        case .figure: payload = .figure(Figure(path: try string(), kind: try string(), title: try string()))
+        default: throw fail("values of type \(type.rawValue) are not serialisable")
+        }
+        return Value(payload, hash: hash)
+    }
+}
+
+extension ValueType {
+    /// The type's byte in `ValueCoder`'s format.
+    var tag: UInt8 {
+        UInt8(ValueType.allCases.firstIndex(of: self)! + 1)
+    }
+}

@@ -1,0 +1,346 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The computation of one layer over a batch, on flat buffers (batch-major, channels last).
+///
+/// `forward` reads `x` (batch × inputSize) and writes `y` (batch × outputSize); `backward` takes the
+/// gradient `dy` with respect to `y` (it may overwrite it), accumulates nothing: it *writes* the weight
+/// gradients into `grads` when given and the input gradient into `dx` when given. A layer whose activation
+/// is softmax receives in `dy` the gradient with respect to its logits (the fused loss computes it).
+/// Workspaces are allocated by `reserve(batch:)`, never inside forward/backward.
+protocol LayerKernel: AnyObject {
+    var inputSize: Int { get }
+    var outputSize: Int { get }
+    var parameterCount: Int { get }
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator)
+    func reserve(batch: Int)
+    func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator)
+    func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
+                  dx: UnsafeMutablePointer<Float>?, batch: Int,
+                  params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?)
+}
+
+/// Glorot (Xavier) uniform: U(−l, l) with l = sqrt(6 / (fan_in + fan_out)), Keras's default kernel initializer.
+func glorotUniform(_ p: UnsafeMutablePointer<Float>, count: Int, fanIn: Int, fanOut: Int, using rng: inout SeededGenerator) {
+    let limit = (6 / Float(fanIn + fanOut)).squareRoot()
+    for i in 0..<count { p[i] = (rng.nextUnit() * 2 - 1) * limit }
+}
+
+/// Adds `bias` (n values) to every row of `y` (rows × n) and applies `activation` in place.
+func addBiasAndActivate(_ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, bias: UnsafePointer<Float>, activation: Activation) {
+    switch activation {
+    case .linear:
+        for r in 0..<rows {
+            let row = y + r * n
+            for j in 0..<n { row[j] += bias[j] }
+        }
+    case .relu:
+        for r in 0..<rows {
+            let row = y + r * n
+            for j in 0..<n { row[j] = max(row[j] + bias[j], 0) }
+        }
+    case .softmax:
+        for r in 0..<rows {
+            let row = y + r * n
+            var top = -Float.infinity
+            for j in 0..<n { row[j] += bias[j]; top = max(top, row[j]) }
+            var sum: Float = 0
+            for j in 0..<n { let e = expf(row[j] - top); row[j] = e; sum += e }
+            let inv = 1 / sum
+            for j in 0..<n { row[j] *= inv }
+        }
+    }
+}
+
+/// Zeroes `dy` where a ReLU output was 0 (derivative 0 at 0, as TensorFlow).
+func maskReLU(_ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
+    for i in 0..<count where !(y[i] > 0) { dy[i] = 0 }
+}
+
+/// Column sums of `m` (rows × n) into `out` (n), overwriting it.
+func columnSums(_ m: UnsafePointer<Float>, rows: Int, n: Int, into out: UnsafeMutablePointer<Float>) {
+    out.update(repeating: 0, count: n)
+    for r in 0..<rows {
+        let row = m + r * n
+        for j in 0..<n { out[j] += row[j] }
+    }
+}
+
+/// Conv1D (stride 1) as im2col + one GEMM: the column matrix holds, for each output step, the kernel_size ×
+/// in_channels input values under the kernel (zeros outside for same padding); interior steps are one copy.
+final class Conv1DKernel: LayerKernel {
+    let inLength: Int, inChannels: Int, kernelSize: Int, filters: Int, outLength: Int, padLeft: Int
+    let activation: Activation
+    let cols = FloatBuffer(count: 1)
+
+    init(inLength: Int, inChannels: Int, filters: Int, kernelSize: Int, padding: Padding, activation: Activation) {
+        self.inLength = inLength
+        self.inChannels = inChannels
+        self.kernelSize = kernelSize
+        self.filters = filters
+        self.activation = activation
+        switch padding {
+        case .valid:
+            outLength = inLength - kernelSize + 1
+            padLeft = 0
+        case .same:
+            outLength = inLength
+            padLeft = (kernelSize - 1) / 2
+        }
+    }
+
+    var inputSize: Int { inLength * inChannels }
+    var outputSize: Int { outLength * filters }
+    var rowWidth: Int { kernelSize * inChannels }
+    var parameterCount: Int { rowWidth * filters + filters }
+
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {
+        glorotUniform(params, count: rowWidth * filters, fanIn: kernelSize * inChannels, fanOut: kernelSize * filters, using: &rng)
+        (params + rowWidth * filters).update(repeating: 0, count: filters)
+    }
+
+    func reserve(batch: Int) { cols.reserve(batch * outLength * rowWidth) }
+
+    func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+        let kc = rowWidth, c = cols.pointer
+        for b in 0..<batch {
+            let xb = x + b * inputSize
+            for t in 0..<outLength {
+                let row = c + (b * outLength + t) * kc
+                let start = t - padLeft
+                if start >= 0 && start + kernelSize <= inLength {
+                    row.update(from: xb + start * inChannels, count: kc)
+                } else {
+                    for j in 0..<kernelSize {
+                        let src = start + j
+                        if src >= 0 && src < inLength {
+                            (row + j * inChannels).update(from: xb + src * inChannels, count: inChannels)
+                        } else {
+                            (row + j * inChannels).update(repeating: 0, count: inChannels)
+                        }
+                    }
+                }
+            }
+        }
+        let rows = batch * outLength
+        GEMM.multiply(m: rows, n: filters, k: kc, a: c, lda: kc, b: params, ldb: filters, c: y, ldc: filters)
+        addBiasAndActivate(y, rows: rows, n: filters, bias: params + kc * filters, activation: activation)
+    }
+
+    func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
+                  dx: UnsafeMutablePointer<Float>?, batch: Int,
+                  params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
+        let kc = rowWidth, rows = batch * outLength, c = cols.pointer
+        if activation == .relu { maskReLU(dy, output: y, count: rows * filters) }
+        if let grads {
+            GEMM.multiply(m: kc, n: filters, k: rows, a: c, lda: kc, transA: true, b: dy, ldb: filters, c: grads, ldc: filters)
+            columnSums(dy, rows: rows, n: filters, into: grads + kc * filters)
+        }
+        guard let dx else { return }
+        // The column matrix is no longer needed: it receives d(cols) = dy · Wᵀ, then col2im scatters it.
+        GEMM.multiply(m: rows, n: kc, k: filters, a: dy, lda: filters, b: params, ldb: filters, transB: true, c: c, ldc: kc)
+        dx.update(repeating: 0, count: batch * inputSize)
+        for b in 0..<batch {
+            let db = dx + b * inputSize
+            for t in 0..<outLength {
+                let row = c + (b * outLength + t) * kc
+                let start = t - padLeft
+                if start >= 0 && start + kernelSize <= inLength {
+                    let dst = db + start * inChannels
+                    for i in 0..<kc { dst[i] += row[i] }
+                } else {
+                    for j in 0..<kernelSize {
+                        let src = start + j
+                        guard src >= 0 && src < inLength else { continue }
+                        let dst = db + src * inChannels, part = row + j * inChannels
+                        for i in 0..<inChannels { dst[i] += part[i] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// MaxPooling1D with 'valid' padding: output length floor((L − pool) / stride) + 1; the gradient flows to
+/// the first maximum of each window.
+final class MaxPooling1DKernel: LayerKernel {
+    let inLength: Int, channels: Int, poolSize: Int, stride: Int, outLength: Int
+    let argmax = IndexBuffer(count: 1)
+
+    init(inLength: Int, channels: Int, poolSize: Int, stride: Int) {
+        self.inLength = inLength
+        self.channels = channels
+        self.poolSize = poolSize
+        self.stride = stride
+        outLength = (inLength - poolSize) / stride + 1
+    }
+
+    var inputSize: Int { inLength * channels }
+    var outputSize: Int { outLength * channels }
+    var parameterCount: Int { 0 }
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {}
+    func reserve(batch: Int) { argmax.reserve(batch * outputSize) }
+
+    func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+        let arg = argmax.pointer
+        for b in 0..<batch {
+            for t in 0..<outLength {
+                let base = b * inputSize + t * stride * channels
+                let out = b * outputSize + t * channels
+                for ch in 0..<channels {
+                    var index = base + ch
+                    var best = x[index]
+                    for p in 1..<max(poolSize, 1) {
+                        let i = base + p * channels + ch
+                        if x[i] > best { best = x[i]; index = i }
+                    }
+                    y[out + ch] = best
+                    arg[out + ch] = Int32(truncatingIfNeeded: index)
+                }
+            }
+        }
+    }
+
+    func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
+                  dx: UnsafeMutablePointer<Float>?, batch: Int,
+                  params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
+        guard let dx else { return }
+        dx.update(repeating: 0, count: batch * inputSize)
+        let arg = argmax.pointer
+        for i in 0..<(batch * outputSize) { dx[Int(arg[i])] += dy[i] }
+    }
+}
+
+/// Dense: y = x · W + b as one GEMM per batch.
+final class DenseKernel: LayerKernel {
+    let inputSize: Int, units: Int
+    let activation: Activation
+
+    init(inputs: Int, units: Int, activation: Activation) {
+        inputSize = inputs
+        self.units = units
+        self.activation = activation
+    }
+
+    var outputSize: Int { units }
+    var parameterCount: Int { inputSize * units + units }
+
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {
+        glorotUniform(params, count: inputSize * units, fanIn: inputSize, fanOut: units, using: &rng)
+        (params + inputSize * units).update(repeating: 0, count: units)
+    }
+
+    func reserve(batch: Int) {}
+
+    func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+        GEMM.multiply(m: batch, n: units, k: inputSize, a: x, lda: inputSize, b: params, ldb: units, c: y, ldc: units)
+        addBiasAndActivate(y, rows: batch, n: units, bias: params + inputSize * units, activation: activation)
+    }
+
+    func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
+                  dx: UnsafeMutablePointer<Float>?, batch: Int,
+                  params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
+        if activation == .relu { maskReLU(dy, output: y, count: batch * units) }
+        if let grads {
+            GEMM.multiply(m: inputSize, n: units, k: batch, a: x, lda: inputSize, transA: true, b: dy, ldb: units, c: grads, ldc: units)
+            columnSums(dy, rows: batch, n: units, into: grads + inputSize * units)
+        }
+        if let dx {
+            GEMM.multiply(m: batch, n: inputSize, k: units, a: dy, lda: units, b: params, ldb: units, transB: true, c: dx, ldc: inputSize)
+        }
+    }
+}
+
+/// Inverted dropout (Keras): while training each value is kept with probability 1 − rate and scaled by
+/// 1 / (1 − rate), else zeroed; at inference the identity.
+final class DropoutKernel: LayerKernel {
+    let inputSize: Int, rate: Float
+    let mask = FloatBuffer(count: 1)
+    /// Whether the last forward pass applied a mask (training with rate > 0).
+    var masked = false
+
+    init(size: Int, rate: Float) {
+        inputSize = size
+        self.rate = rate
+    }
+
+    var outputSize: Int { inputSize }
+    var parameterCount: Int { 0 }
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {}
+    func reserve(batch: Int) { mask.reserve(batch * inputSize) }
+
+    func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+        let n = batch * inputSize
+        masked = training && rate > 0
+        guard masked else { y.update(from: x, count: n); return }
+        let scale = 1 / (1 - rate), m = mask.pointer
+        for i in 0..<n {
+            m[i] = rng.nextUnit() >= rate ? scale : 0
+            y[i] = x[i] * m[i]
+        }
+    }
+
+    func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
+                  dx: UnsafeMutablePointer<Float>?, batch: Int,
+                  params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
+        guard let dx else { return }
+        let n = batch * inputSize
+        if masked {
+            let m = mask.pointer
+            for i in 0..<n { dx[i] = dy[i] * m[i] }
+        } else {
+            dx.update(from: dy, count: n)
+        }
+    }
+}
+
+/// Flatten: the buffers are already flat; a copy.
+final class FlattenKernel: LayerKernel {
+    let inputSize: Int
+    init(size: Int) { inputSize = size }
+    var outputSize: Int { inputSize }
+    var parameterCount: Int { 0 }
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {}
+    func reserve(batch: Int) {}
+
+    func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+        y.update(from: x, count: batch * inputSize)
+    }
+
+    func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
+                  dx: UnsafeMutablePointer<Float>?, batch: Int,
+                  params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
+        dx?.update(from: dy, count: batch * inputSize)
+    }
+}
+
+/// ReLU as a layer of its own.
+final class ReLUKernel: LayerKernel {
+    let inputSize: Int
+    init(size: Int) { inputSize = size }
+    var outputSize: Int { inputSize }
+    var parameterCount: Int { 0 }
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {}
+    func reserve(batch: Int) {}
+
+    func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+        for i in 0..<(batch * inputSize) { y[i] = max(x[i], 0) }
+    }
+
+    func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
+                  dx: UnsafeMutablePointer<Float>?, batch: Int,
+                  params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
+        guard let dx else { return }
+        for i in 0..<(batch * inputSize) { dx[i] = y[i] > 0 ? dy[i] : 0 }
+    }
+}

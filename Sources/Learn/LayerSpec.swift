@@ -1,0 +1,224 @@
+/// Activation functions, by their Keras names.
+public enum Activation: String, Codable, Sendable, CaseIterable {
+    /// Identity (Keras `"linear"`, the default of Conv1D and Dense).
+    case linear
+    /// max(0, x); its derivative at 0 is taken as 0, as in TensorFlow.
+    case relu
+    /// Softmax over the features; only on the last layer, where it is fused with categorical cross-entropy.
+    case softmax
+}
+
+/// Conv1D padding, by Keras's names.
+public enum Padding: String, Codable, Sendable, CaseIterable {
+    /// No padding: output length = input − kernel_size + 1.
+    case valid
+    /// Zero padding so that output length = input length; (k−1)/2 zeros on the left, the rest on the right.
+    case same
+}
+
+/// What a layer computes, with Keras's arguments (stride 1, dilation 1 for Conv1D).
+public enum LayerKind: Equatable, Sendable {
+    /// `Conv1D(filters, kernel_size, padding, activation)`: kernel (kernel_size, in_channels, filters), bias (filters).
+    case conv1D(filters: Int, kernelSize: Int, padding: Padding = .valid, activation: Activation = .linear)
+    /// `MaxPooling1D(pool_size, strides)` with 'valid' padding; `strides` nil means pool_size (Keras's default).
+    case maxPooling1D(poolSize: Int, strides: Int? = nil)
+    /// `Flatten()`: (length, channels) → (length·channels).
+    case flatten
+    /// `Dense(units, activation)`: kernel (in_features, units), bias (units).
+    case dense(units: Int, activation: Activation = .linear)
+    /// `Dropout(rate)`: inverted dropout while training (kept values scaled by 1/(1−rate)), identity otherwise.
+    case dropout(rate: Float)
+    /// `ReLU()` as a layer of its own.
+    case relu
+
+    /// The Keras class name ("Conv1D", "MaxPooling1D", ...).
+    public var typeName: String {
+        switch self {
+        case .conv1D: "Conv1D"
+        case .maxPooling1D: "MaxPooling1D"
+        case .flatten: "Flatten"
+        case .dense: "Dense"
+        case .dropout: "Dropout"
+        case .relu: "ReLU"
+        }
+    }
+
+    /// The prefix Keras uses for automatic layer names ("conv1d", "max_pooling1d", ...).
+    public var baseName: String {
+        switch self {
+        case .conv1D: "conv1d"
+        case .maxPooling1D: "max_pooling1d"
+        case .flatten: "flatten"
+        case .dense: "dense"
+        case .dropout: "dropout"
+        case .relu: "re_lu"
+        }
+    }
+
+    /// The group a fine-tuning selector names: `conv` (Conv1D, MaxPooling1D), `dense` (Flatten, Dense, Dropout,
+    /// ReLU after them).
+    public var group: LayerGroup {
+        switch self {
+        case .conv1D, .maxPooling1D: .conv
+        case .flatten, .dense, .dropout, .relu: .dense
+        }
+    }
+
+    /// Whether the layer holds weights.
+    public var hasWeights: Bool {
+        switch self {
+        case .conv1D, .dense: true
+        default: false
+        }
+    }
+}
+
+/// The two parts of a 1-D CNN a fine-tuning selector can name.
+public enum LayerGroup: String, Codable, Sendable, CaseIterable {
+    case conv
+    case dense
+}
+
+/// One layer of a model description: what it computes, its name and whether training changes it.
+public struct LayerSpec: Equatable, Sendable {
+    public var kind: LayerKind
+    /// Unique within a model; Keras-style automatic names when not given ("conv1d", "conv1d_1", ...).
+    public var name: String
+    /// Frozen layers (false) keep their weights during training.
+    public var trainable: Bool
+
+    public init(_ kind: LayerKind, name: String, trainable: Bool = true) {
+        self.kind = kind
+        self.name = name
+        self.trainable = trainable
+    }
+}
+
+/// A sequential model description: the input shape of one sample (length × channels, channels last) and
+/// the layers in order. Builds no weights; `Model` does.
+public struct ModelSpec: Equatable, Sendable {
+    /// Samples per input row along time.
+    public var inputLength: Int
+    /// Channels per time step (1 for a feature vector).
+    public var inputChannels: Int
+    public var layers: [LayerSpec]
+
+    /// A model description from layer kinds, named as Keras names them ("conv1d", "conv1d_1", "dense", ...).
+    public init(inputLength: Int, inputChannels: Int = 1, kinds: [LayerKind]) {
+        self.inputLength = inputLength
+        self.inputChannels = inputChannels
+        var counts: [String: Int] = [:]
+        layers = kinds.map { kind in
+            let n = counts[kind.baseName, default: 0]
+            counts[kind.baseName] = n + 1
+            return LayerSpec(kind, name: n == 0 ? kind.baseName : "\(kind.baseName)_\(n)")
+        }
+    }
+
+    /// A model description from fully specified layers.
+    public init(inputLength: Int, inputChannels: Int = 1, layers: [LayerSpec]) {
+        self.inputLength = inputLength
+        self.inputChannels = inputChannels
+        self.layers = layers
+    }
+
+    /// The study's 1-D CNN, `cnn1d`: one Conv1D → MaxPooling1D(pool) block per (filters, kernel) pair
+    /// (same padding, ReLU), Flatten, then Dense(units, ReLU) → Dropout(dropout) per dense width, and
+    /// Dense(classes, softmax).
+    ///
+    /// Defaults: input 160 × 1; blocks 16/9, 32/7, 64/5, 128/3, 256/3; pool 2; dense 128, 64; dropout 0.3.
+    public static func cnn1d(
+        classes: Int,
+        inputLength: Int = 160,
+        inputChannels: Int = 1,
+        blocks: [(filters: Int, kernelSize: Int)] = [(16, 9), (32, 7), (64, 5), (128, 3), (256, 3)],
+        poolSize: Int = 2,
+        dense: [Int] = [128, 64],
+        dropout: Float = 0.3
+    ) -> ModelSpec {
+        var kinds: [LayerKind] = []
+        for block in blocks {
+            kinds.append(.conv1D(filters: block.filters, kernelSize: block.kernelSize, padding: .same, activation: .relu))
+            kinds.append(.maxPooling1D(poolSize: poolSize))
+        }
+        kinds.append(.flatten)
+        for units in dense {
+            kinds.append(.dense(units: units, activation: .relu))
+            if dropout > 0 { kinds.append(.dropout(rate: dropout)) }
+        }
+        kinds.append(.dense(units: classes, activation: .softmax))
+        return ModelSpec(inputLength: inputLength, inputChannels: inputChannels, kinds: kinds)
+    }
+
+    /// The per-sample output shape of every layer (Keras's shapes without the batch dimension), or a
+    /// `badArchitecture` error naming the first layer that cannot be built.
+    public func shapes() throws(LearnError) -> [[Int]] {
+        guard inputLength > 0, inputChannels > 0 else {
+            throw LearnError(.badArchitecture, "input shape (\(inputLength), \(inputChannels)) must be positive")
+        }
+        guard !layers.isEmpty else { throw LearnError(.badArchitecture, "a model needs at least one layer") }
+        var names = Set<String>()
+        var shape = [inputLength, inputChannels]
+        var result: [[Int]] = []
+        for (i, layer) in layers.enumerated() {
+            let where_ = "layer \(i) '\(layer.name)' (\(layer.kind.typeName))"
+            guard !layer.name.isEmpty, names.insert(layer.name).inserted else {
+                throw LearnError(.badArchitecture, "\(where_): layer names must be unique and non-empty")
+            }
+            switch layer.kind {
+            case let .conv1D(filters, kernelSize, padding, activation):
+                guard shape.count == 2 else { throw LearnError(.badArchitecture, "\(where_) needs a (length, channels) input, got \(shape)") }
+                guard filters > 0, kernelSize > 0 else {
+                    throw LearnError(.badArchitecture, "\(where_): filters and kernel_size must be positive")
+                }
+                let length = padding == .same ? shape[0] : shape[0] - kernelSize + 1
+                guard length > 0 else {
+                    throw LearnError(.badArchitecture, "\(where_): kernel_size \(kernelSize) is longer than its input (\(shape[0]))")
+                }
+                if activation == .softmax && i != layers.count - 1 {
+                    throw LearnError(.badArchitecture, "\(where_): softmax is supported on the last layer only")
+                }
+                shape = [length, filters]
+            case let .maxPooling1D(poolSize, strides):
+                guard shape.count == 2 else { throw LearnError(.badArchitecture, "\(where_) needs a (length, channels) input, got \(shape)") }
+                let stride = strides ?? poolSize
+                guard poolSize > 0, stride > 0 else { throw LearnError(.badArchitecture, "\(where_): pool_size and strides must be positive") }
+                guard shape[0] >= poolSize else {
+                    throw LearnError(.badArchitecture, "\(where_): pool_size \(poolSize) is longer than its input (\(shape[0]))")
+                }
+                shape = [(shape[0] - poolSize) / stride + 1, shape[1]]
+            case .flatten:
+                shape = [shape.reduce(1, *)]
+            case let .dense(units, activation):
+                guard shape.count == 1 else { throw LearnError(.badArchitecture, "\(where_) needs a flat input (add Flatten before it), got \(shape)") }
+                guard units > 0 else { throw LearnError(.badArchitecture, "\(where_): units must be positive") }
+                if activation == .softmax && i != layers.count - 1 {
+                    throw LearnError(.badArchitecture, "\(where_): softmax is supported on the last layer only")
+                }
+                shape = [units]
+            case let .dropout(rate):
+                guard rate >= 0, rate < 1 else { throw LearnError(.badArchitecture, "\(where_): rate must be in [0, 1), got \(rate)") }
+            case .relu:
+                break
+            }
+            result.append(shape)
+        }
+        return result
+    }
+
+    /// Number of weights of each layer (kernel + bias), in layer order.
+    public func parameterCounts() throws(LearnError) -> [Int] {
+        let shapes = try shapes()
+        var input = [inputLength, inputChannels]
+        var counts: [Int] = []
+        for (layer, shape) in zip(layers, shapes) {
+            switch layer.kind {
+            case let .conv1D(filters, kernelSize, _, _): counts.append(kernelSize * input[1] * filters + filters)
+            case let .dense(units, _): counts.append(input[0] * units + units)
+            default: counts.append(0)
+            }
+            input = shape
+        }
+        return counts
+    }
+}

@@ -1,0 +1,306 @@
+import Synchronization
+
+/// A flag that stops training at the next batch. Safe to set from any thread or from a signal handler
+/// (a lock-free atomic store).
+public final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    /// Asks the running training to stop at its next batch.
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+    /// Clears the request (before the next training).
+    public func reset() { flag.store(false, ordering: .relaxed) }
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Keras's `ReduceLROnPlateau` on the monitored loss: when it has not improved by more than `minDelta`
+/// for `patience` epochs, lr ← max(lr · factor, minLR), then wait `cooldown` epochs.
+/// Defaults are Keras's: factor 0.1, patience 10, min_delta 1e-4, cooldown 0, min_lr 0.
+public struct ReduceLROnPlateau: Equatable, Sendable, Codable {
+    public var factor: Float
+    public var patience: Int
+    public var minDelta: Double
+    public var cooldown: Int
+    public var minLearningRate: Float
+
+    public init(factor: Float = 0.1, patience: Int = 10, minDelta: Double = 1e-4, cooldown: Int = 0, minLearningRate: Float = 0) {
+        self.factor = factor
+        self.patience = patience
+        self.minDelta = minDelta
+        self.cooldown = cooldown
+        self.minLearningRate = minLearningRate
+    }
+}
+
+/// How `Trainer.fit` trains. Defaults are the study's: 200 epochs, batch 32, Adam(1e-3), early stopping
+/// on validation loss with patience 20 restoring the best weights.
+public struct TrainingOptions: Equatable, Sendable {
+    /// Passes over the training rows.
+    public var epochs: Int = 200
+    /// Rows per update; the last batch of an epoch may be smaller.
+    public var batchSize: Int = 32
+    public var adam = AdamOptions()
+    /// Epochs without improvement of the monitored loss before stopping; 0 turns early stopping off.
+    public var patience: Int = 20
+    /// Minimum decrease that counts as an improvement (Keras `min_delta`, default 0).
+    public var minDelta: Double = 0
+    /// Put back the weights of the best epoch when training ends (Keras `restore_best_weights`).
+    public var restoreBestWeights = true
+    /// Drives shuffling and dropout (initialization is drawn when the model is made).
+    public var seed: UInt64 = 0
+    /// Reshuffle the training rows every epoch.
+    public var shuffle = true
+    /// Per-class loss weights (index = class id), like Keras's `class_weight`; nil = all 1.
+    public var classWeights: [Float]? = nil
+    public var reduceLROnPlateau: ReduceLROnPlateau? = nil
+    /// OpenBLAS threads; nil keeps the current setting. Default 1: for cnn1d-sized matrices one thread is
+    /// fastest (more threads spin and contend on a busy machine). Same seed and thread count → same weights.
+    public var threads: Int? = 1
+
+    public init() {}
+}
+
+/// One epoch of training as Keras's `History` records it, plus its duration.
+public struct EpochRecord: Equatable, Sendable, Codable {
+    /// 1-based.
+    public var epoch: Int
+    public var loss: Double
+    public var accuracy: Double
+    public var valLoss: Double?
+    public var valAccuracy: Double?
+    /// The learning rate used during the epoch.
+    public var learningRate: Float
+    /// Wall-clock seconds of the epoch (training and validation).
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, loss, accuracy, seconds
+        case valLoss = "val_loss", valAccuracy = "val_accuracy", learningRate = "lr"
+    }
+}
+
+/// What a training did, epoch by epoch.
+public struct History: Equatable, Sendable, Codable {
+    public var epochs: [EpochRecord] = []
+    /// "val_loss", or "loss" when there was no validation set.
+    public var monitor: String = "val_loss"
+    /// The epoch (1-based) with the lowest monitored loss.
+    public var bestEpoch: Int?
+    /// Whether early stopping ended the training before `epochs`.
+    public var stoppedEarly = false
+    /// Whether a cancellation ended it.
+    public var cancelled = false
+    /// Whether the best epoch's weights were put back at the end.
+    public var restoredBestWeights = false
+
+    enum CodingKeys: String, CodingKey {
+        case epochs, monitor, cancelled
+        case bestEpoch = "best_epoch", stoppedEarly = "stopped_early", restoredBestWeights = "restored_best_weights"
+    }
+
+    public init() {}
+
+    /// Mean wall-clock seconds per epoch (0 when none ran).
+    public var secondsPerEpoch: Double {
+        epochs.isEmpty ? 0 : epochs.map(\.seconds).reduce(0, +) / Double(epochs.count)
+    }
+}
+
+/// Loss and accuracy of a model on a dataset.
+public struct Evaluation: Equatable, Sendable {
+    /// Mean categorical cross-entropy.
+    public var loss: Double
+    public var accuracy: Double
+    public var count: Int
+}
+
+/// Mini-batch training with Adam, validation each epoch, early stopping, ReduceLROnPlateau and cancellation.
+public enum Trainer {
+    /// Trains `model` in place on `train`, validating on `validation` after every epoch, and returns the
+    /// history (also stored in `model.history`). A fresh Adam starts with each call (like Keras's `compile`).
+    ///
+    /// Early stopping (patience > 0) monitors val_loss (loss without validation rows), stops after
+    /// `patience` epochs without improvement and, with `restoreBestWeights`, ends with the best epoch's
+    /// weights — also when the epochs run out or `cancellation` stops the training at the next batch.
+    /// `onEpoch` is called after every epoch (for progress). Frozen layers are not changed.
+    @discardableResult
+    public static func fit(_ model: Model, train: Dataset, validation: Dataset? = nil,
+                           options: TrainingOptions = TrainingOptions(),
+                           cancellation: CancellationFlag? = nil,
+                           onEpoch: (EpochRecord) -> Void = { _ in }) throws(LearnError) -> History {
+        let network = model.network
+        let classes = network.outputSize
+        try check(train, against: model, name: "training")
+        if let validation { try check(validation, against: model, name: "validation") }
+        guard train.count > 0 else { throw LearnError(.badData, "the training set is empty") }
+        guard options.epochs > 0 else { throw LearnError(.badParameter, "epochs must be positive, got \(options.epochs)") }
+        guard options.batchSize > 0 else { throw LearnError(.badParameter, "batch size must be positive, got \(options.batchSize)") }
+        guard options.adam.learningRate > 0, options.adam.learningRate.isFinite else {
+            throw LearnError(.badParameter, "learning rate must be positive, got \(options.adam.learningRate)")
+        }
+        guard options.patience >= 0 else { throw LearnError(.badParameter, "patience must be ≥ 0, got \(options.patience)") }
+        guard network.endsInSoftmax else {
+            throw LearnError(.badArchitecture, "training needs a classifier whose last layer has a softmax activation")
+        }
+        if let w = options.classWeights, w.count != classes || w.contains(where: { !($0 >= 0) }) {
+            throw LearnError(.badParameter, "class weights need \(classes) non-negative values, got \(w.count)")
+        }
+        if let threads = options.threads { GEMM.setThreads(threads) }
+
+        var ranges: [Range<Int>] = []
+        var trainable = [Bool](repeating: false, count: network.kernels.count)
+        for (i, layer) in model.spec.layers.enumerated() where layer.trainable && network.kernels[i].parameterCount > 0 {
+            trainable[i] = true
+            ranges.append(network.offsets[i]..<(network.offsets[i] + network.kernels[i].parameterCount))
+        }
+        guard let lowest = trainable.firstIndex(of: true) else {
+            throw LearnError(.badParameter, "every layer with weights is frozen: nothing to train")
+        }
+
+        let batchSize = min(options.batchSize, train.count)
+        network.reserve(batch: batchSize)
+        let adam = Adam(count: network.parameterCount, options: options.adam)
+        var learningRate = options.adam.learningRate
+        var shuffleRNG = SeededGenerator(seed: options.seed, stream: RandomStream.shuffle.rawValue)
+        var dropoutRNG = SeededGenerator(seed: options.seed, stream: RandomStream.dropout.rawValue)
+        var order = Array(0..<train.count)
+        var labels = [Int32](repeating: 0, count: batchSize)
+        let classWeights = options.classWeights
+        let best = FloatBuffer(count: network.parameterCount)
+        var bestLoss = Double.infinity, wait = 0
+        var plateauBest = Double.infinity, plateauWait = 0, cooldown = 0
+        var history = History()
+        history.monitor = validation.map { $0.count > 0 } == true ? "val_loss" : "loss"
+        let width = train.width
+        let clock = ContinuousClock()
+
+        epochs: for epoch in 1...options.epochs {
+            let started = clock.now
+            if options.shuffle {
+                for i in stride(from: order.count - 1, to: 0, by: -1) {
+                    order.swapAt(i, shuffleRNG.nextIndex(below: i + 1))
+                }
+            }
+            var lossSum = 0.0, correct = 0, seen = 0
+            var start = 0
+            while start < order.count {
+                if cancellation?.isCancelled == true {
+                    history.cancelled = true
+                    break epochs
+                }
+                let n = min(batchSize, order.count - start)
+                train.values.withUnsafeBufferPointer { x in
+                    for r in 0..<n {
+                        let row = order[start + r]
+                        model.loadRows(x.baseAddress! + row * width, count: 1, into: network.input + r * width)
+                        labels[r] = Int32(train.labels[row])
+                    }
+                }
+                network.forward(batch: n, training: true, rng: &dropoutRNG)
+                let result = labels.withUnsafeBufferPointer { l in
+                    let evaluate = { (w: UnsafePointer<Float>?) in
+                        SoftmaxCrossEntropy.evaluate(probabilities: network.output, labels: l.baseAddress!, batch: n,
+                                                     classes: classes, classWeights: w, grad: network.outputDelta)
+                    }
+                    return classWeights.map { $0.withUnsafeBufferPointer { evaluate($0.baseAddress!) } } ?? evaluate(nil)
+                }
+                lossSum += result.loss
+                correct += result.correct
+                seen += n
+                network.backward(batch: n, trainable: trainable, lowest: lowest)
+                adam.step(weights: network.weights.pointer, gradients: network.gradients.pointer, ranges: ranges, learningRate: learningRate)
+                start += n
+            }
+
+            var record = EpochRecord(epoch: epoch, loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
+                                     learningRate: learningRate, seconds: 0)
+            if let validation, validation.count > 0 {
+                let v = evaluate(model, on: validation, chunk: batchSize)
+                record.valLoss = v.loss
+                record.valAccuracy = v.accuracy
+            }
+            record.seconds = (clock.now - started).seconds
+            history.epochs.append(record)
+            onEpoch(record)
+
+            let monitored = record.valLoss ?? record.loss
+            if monitored < bestLoss - options.minDelta || history.bestEpoch == nil {
+                if monitored < bestLoss { bestLoss = monitored }
+                history.bestEpoch = epoch
+                wait = 0
+                best.pointer.update(from: network.weights.pointer, count: network.parameterCount)
+            } else {
+                wait += 1
+                if options.patience > 0 && wait >= options.patience {
+                    history.stoppedEarly = epoch < options.epochs
+                    break epochs
+                }
+            }
+            if let plateau = options.reduceLROnPlateau {
+                if cooldown > 0 { cooldown -= 1; plateauWait = 0 }
+                if monitored < plateauBest - plateau.minDelta {
+                    plateauBest = monitored
+                    plateauWait = 0
+                } else if cooldown == 0 {
+                    plateauWait += 1
+                    if plateauWait >= plateau.patience, learningRate > plateau.minLearningRate {
+                        learningRate = max(learningRate * plateau.factor, plateau.minLearningRate)
+                        cooldown = plateau.cooldown
+                        plateauWait = 0
+                    }
+                }
+            }
+        }
+
+        if options.patience > 0 && options.restoreBestWeights && history.bestEpoch != nil {
+            network.weights.pointer.update(from: best.pointer, count: network.parameterCount)
+            history.restoredBestWeights = true
+        }
+        model.history = history
+        return history
+    }
+
+    /// Loss (unweighted mean categorical cross-entropy) and accuracy of `model` on `data`, without dropout.
+    public static func evaluate(_ model: Model, on data: Dataset, chunk: Int = 256) -> Evaluation {
+        let network = model.network
+        let classes = network.outputSize
+        guard data.count > 0 else { return Evaluation(loss: 0, accuracy: 0, count: 0) }
+        let chunk = max(1, min(chunk, data.count))
+        network.reserve(batch: chunk)
+        var labels = [Int32](repeating: 0, count: chunk)
+        var rng = SeededGenerator(seed: 0)
+        var lossSum = 0.0, correct = 0, start = 0
+        data.values.withUnsafeBufferPointer { x in
+            while start < data.count {
+                let n = min(chunk, data.count - start)
+                model.loadRows(x.baseAddress! + start * data.width, count: n, into: network.input)
+                for r in 0..<n { labels[r] = Int32(data.labels[start + r]) }
+                network.forward(batch: n, training: false, rng: &rng)
+                let result = labels.withUnsafeBufferPointer {
+                    SoftmaxCrossEntropy.evaluate(probabilities: network.output, labels: $0.baseAddress!, batch: n,
+                                                 classes: classes, classWeights: nil, grad: nil)
+                }
+                lossSum += result.loss
+                correct += result.correct
+                start += n
+            }
+        }
+        return Evaluation(loss: lossSum / Double(data.count), accuracy: Double(correct) / Double(data.count), count: data.count)
+    }
+
+    static func check(_ data: Dataset, against model: Model, name: String) throws(LearnError) {
+        guard data.width == model.inputSize else {
+            throw LearnError(.badData, "\(name) rows have \(data.width) values but the model takes \(model.inputSize)")
+        }
+        if let bad = data.labels.firstIndex(where: { $0 >= model.outputSize }) {
+            throw LearnError(.badData, "\(name) row \(bad) has label \(data.labels[bad]) but the model has \(model.outputSize) classes")
+        }
+    }
+}
+
+extension Duration {
+    /// This duration in seconds.
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}

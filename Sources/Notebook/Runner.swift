@@ -1,0 +1,264 @@
+import Audio
+
+/// How `ser run` runs notebooks.
+public struct RunOptions: Sendable {
+    /// `--param name=value` overrides, as typed (checked against each notebook's declarations).
+    public var overrides: [ParameterOverride] = []
+    /// `--from CELL`: cells before this one (label or number) are skipped.
+    public var from: String?
+    /// `--only CELL`: only this cell runs.
+    public var only: String?
+    /// `--keep-going`: a failing cell does not stop the run.
+    public var keepGoing = false
+    /// false with `--no-cache`: no cell reads or writes the value cache.
+    public var useCache = true
+    /// Where executed notebooks are written (default `build/notebooks`).
+    public var outputFolder = "build/notebooks"
+
+    public init() {}
+}
+
+/// One `--param name=value`.
+public struct ParameterOverride: Sendable, Equatable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+
+    /// Parses `name=value` (the value may be empty, may contain `=`).
+    public init(parsing text: String) throws(NotebookError) {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw NotebookError(.parameter, file: "--param", "expected name=value, got '\(text)'")
+        }
+        name = String(text[..<equals])
+        value = String(text[text.index(after: equals)...])
+    }
+}
+
+/// What became of one cell.
+public struct CellResult: Sendable {
+    public enum Status: Sendable, Equatable {
+        case ok
+        /// The cell failed; `line` is the notebook line of the failing statement, `message` the diagnostic.
+        case failed(line: Int, message: String)
+        /// Not run on purpose (`--from`, `--only`, `when=`, `unless=`), with the reason.
+        case skipped(String)
+        /// Not run because an earlier cell failed.
+        case notRun
+    }
+
+    public var cell: Cell
+    public var status: Status
+    public var output: CellOutput
+    /// Wall time of the cell in seconds (0 when it did not run).
+    public var seconds: Double
+}
+
+/// A notebook after a run: the values its parameters had and what each cell did.
+public struct ExecutedNotebook: Sendable {
+    public var notebook: Notebook
+    /// Each declared parameter with the value used and whether `--param` set it.
+    public var parameters: [(declaration: ParameterDeclaration, value: ParameterValue, overridden: Bool)]
+    public var results: [CellResult]
+    /// Where the executed notebook was written.
+    public var outputPath: String
+
+    /// The failed cells.
+    public var failures: [CellResult] {
+        results.filter { if case .failed = $0.status { true } else { false } }
+    }
+
+    public var succeeded: Bool { failures.isEmpty }
+
+    /// Total wall time of the cells, in seconds.
+    public var seconds: Double { results.reduce(0) { $0 + $1.seconds } }
+}
+
+/// Something that happened during a run, for progress display.
+public enum RunEvent: Sendable {
+    /// A cell starts: its 1-based number among the cells that run, and how many run.
+    case cellStarted(notebook: String, cell: Cell, number: Int, total: Int)
+    /// A progress line of a long statement of the running cell.
+    case detail(String)
+    /// A cell ended (ran, failed or was skipped).
+    case cellFinished(notebook: String, result: CellResult)
+}
+
+/// Runs notebooks cell by cell in one session each and writes the executed notebooks.
+public struct NotebookRunner {
+    /// Makes a fresh session for each notebook.
+    public var makeSession: () throws -> any NotebookSession
+    /// Receives run events (the command prints them on a TTY).
+    public var onEvent: @Sendable (RunEvent) -> Void
+
+    public init(makeSession: @escaping () throws -> any NotebookSession,
+                onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+        self.makeSession = makeSession
+        self.onEvent = onEvent
+    }
+
+    /// Checks every override and `--from`/`--only` against the notebooks before anything runs, and returns
+    /// each notebook's parameter values (defaults, then overrides).
+    ///
+    /// An override must name a parameter that at least one notebook declares; its value must have the type
+    /// of every declaration of that name.
+    public static func resolve(_ notebooks: [Notebook], options: RunOptions) throws(NotebookError)
+        -> [[(declaration: ParameterDeclaration, value: ParameterValue, overridden: Bool)]]
+    {
+        var seen: [String: ParameterOverride] = [:]
+        for override in options.overrides {
+            if seen[override.name] != nil {
+                throw NotebookError(.parameter, file: "--param", "parameter '\(override.name)' is given twice")
+            }
+            seen[override.name] = override
+            let declared = notebooks.flatMap(\.parameters).map(\.name)
+            guard declared.contains(override.name) else {
+                let list = Array(Set(declared)).sorted()
+                throw NotebookError(.parameter, file: "--param",
+                                    "no notebook declares a parameter '\(override.name)'" + didYouMean(override.name, among: list)
+                                        + (list.isEmpty ? " (the notebooks declare no parameters)"
+                                            : " (declared: \(list.joined(separator: ", ")))"))
+            }
+        }
+        for reference in [options.from, options.only].compactMap({ $0 }) {
+            for notebook in notebooks where notebook.cell(named: reference) == nil {
+                let labels = notebook.cells.compactMap(\.label)
+                throw NotebookError(.unknownCell, file: notebook.path,
+                                    "no cell '\(reference)' (a label or a number from 1 to \(notebook.cells.count))"
+                                        + didYouMean(reference, among: labels))
+            }
+        }
+        if options.from != nil, options.only != nil {
+            throw NotebookError(.unknownCell, file: "--only", "--from and --only cannot be combined")
+        }
+        var all: [[(declaration: ParameterDeclaration, value: ParameterValue, overridden: Bool)]] = []
+        for notebook in notebooks {
+            var values: [(declaration: ParameterDeclaration, value: ParameterValue, overridden: Bool)] = []
+            for declaration in notebook.parameters {
+                guard let override = seen[declaration.name] else {
+                    values.append((declaration, declaration.defaultValue, false))
+                    continue
+                }
+                switch declaration.type.value(of: override.value) {
+                case .success(let value): values.append((declaration, value, true))
+                case .failure(let mismatch):
+                    throw NotebookError(.parameter, file: "--param",
+                                        "\(override.name)=\(override.value): \(mismatch.message) (declared at \(notebook.path):\(declaration.line))")
+                }
+            }
+            all.append(values)
+        }
+        return all
+    }
+
+    /// Runs notebooks one after another, each in its own session; every notebook is read and every
+    /// parameter checked before the first cell runs. Returns each executed notebook (also written to disk).
+    public func run(_ notebooks: [Notebook], options: RunOptions) throws -> [ExecutedNotebook] {
+        let values = try Self.resolve(notebooks, options: options)
+        var executed: [ExecutedNotebook] = []
+        for (notebook, parameters) in zip(notebooks, values) {
+            executed.append(try run(notebook, parameters: parameters, options: options))
+        }
+        return executed
+    }
+
+    /// Runs one notebook with resolved parameters and writes its executed form atomically to
+    /// `<outputFolder>/<name>.md`.
+    func run(_ notebook: Notebook,
+             parameters: [(declaration: ParameterDeclaration, value: ParameterValue, overridden: Bool)],
+             options: RunOptions) throws -> ExecutedNotebook {
+        let outputPath = (options.outputFolder.isEmpty ? "." : options.outputFolder) + "/\(notebook.name).md"
+        var executed = ExecutedNotebook(notebook: notebook, parameters: parameters, results: [], outputPath: outputPath)
+        let session = try makeSession()
+        for (declaration, value, _) in parameters {
+            try session.bind(parameter: declaration.name, to: value)
+        }
+        let valueOf = Dictionary(uniqueKeysWithValues: parameters.map { ($0.declaration.name, $0.value) })
+        let cells = notebook.cells
+        let fromIndex = options.from.flatMap { notebook.cell(named: $0)?.index } ?? 1
+        let onlyIndex = options.only.flatMap { notebook.cell(named: $0)?.index }
+
+        // Decide which cells run before running any, so progress can say "cell 3/7".
+        var plan: [CellResult.Status?] = []
+        for cell in cells {
+            if let onlyIndex, cell.index != onlyIndex {
+                plan.append(.skipped("--only \(options.only!)"))
+            } else if cell.index < fromIndex {
+                plan.append(.skipped("--from \(options.from!)"))
+            } else if let name = cell.options.when, valueOf[name]?.isSet != true {
+                plan.append(.skipped("when=\(name): parameter '\(name)' is not set"))
+            } else if let name = cell.options.unless, valueOf[name]?.isSet == true {
+                plan.append(.skipped("unless=\(name): parameter '\(name)' is set"))
+            } else {
+                plan.append(nil)
+            }
+        }
+        let total = plan.filter { $0 == nil }.count
+        let skippedEarlier = options.only != nil || fromIndex > 1
+        var number = 0
+        var stopped = false
+        let onEvent = onEvent
+        session.setProgressHandler { line in onEvent(.detail(line)) }
+        defer { session.setProgressHandler(nil) }
+
+        for (cell, planned) in zip(cells, plan) {
+            if let planned {
+                let result = CellResult(cell: cell, status: planned, output: CellOutput(), seconds: 0)
+                executed.results.append(result)
+                onEvent(.cellFinished(notebook: notebook.path, result: result))
+                continue
+            }
+            if stopped {
+                executed.results.append(CellResult(cell: cell, status: .notRun, output: CellOutput(), seconds: 0))
+                continue
+            }
+            number += 1
+            onEvent(.cellStarted(notebook: notebook.path, cell: cell, number: number, total: total))
+            let clock = ContinuousClock()
+            let start = clock.now
+            var result: CellResult
+            do {
+                let output = try session.execute(substitute(cell.source, values: valueOf), file: notebook.path, firstLine: cell.firstLine,
+                                                 useCache: options.useCache && cell.options.cache)
+                result = CellResult(cell: cell, status: .ok, output: output, seconds: seconds(clock.now - start))
+            } catch {
+                let line = (error as? CellError)?.line ?? cell.firstLine
+                var message = String(describing: error)
+                if !message.hasPrefix(notebook.path + ":") { message = "\(notebook.path):\(line): error: \(message)" }
+                if skippedEarlier {
+                    message += "\nnote: cells before this one were skipped (\(options.only != nil ? "--only" : "--from")); "
+                        + "values they make are missing"
+                }
+                result = CellResult(cell: cell, status: .failed(line: line, message: message),
+                                    output: (error as? CellError)?.output ?? CellOutput(),
+                                    seconds: seconds(clock.now - start))
+                stopped = !options.keepGoing
+            }
+            executed.results.append(result)
+            onEvent(.cellFinished(notebook: notebook.path, result: result))
+        }
+        try write(executed)
+        return executed
+    }
+
+    private func write(_ executed: ExecutedNotebook) throws {
+        let folder = parentFolder(executed.outputPath)
+        if !folder.isEmpty, !makeDirectories(folder) {
+            throw NotebookError(.io, file: folder, "cannot create the output folder: \(lastErrorDescription())")
+        }
+        let text = ExecutedNotebookRenderer(executed).render()
+        do {
+            try AtomicFile.write(Array(text.utf8), to: executed.outputPath)
+        } catch {
+            throw NotebookError(.io, file: executed.outputPath, error.description)
+        }
+    }
+}
+
+private func seconds(_ duration: Duration) -> Double {
+    let (s, attoseconds) = duration.components
+    return Double(s) + Double(attoseconds) * 1e-18
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Console
+import Foundation
+import Language
+
+/// `ser exec`: runs statements of the command language without a prompt.
+struct ExecCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run statements of ser's command language (a string, or a script with -f).",
+        discussion: """
+        Statements run one after another in one session; the first error stops the run with a \
+        file:line:col diagnostic and exit status 1. Example: ser exec "x = load audio \\"a.wav\\"; show x"
+        """
+    )
+
+    @Argument(help: "Statements, separated by ';' or newlines.")
+    var source: String?
+
+    @Option(name: .shortAndLong, help: "A script file to run instead (one statement a line).")
+    var file: String?
+
+    @Flag(help: "Print the language reference (every verb with its arguments) as Markdown and exit.")
+    var reference = false
+
+    func validate() throws {
+        if reference { return }
+        if (source == nil) == (file == nil) {
+            throw ValidationError("give either statements or -f FILE")
+        }
+    }
+
+    func run() throws {
+        let session = Session()
+        if reference {
+            print(Help.markdownReference(session.registry), terminator: "")
+            return
+        }
+        let ok: Bool
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                FileHandle.standardError.write(Data("\(file): cannot read\n".utf8))
+                throw ExitCode(2)
+            }
+            ok = ScriptRunner(session: session, file: file).run(text: text)
+        } else {
+            ok = ScriptRunner(session: session, file: "<exec>").run(text: source ?? "")
+        }
+        if !ok { throw ExitCode(1) }
+    }
+}

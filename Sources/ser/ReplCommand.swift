@@ -1,0 +1,29 @@
+import ArgumentParser
+import Console
+import Language
+
+/// `ser repl` (and `ser` with no arguments): the prompt on a terminal, a line-by-line script runner
+/// otherwise (`ser < script.ser`).
+struct ReplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "The interactive prompt (the default when ser runs with no arguments).",
+        discussion: """
+        On a terminal: line editing, history in ~/.ser_history, Tab completion, :help for the \
+        meta-commands. With standard input from a file or pipe, runs its statements line by line with \
+        no prompt and exits with status 1 at the first error.
+        """
+    )
+
+    func run() throws {
+        let session = Session()
+        if Terminal.stdinIsTerminal {
+            Repl(session: session).run()
+        } else {
+            let reader = LineReader(fd: 0)
+            if !ScriptRunner(session: session, file: "<stdin>").run(lines: reader.next) {
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+@testable import Language
+
+/// The lexer and parser never crash or hang: random and mutated inputs either parse or fail with a
+/// diagnostic whose position lies inside the input. `make fuzz` runs many more (SER_FUZZ_COUNT).
+@Suite struct FuzzTests {
+    /// SplitMix64: the fuzzer's own seeded generator.
+    struct SplitMix64 {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    static let seeds = [
+        #"emovo = demo emovo size=small"#,
+        #"feats = features emovo window=2s hop=500ms"#,
+        #"s = split feats naive train=70% test=20% val=10% seed=1"#,
+        #"fit = train net s epochs=200 patience=20 batch=32 lr=1e-3"#,
+        #"plot mel emovo["f1/rab-f1-b1.wav"] to "figures/mel.png" title="EMOVO \"mel\"""#,
+        #"net = model custom layers=[conv1d(64, 5, activation="relu"), maxpool(2), dense(7)]"#,
+        "r = evaluate fit s.test; show r # comment",
+        "x = [1, 2,\n 3] \\\n  y=-2.5e+3kHz",
+        "table [r1, r2] names=['a', 'b'] to \"t.md\"",
+    ]
+
+    static let fragments = ["=", " ", "\n", "\\", "\\\n", ";", "#", "[", "]", "(", ")", ",", ".", "-", "\"", "'",
+                            "%", "2s", "1e", "1e-3", "500ms", "70%", "kHz", "x", "a.b", "c[\"k\"]", "to", "f(", "“",
+                            "\t", "é", "\u{0}", "99999999999999999999999999", "1.2.3", "\r\n", "..."]
+
+    static func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
+        var bytes = input
+        for _ in 0...rng.below(4) {
+            switch rng.below(5) {
+            case 0 where !bytes.isEmpty: bytes.remove(at: rng.below(bytes.count))
+            case 1: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.below(bytes.count + 1))
+            case 2 where !bytes.isEmpty: bytes[rng.below(bytes.count)] = UInt8(rng.below(128))
+            case 3:
+                let f = Array(fragments[rng.below(fragments.count)].utf8)
+                bytes.insert(contentsOf: f, at: rng.below(bytes.count + 1))
+            default:
+                let other = Array(seeds[rng.below(seeds.count)].utf8)
+                let cut = rng.below(bytes.count + 1), from = rng.below(other.count + 1)
+                bytes = Array(bytes[..<cut]) + Array(other[from...])
+            }
+        }
+        return bytes
+    }
+
+    static func random(_ rng: inout SplitMix64) -> [UInt8] {
+        var out: [UInt8] = []
+        for _ in 0..<rng.below(12) {
+            out += Array(fragments[rng.below(fragments.count)].utf8)
+        }
+        return out
+    }
+
+    @Test func lexerAndParserSurviveRandomAndMutatedInput() throws {
+        let count = ProcessInfo.processInfo.environment["SER_FUZZ_COUNT"].flatMap(Int.init) ?? 100_000
+        var rng = SplitMix64(state: 20_261_124)
+        var parsed = 0, rejected = 0
+        for i in 0..<count {
+            let bytes = i % 2 == 0 ? FuzzTests.random(&rng) : FuzzTests.mutate(Array(FuzzTests.seeds[rng.below(FuzzTests.seeds.count)].utf8), &rng)
+            let text = String(decoding: bytes, as: UTF8.self)
+            let source = SourceFile(name: "fuzz", text: text)
+            _ = needsMoreInput(text)
+            do {
+                _ = try Parser.parse(source)
+                parsed += 1
+            } catch {
+                rejected += 1
+                let lines = text.utf8.filter { $0 == UInt8(ascii: "\n") }.count + 1
+                if error.line < 1 || error.line > lines || error.column < 1 || error.description.isEmpty {
+                    Issue.record("bad diagnostic position \(error.line):\(error.column) for \(text.debugDescription)")
+                    return
+                }
+            }
+        }
+        #expect(parsed + rejected == count)
+        // Both outcomes must be exercised, or the generator is broken.
+        #expect(parsed > count / 20)
+        #expect(rejected > count / 20)
+    }
+}

@@ -1,0 +1,34 @@
+import Audio
+import Testing
+@testable import Language
+
+@Suite struct ValueCoderTests {
+    static let values: [Value] = [
+        .number(2.5, .seconds), .string("héllo \"x\""),
+        .list([.number(1), .string("a"), .list([])]),
+        Value(.signal(SignalValue(name: "f1/a.wav", signal: Signal(samples: [0, -1, 0.5, .leastNonzeroMagnitude], sampleRate: 22050),
+                                  attributes: ["emotion": "gio", "speaker": "f1"])), hash: ContentHash(of: "sig")),
+        Value(.table(Table(title: "t", columns: ["a", "b"], rows: [["1", "x"], ["2", "y"]])), hash: ContentHash(of: "t")),
+        Value(.figure(Figure(path: "f.png", kind: "mel", title: "Mel")), hash: ContentHash(of: "f")),
+    ]
+
+    @Test(arguments: values)
+    func roundTrips(value: Value) throws {
+        let bytes = ValueCoder.encode(value)
+        let back = try ValueCoder.decode(bytes)
+        #expect(back.hash == value.hash)
+        #expect(ValueCoder.encode(back) == bytes)
+        #expect(back.summary == value.summary)
+    }
+
+    @Test func truncatedOrCorruptBytesThrow() {
+        let bytes = ValueCoder.encode(ValueCoderTests.values[3])
+        for cut in [0, 3, 5, 6, 40, bytes.count - 1] {
+            #expect(throws: ValueCoder.Failure.self) { try ValueCoder.decode(Array(bytes[..<cut])) }
+        }
+        var bad = bytes
+        bad[5] = 0xEE
+        #expect(throws: ValueCoder.Failure.self) { try ValueCoder.decode(bad) }
+        #expect(throws: ValueCoder.Failure.self) { try ValueCoder.decode(bytes + [0]) }
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Learn benchmark: trains the study's cnn1d on the same 160-value feature table (1120 rows, 7 classes, a
+# deterministic synthetic table made by bench/learn_table.py) with batch 32 for the same number of epochs,
+# in ser (release build) and in Keras on the CPU (bench/keras_train.py), and prints seconds per epoch
+# (epochs 2.., i.e. without start-up or graph tracing), the ratio ser/Keras (target ≤ 0.7), test accuracies and
+# peak memory (maximum resident set size of each process, /usr/bin/time -v).
+# LEARN_BENCH_EPOCHS (default 20) sets the epochs; LEARN_BENCH_FEATURES=PREFIX uses a real table instead
+# (its CSV needs an `emotion` column).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+epochs=${LEARN_BENCH_EPOCHS:-20}
+ser=.build/release/ser
+venv=bench/.venv
+[[ -x $ser ]] || { echo "bench-learn: $ser is missing (make release)"; exit 1; }
+if [[ ! -x $venv/bin/python ]]; then python3 -m venv "$venv"; fi
+if ! "$venv/bin/python" -c "import tensorflow, numpy" 2>/dev/null; then
+  echo "bench-learn: installing tensorflow-cpu into $venv (once)"
+  "$venv/bin/pip" install -q tensorflow-cpu numpy
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix=${LEARN_BENCH_FEATURES:-}
+if [[ -z $prefix ]]; then
+  prefix=$work/table
+  "$venv/bin/python" bench/learn_table.py "$prefix" 1120
+fi
+
+timed() { # timed NAME command...: stdout to $work/NAME.out, peak memory to $work/NAME.time
+  local name=$1; shift
+  /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err" || {
+    echo "bench-learn: $name failed:"; tail -5 "$work/$name.err"; exit 1; }
+}
+timed ser "$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 --patience 0 --seed 0 --json
+timed keras env CUDA_VISIBLE_DEVICES= TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" bench/keras_train.py "$prefix" emotion "$epochs" 0
+
+"$venv/bin/python" - "$work" "$epochs" <<'PY'
+import json, re, sys
+work, epochs = sys.argv[1], int(sys.argv[2])
+def last_json(name):
+    return json.loads(open(f"{work}/{name}.out").read().strip().splitlines()[-1])
+def peak_mb(name):
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(f"{work}/{name}.time").read())
+    return int(m.group(1)) / 1024
+s, k = last_json("ser"), last_json("keras")
+steady = s["epoch_seconds"][1:] or s["epoch_seconds"]
+ser_spe = sum(steady) / len(steady)
+ratio = ser_spe / k["seconds_per_epoch"]
+print(f"learn: cnn1d, {s['train_rows']} train rows, batch 32, {epochs} epochs")
+print(f"  seconds/epoch   ser {ser_spe:.3f}   keras {k['seconds_per_epoch']:.3f}   ratio ser/keras {ratio:.2f} (target <= 0.70)")
+print(f"  test accuracy   ser {s['test_accuracy']:.3f}   keras {k['test_accuracy']:.3f}   ({s['test_rows']} / {k['test_rows']} test rows)")
+print(f"  peak memory     ser {peak_mb('ser'):.0f} MB   keras {peak_mb('keras'):.0f} MB")
+PY
