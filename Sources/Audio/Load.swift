@@ -1,14 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Loads an audio file as `librosa.load` does: decode, mix to mono (mean of channels), resample with
-/// soxr HQ to `sampleRate` (librosa's default 22050 Hz; `nil` keeps the file's own rate).
+/// soxr HQ to `sampleRate` (librosa's default 22050 Hz; `nil` keeps the file's own rate), with librosa's
+/// output length `ceil(frames * sampleRate / fileRate)`.
 public func load(_ path: String, sampleRate: Int? = 22050) throws(AudioError) -> Signal {
+    var profile = LoadProfile()
+    return try load(path, sampleRate: sampleRate, profile: &profile)
+}
+
+/// `load(_:sampleRate:)`, adding the thread CPU time it spends decoding (with the mono mix) and resampling to
+/// `profile`.
+public func load(_ path: String, sampleRate: Int? = 22050, profile: inout LoadProfile) throws(AudioError) -> Signal {
+    let t0 = LoadProfile.now()
     let contents = try SoundFile.read(path)
     var mono = contents.mono()
     var rate = contents.sampleRate
+    let t1 = LoadProfile.now()
+    profile.decode += t1 - t0
     if let target = sampleRate, target != rate {
         do { mono = try Resampler.resample(mono, from: rate, to: target) } catch {
             throw AudioError(error.code, path: path, error.message)
         }
         rate = target
+        profile.resample += LoadProfile.now() - t1
     }
     return Signal(samples: mono, sampleRate: rate)
+}
+
+/// Seconds of thread CPU time spent loading audio.
+public struct LoadProfile: Sendable, Equatable {
+    /// Reading and decoding the file, and mixing to mono.
+    public var decode: Double = 0
+    /// Sample-rate conversion.
+    public var resample: Double = 0
+
+    public init() {}
+
+    /// `clock_gettime(CLOCK_THREAD_CPUTIME_ID)` in seconds.
+    public static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
 }

@@ -78,6 +78,9 @@ public enum SoundFile {
         guard frames > 0 else {
             throw AudioError(.empty, path: path, "the file holds no audio frames")
         }
+        if let shortfall = truncation(handle) {
+            throw AudioError(.corrupt, path: path, "truncated: \(shortfall)")
+        }
         var buffer = [Float](repeating: 0, count: frames * channels)
         let got = buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) }
         let err = sf_error(handle)
@@ -126,6 +129,31 @@ public enum SoundFile {
     /// Writes a mono signal.
     public static func write(_ signal: Signal, to path: String, encoding: Encoding) throws(AudioError) {
         try write(Contents(interleaved: signal.samples, channels: 1, sampleRate: signal.sampleRate), to: path, encoding: encoding)
+    }
+
+    /// libsndfile reads a WAV/AIFF whose data chunk is cut short without complaint (as `soundfile` and so
+    /// `librosa.load` do), only noting it in its log: "data : 44100 (should be 22028)". A chunk announcing more
+    /// bytes than the file holds means the file was truncated; streaming writers' placeholder sizes (0 and
+    /// 0xFFFFFFFF) are not. Returns the log's note, or nil.
+    ///
+    /// Wraps `sf_command(SFC_GET_LOG_INFO)`.
+    static func truncation(_ handle: OpaquePointer) -> String? {
+        var log = [CChar](repeating: 0, count: 8192)
+        let length = log.withUnsafeMutableBufferPointer { sf_command(handle, Int32(SFC_GET_LOG_INFO), $0.baseAddress, Int32($0.count - 1)) }
+        guard length > 0 else { return nil }
+        let text = log.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        for line in text.split(separator: "\n") {
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix("data") || trimmed.hasPrefix("SSND") else { continue }
+            let parts = trimmed.split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "(" || $0 == ")" })
+            // ["data", "44100", "should", "be", "22028"]
+            guard parts.count >= 5, parts[2] == "should", parts[3] == "be",
+                  let declared = UInt64(parts[1]), let actual = UInt64(parts[4]) else { continue }
+            if declared > actual && declared != 0xFFFF_FFFF && declared != 0 {
+                return "the \(parts[0]) chunk announces \(declared) bytes, the file holds \(actual)"
+            }
+        }
+        return nil
     }
 
     private static func classifyOpenFailure(path: String, reason: String) -> AudioError {

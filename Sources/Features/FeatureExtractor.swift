@@ -65,6 +65,8 @@ public struct FeatureProfile: Sendable, Equatable {
     public var mel: Double = 0
     /// Tuning estimate (piptrack) and chroma filterbank.
     public var chroma: Double = 0
+    /// STFT frames analysed.
+    public var frames = 0
 
     public init() {}
 
@@ -73,6 +75,7 @@ public struct FeatureProfile: Sendable, Equatable {
         s.stft += b.stft
         s.mel += b.mel
         s.chroma += b.chroma
+        s.frames += b.frames
         return s
     }
 }
@@ -162,6 +165,7 @@ public final class FeatureExtractor {
             }
         }
         profile.stft += clock.lap()
+        profile.frames += frames
 
         // 2. Mel power per frame → means; power_to_db over the window (top_db relative to its maximum) → MFCC means.
         power.withUnsafeBufferPointer { p in
@@ -270,5 +274,22 @@ struct StageClock {
         let t = StageClock.now()
         defer { last = t }
         return t - last
+    }
+}
+
+/// The cost of the FFTs alone, for profiles: how long `frames` forward transforms of `size` samples take on
+/// this thread (timed on up to 20000 and scaled).
+public enum FFTCost {
+    public static func seconds(frames: Int, size: Int) -> Double {
+        guard frames > 0 else { return 0 }
+        let fft = DoubleFFT.forward(size: size)
+        let input = DoubleFFT.Buffer(count: size), output = DoubleFFT.Buffer(count: 2 * fft.bins)
+        let n = min(frames, 20000)
+        var clock = StageClock(enabled: true)
+        for i in 0..<n {
+            input.pointer[i % size] = Double(i)
+            fft.transform(input, into: output)
+        }
+        return clock.lap() * Double(frames) / Double(n)
     }
 }

@@ -16,6 +16,7 @@ struct SER: ParsableCommand {
             // one subcommand a line, in the order `ser --help` lists them
             ReplCommand.self,
             ExecCommand.self,
+            FeaturesCommand.self,
             AugmentCommand.self,
             CacheCommand.self,
             TrainCommand.self,
