@@ -67,7 +67,10 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio"], swiftSettings: swiftSettings),
-        .testTarget(name: "LanguageTests", dependencies: ["Language"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LanguageTests", dependencies: ["Language", "Audio", "Features", "Learn", "Evaluate"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings

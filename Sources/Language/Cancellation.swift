@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Learn
 import Synchronization
 
 /// A flag set by Ctrl-C (SIGINT) and polled by long verbs between units of work (a file, a batch).
@@ -11,6 +12,8 @@ import Synchronization
 /// stop: training stops at the next batch keeping its best weights, the others throw `Cancelled`.
 public final class Cancellation: Sendable {
     private let flag = Atomic<Bool>(false)
+    /// The same request as Learn's flag, which the trainer polls between batches.
+    public let training = CancellationFlag()
 
     public init() {}
 
@@ -19,9 +22,15 @@ public final class Cancellation: Sendable {
 
     public var isRequested: Bool { flag.load(ordering: .relaxed) }
 
-    public func request() { flag.store(true, ordering: .relaxed) }
+    public func request() {
+        flag.store(true, ordering: .relaxed)
+        training.cancel()
+    }
 
-    public func clear() { flag.store(false, ordering: .relaxed) }
+    public func clear() {
+        flag.store(false, ordering: .relaxed)
+        training.reset()
+    }
 
     /// Installs a SIGINT handler that sets `shared` instead of killing the process (`sigaction`).
     /// Without `SA_RESTART`, a blocking `read` returns `EINTR`, so a prompt can notice Ctrl-C too.

@@ -104,7 +104,7 @@ extension Session {
         guard case .value(let value) = outcome else { return nil }
         if verb.cached, let cache {
             countCache(hit: false)
-            do { try cache.store(ValueCoder.encode(value), for: key) } catch {
+            do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
                 out.append("warning: could not cache the result of '\(verb.name)': \(error)")
             }
         }
@@ -183,6 +183,10 @@ extension Session {
                                  at: expr.range, in: source)
             }
             return .text(word)
+        case .string where { if case .name(let n) = expr.kind { values[n] == nil && !registry.isVerb(n) } else { false } }():
+            // A bare word where a string is expected is that word (`label=emotion`, `by=speaker`).
+            guard case .name(let n) = expr.kind else { throw mismatch(describeGiven(expr)) }
+            return .text(n)
         case .verbName:
             let word: String
             switch expr.kind {

@@ -1,4 +1,7 @@
 import Audio
+import Evaluate
+import Features
+import Learn
 
 /// Member access (`s.test`, `r.accuracy`) and indexing (`emovo["f1/rab-f1-b1.wav"]`, `items[0]`) of
 /// session values. A member's hash derives from its base's hash and the member name.
@@ -13,6 +16,11 @@ enum Members {
         case .table: ["rows", "columns"]
         case .figure: ["path"]
         case .number, .string: []
+        case .features: ["rows", "width", "files"]
+        case .split: ["train", "validation", "test", "folds"]
+        case .model: ["parameters", "layers"]
+        case .run: ["model", "history", "epochs", "best_epoch"]
+        case .report: ["accuracy", "uar", "macro_f1", "confusion"]
         }
     }
 
@@ -29,6 +37,22 @@ enum Members {
         case (.table(let t), "rows"): derived(value, name, .number(Double(t.rows.count), .none))
         case (.table(let t), "columns"): derived(value, name, .list(t.columns.map { Value.string($0) }))
         case (.figure(let f), "path"): derived(value, name, .string(f.path))
+        case (.features(let t), "rows"): derived(value, name, .number(Double(t.count), .none))
+        case (.features(let t), "width"): derived(value, name, .number(Double(t.width), .none))
+        case (.features(let t), "files"): derived(value, name, .number(Double(Set(t.rows.map(\.file)).count), .none))
+        case (.split(let s), "train"), (.split(let s), "validation"), (.split(let s), "test"):
+            s.splits.count == 1 ? derived(value, name, .features(s.part(name))) : nil
+        case (.split(let s), "folds"): derived(value, name, .number(Double(s.splits.count), .none))
+        case (.model(let m), "parameters"): derived(value, name, .number(Double(m.parameterCount), .none))
+        case (.model(let m), "layers"): derived(value, name, .number(Double(m.spec.layers.count), .none))
+        case (.run(let r), "model"): derived(value, name, .model(r.model))
+        case (.run(let r), "history"): derived(value, name, .table(historyTable(r.history)))
+        case (.run(let r), "epochs"): derived(value, name, .number(Double(r.history.epochs.count), .none))
+        case (.run(let r), "best_epoch"): derived(value, name, .number(Double(r.history.bestEpoch ?? 0), .none))
+        case (.report(let r), "accuracy"): derived(value, name, .number(r.accuracy, .none))
+        case (.report(let r), "uar"): derived(value, name, .number(r.uar, .none))
+        case (.report(let r), "macro_f1"): derived(value, name, .number(r.macroF1, .none))
+        case (.report(let r), "confusion"): derived(value, name, .table(confusionTable(r, normalized: false)))
         default: nil
         }
     }
@@ -42,6 +66,20 @@ enum Members {
                 throw Failure(message: "index \(i) is out of range for a list of \(items.count)")
             }
             return items[j]
+        case (.split(let s), .number(let v, .none)):
+            guard v == v.rounded(), let i = Int(exactly: v), i >= 0, i < s.splits.count else {
+                throw Failure(message: "fold index must be a whole number in 0…\(s.splits.count - 1)")
+            }
+            var one = s
+            one.splits = [s.splits[i]]
+            return Value(.split(one), hash: ContentHash(of: value.hash.hex + "[\(i)]"))
+        case (.split(let s), .string(let name)):
+            guard let i = s.splits.firstIndex(where: { $0.name == name || $0.name.hasSuffix(" " + name) }) else {
+                throw Failure(message: "no fold '\(name)'\(suggestion(name, among: s.splits.map(\.name))) (folds: \(s.splits.map(\.name).joined(separator: ", ")))")
+            }
+            var one = s
+            one.splits = [s.splits[i]]
+            return Value(.split(one), hash: ContentHash(of: value.hash.hex + "[\(name)]"))
         default:
             throw Failure(message: "\(value.type.withArticle) cannot be indexed by \(index.type.withArticle)")
         }

@@ -1,4 +1,7 @@
 import Audio
+import Evaluate
+import Features
+import Learn
 
 /// The types of session values, as named in help and in type errors.
 public enum ValueType: String, Sendable, CaseIterable, Equatable {
@@ -52,6 +55,11 @@ public struct Value: Sendable {
         case signal(SignalValue)
         case table(Table)
         case figure(Figure)
+        case features(FeatureTable)
+        case split(SplitValue)
+        case model(ModelValue)
+        case run(RunValue)
+        case report(ReportValue)
     }
 
     public var payload: Payload
@@ -85,6 +93,11 @@ public struct Value: Sendable {
         case .signal: .signal
         case .table: .table
         case .figure: .figure
+        case .features: .features
+        case .split: .split
+        case .model: .model
+        case .run: .run
+        case .report: .report
         }
     }
 
@@ -98,6 +111,18 @@ public struct Value: Sendable {
             "signal \(s.name): \(formatNumber(s.signal.duration, digits: 3)) s at \(s.signal.sampleRate) Hz (\(s.signal.samples.count) samples)"
         case .table(let t): "table \(t.title.map { "'\($0)' " } ?? "")\(t.rows.count) × \(t.columns.count)"
         case .figure(let f): "figure \(f.kind) → \(f.path)"
+        case .features(let t): featureSummary(t)
+        case .split(let sp):
+            sp.splits.count == 1
+                ? "split \(sp.splits[0].name): \(sp.splits[0].train.count) train, \(sp.splits[0].validation.count) validation, \(sp.splits[0].test.count) test (\(sp.splits[0].leakage))"
+                : "split \(sp.scheme): \(sp.splits.count) folds"
+        case .model(let m):
+            "model \(m.spec.layers.count) layers, \(m.parameterCount) parameters, \(m.inputSize) → \(m.outputSize)"
+        case .run(let r):
+            "training run on \(r.splitName): \(r.history.epochs.count) epochs, best \(r.history.bestEpoch.map(String.init) ?? "-")\(r.history.cancelled ? " (cancelled)" : r.history.stoppedEarly ? " (stopped early)" : "")"
+        case .report(let r):
+            r.aggregate.map { "report over \($0.count): accuracy \($0.accuracy), UAR \($0.uar)" }
+                ?? "report: accuracy \(formatNumber(r.accuracy, digits: 3)), UAR \(formatNumber(r.uar, digits: 3)), macro-F1 \(formatNumber(r.macroF1, digits: 3))"
         }
     }
 
@@ -122,6 +147,17 @@ public struct Value: Sendable {
             return Table(title: "signal", properties: props)
         case .table(let t): return t
         case .figure(let f): return Table(title: "figure", properties: [("kind", f.kind), ("title", f.title), ("path", f.path)])
+        case .features(let t): return featureDescription(t, detailed: false)
+        case .split(let sp): return splitDescription(sp)
+        case .model(let m):
+            let sum = m.summary()
+            var t = Table(title: "model", columns: ["layer", "type", "output shape", "parameters", "trainable"],
+                          rows: sum.rows.map { [$0.name, $0.type, "(" + $0.outputShape.map(String.init).joined(separator: ", ") + ")",
+                                                String($0.parameters), $0.parameters == 0 ? "-" : $0.trainable ? "yes" : "no"] })
+            t.rows.append(["**total**", "", "", String(sum.totalParameters), "\(sum.trainableParameters) trainable"])
+            return t
+        case .run(let r): return historyTable(r.history)
+        case .report(let r): return reportTable(r, title: summary)
         }
     }
 }

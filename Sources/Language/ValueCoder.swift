@@ -1,4 +1,8 @@
 import Audio
+import Evaluate
+import Features
+import Foundation
+import Learn
 
 /// Serialises session values to bytes and back, for `ValueCache`.
 ///
@@ -14,10 +18,10 @@ public enum ValueCoder {
     static let magic: [UInt8] = Array("SERV".utf8) + [1]
 
     /// The bytes of `value`.
-    public static func encode(_ value: Value) -> [UInt8] {
+    public static func encode(_ value: Value) throws(Failure) -> [UInt8] {
         var w = ByteWriter()
         w.bytes.append(contentsOf: magic)
-        w.value(value)
+        try w.value(value)
         return w.bytes
     }
 
@@ -92,16 +96,57 @@ struct ByteWriter {
         for a in t.alignments { u8(a == .right ? 1 : 0) }
     }
 
-    mutating func value(_ v: Value) {
+    mutating func featureTable(_ t: FeatureTable) {
+        int(t.width)
+        floats(t.values)
+        int(t.rows.count)
+        for r in t.rows { string(r.file); int(r.window); double(r.start); double(r.end); dictionary(r.attributes) }
+    }
+
+    mutating func model(_ m: ModelValue) throws(ValueCoder.Failure) {
+        do { bytesBlock(try m.checkpoint()) } catch { throw ValueCoder.Failure(description: "model: \(error)") }
+    }
+
+    mutating func bytesBlock(_ b: [UInt8]) {
+        int(b.count)
+        bytes.append(contentsOf: b)
+    }
+
+    mutating func value(_ v: Value) throws(ValueCoder.Failure) {
         u8(v.type.tag)
         bytes.append(contentsOf: v.hash.bytes)
         switch v.payload {
         case .number(let x, let unit): double(x); string(unit.rawValue)
         case .string(let s): string(s)
-        case .list(let items): int(items.count); for i in items { value(i) }
+        case .list(let items): int(items.count); for i in items { try value(i) }
         case .signal(let s): string(s.name); int(s.signal.sampleRate); floats(s.signal.samples); dictionary(s.attributes)
         case .table(let t): table(t)
         case .figure(let f): string(f.path); string(f.kind); string(f.title)
+        case .features(let t): featureTable(t)
+        case .split(let sp):
+            featureTable(sp.table)
+            string(sp.scheme)
+            string(sp.label)
+            int(sp.splits.count)
+            for x in sp.splits {
+                string(x.name); ints(x.train); ints(x.validation); ints(x.test)
+                int(x.leakage.sharedSources); int(x.leakage.leakedTestRows); int(x.leakage.testRows)
+            }
+        case .model(let m): try model(m)
+        case .run(let r):
+            try model(r.model)
+            let json: Data
+            do { json = try JSONEncoder().encode(r.history) } catch { throw ValueCoder.Failure(description: "history: \(error)") }
+            bytesBlock(Array(json))
+            string(r.splitName)
+            string(r.label)
+        case .report(let r):
+            strings(r.names)
+            int(r.reports.count)
+            for report in r.reports {
+                strings(report.classes.names)
+                ints(report.confusion.counts)
+            }
         }
     }
 }
@@ -193,6 +238,30 @@ struct ByteReader {
         return Table(title: title, columns: columns, rows: rows, alignments: alignments)
     }
 
+    mutating func featureTable() throws(ValueCoder.Failure) -> FeatureTable {
+        let width = try int()
+        let values = try floats()
+        let n = try count(40)
+        var rows: [FeatureRow] = []
+        rows.reserveCapacity(n)
+        for _ in 0..<n {
+            rows.append(FeatureRow(file: try string(), window: try int(), start: try double(), end: try double(), attributes: try dictionary()))
+        }
+        guard width > 0, values.count == n * width else { throw fail("feature table shape") }
+        return FeatureTable(width: width, values: values, rows: rows)
+    }
+
+    mutating func bytesBlock() throws(ValueCoder.Failure) -> [UInt8] {
+        let n = try count(1)
+        return Array(try take(n))
+    }
+
+    mutating func model() throws(ValueCoder.Failure) -> ModelValue {
+        do { return ModelValue(try Checkpoint.decode(try bytesBlock())) } catch let e as ValueCoder.Failure { throw e } catch {
+            throw fail("model checkpoint: \(error)")
+        }
+    }
+
     mutating func value() throws(ValueCoder.Failure) -> Value {
         let tag = try u8()
         let hash = ContentHash(digest: Array(try take(32)))
@@ -216,7 +285,46 @@ struct ByteReader {
             payload = .signal(SignalValue(name: name, signal: Signal(samples: samples, sampleRate: rate), attributes: try dictionary()))
         case .table: payload = .table(try table())
         case .figure: payload = .figure(Figure(path: try string(), kind: try string(), title: try string()))
-        default: throw fail("values of type \(type.rawValue) are not serialisable")
+        case .features: payload = .features(try featureTable())
+        case .split:
+            let table = try featureTable()
+            let scheme = try string(), label = try string()
+            let n = try count(8)
+            var splits: [Split] = []
+            for _ in 0..<n {
+                let name = try string(), train = try ints(), validation = try ints(), test = try ints()
+                let leakage = Leakage(sharedSources: try int(), leakedTestRows: try int(), testRows: try int())
+                guard (train + validation + test).allSatisfy({ $0 >= 0 && $0 < table.count }) else { throw fail("split rows") }
+                splits.append(Split(name: name, train: train, validation: validation, test: test, leakage: leakage))
+            }
+            payload = .split(SplitValue(table: table, splits: splits, scheme: scheme, label: label))
+        case .model: payload = .model(try model())
+        case .run:
+            let m = try model()
+            let history: History
+            do { history = try JSONDecoder().decode(History.self, from: Data(try bytesBlock())) } catch let e as ValueCoder.Failure { throw e } catch {
+                throw fail("history: \(error)")
+            }
+            payload = .run(RunValue(model: m, history: history, splitName: try string(), label: try string()))
+        case .report:
+            let names = try strings()
+            let n = try count(16)
+            var reports: [Report] = []
+            for _ in 0..<n {
+                let classes = LabelSet(names: try strings())
+                let counts = try ints()
+                let k = classes.count
+                guard k > 0, counts.count == k * k, counts.allSatisfy({ $0 >= 0 && $0 < 1 << 40 }) else { throw fail("confusion matrix") }
+                var truth: [Int] = [], predicted: [Int] = []
+                for t in 0..<k { for p in 0..<k { for _ in 0..<counts[t * k + p] { truth.append(t); predicted.append(p) } } }
+                do { reports.append(try Report(truth: truth, predicted: predicted, classes: classes)) } catch { throw fail("report: \(error)") }
+            }
+            guard names.count == reports.count, !reports.isEmpty else { throw fail("report names") }
+            let aggregate: Aggregate?
+            do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw fail("aggregate: \(error)") }
+            payload = .report(ReportValue(reports: reports, names: names, aggregate: aggregate))
+        case .corpus:
+            throw fail("values of type \(type.rawValue) are not serialisable")
         }
         return Value(payload, hash: hash)
     }

@@ -14,15 +14,15 @@ import Testing
 
     @Test(arguments: values)
     func roundTrips(value: Value) throws {
-        let bytes = ValueCoder.encode(value)
+        let bytes = try ValueCoder.encode(value)
         let back = try ValueCoder.decode(bytes)
         #expect(back.hash == value.hash)
-        #expect(ValueCoder.encode(back) == bytes)
+        #expect(try ValueCoder.encode(back) == bytes)
         #expect(back.summary == value.summary)
     }
 
-    @Test func truncatedOrCorruptBytesThrow() {
-        let bytes = ValueCoder.encode(ValueCoderTests.values[3])
+    @Test func truncatedOrCorruptBytesThrow() throws {
+        let bytes = try ValueCoder.encode(ValueCoderTests.values[3])
         for cut in [0, 3, 5, 6, 40, bytes.count - 1] {
             #expect(throws: ValueCoder.Failure.self) { try ValueCoder.decode(Array(bytes[..<cut])) }
         }

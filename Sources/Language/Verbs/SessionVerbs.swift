@@ -1,4 +1,5 @@
 import Audio
+import Features
 
 /// Verbs about the session itself: help, show/describe, seed, threads, table, export.
 enum SessionVerbs {
@@ -89,12 +90,12 @@ enum SessionVerbs {
     }
 
     static let export = Verb(
-        "export", summary: "Writes a value to a file: a signal as WAV (float) or FLAC (24-bit), a table as Markdown or CSV (by the extension).",
+        "export", summary: "Writes a value to files: features as PREFIX.npy + PREFIX.csv (numpy.load reads the .npy), a table (results, predictions) as Markdown or CSV, a signal as WAV (float) or FLAC (24-bit).",
         parameters: [
-            Parameter("value", .value([.signal, .table]), positional: true, doc: "what to write"),
-            Parameter("to", .path, positional: true, doc: "the file: .wav or .flac for signals; .md or .csv for tables"),
+            Parameter("value", .value([.features, .table, .signal]), positional: true, doc: "what to write"),
+            Parameter("to", .path, positional: true, doc: "features: a prefix; tables: .md or .csv; signals: .wav or .flac"),
         ],
-        examples: [#"export t to "results.csv""#], result: nil
+        examples: [#"export feats to "build/features/emovo""#, #"export p to "predictions.csv""#], result: nil
     ) { call in
         let path = call.text("to")
         let ext = fileExtension(path)
@@ -110,6 +111,15 @@ enum SessionVerbs {
                 try makeParentDirectories(of: path)
                 try SoundFile.write(s.signal, to: path, encoding: encoding)
             } catch { throw VerbFailure("\(error)", argument: "to") }
+        case .features(let t):
+            var prefix = path
+            if ext == "npy" || ext == "csv" { prefix = String(path.dropLast(4)) }
+            do {
+                try makeParentDirectories(of: prefix)
+                try t.write(prefix: prefix)
+            } catch { throw VerbFailure("\(error)", argument: "to") }
+            call.print("wrote \(prefix).npy and \(prefix).csv")
+            return .none
         case .table(let t):
             switch ext {
             case "md": try writeText(t.markdown() + "\n", to: path, argument: "to")

@@ -1,0 +1,513 @@
+import Evaluate
+import Features
+import Learn
+
+/// Verbs about models and evaluation: split, model, summary, freeze, unfreeze, save, load model, train,
+/// evaluate, predict, crossval, repeat.
+enum LearnVerbs {
+    static var all: [Verb] { [split, model, customModel, summary, freeze, unfreeze, save, loadModel, train, evaluate, predict, crossval, repeatRuns] }
+
+    static let schemes = ["naive", "grouped", "loso", "lopo", "kfold"]
+
+    static let labelParameter = Parameter("label", .string, default: .text("emotion"), doc: "the column holding each row's class")
+
+    // MARK: split
+
+    static let split = Verb(
+        "split", summary: "Splits a feature table's rows: naive (windows at random, the study's; leaks), grouped (by source file), loso (leave one speaker out), lopo (leave one phrase out) or kfold. Reports leakage.",
+        parameters: [
+            Parameter("table", .value([.features]), positional: true, doc: "the feature table"),
+            Parameter("scheme", .word(schemes), positional: true, default: .text("naive"), doc: "how to split"),
+            Parameter("train", .fraction, default: .number(0.7, .percent), doc: "naive/grouped: share of rows (files) to train on"),
+            Parameter("val", .fraction, default: .number(0.1, .percent), doc: "share held out for early stopping (of the training side for loso/lopo/kfold)"),
+            Parameter("test", .fraction, default: .number(0.2, .percent), doc: "naive/grouped: share to test on"),
+            Parameter("k", .integer(2...1000), default: .number(5, .none), doc: "kfold: number of folds"),
+            Parameter("by", .string, defaultText: "speaker (loso), sentence (lopo)", doc: "loso/lopo: the column naming the groups"),
+            Parameter("only", .string, defaultText: "every group", doc: "loso/lopo: make just the fold leaving out this group"),
+            Parameter("stratify", .bool, default: .bool(false), doc: "keep class proportions in each part"),
+            labelParameter,
+            Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the random choices"),
+        ],
+        examples: ["s = split feats naive train=70% val=10% test=20% seed=1", "folds = split feats loso", "s = split feats grouped stratify=true"],
+        result: .split, seeded: true
+    ) { call in
+        guard case .features(let table) = call.value("table").payload else { throw VerbFailure("not a feature table", argument: "table") }
+        let scheme = call.text("scheme")
+        let label = call.text("label")
+        let src = sources(of: table)
+        let labels: [Int]? = call.bool("stratify") ? try codes(table, label: label, argument: "label").codes : nil
+        let seed = call.seed
+        let validation = call.number("val")
+        let splits: [Split]
+        do {
+            switch scheme {
+            case "naive", "grouped":
+                let fractions = Fractions(train: call.number("train"), validation: validation, test: call.number("test"))
+                splits = [scheme == "naive"
+                          ? try Splits.naive(sources: src, stratifyBy: labels, fractions: fractions, seed: seed)
+                          : try Splits.grouped(sources: src, stratifyBy: labels, fractions: fractions, seed: seed)]
+            case "loso", "lopo":
+                let by = call.optionalText("by") ?? (scheme == "loso" ? "speaker" : "sentence")
+                let groups = try column(by, of: table, argument: call.given.contains("by") ? "by" : "table")
+                splits = try Splits.leaveOneGroupOut(groups: groups, only: call.optionalText("only"), sources: src, stratifyBy: labels,
+                                                     validation: validation, name: scheme, seed: seed)
+            default:
+                splits = try Splits.kFold(k: call.integer("k"), sources: src, stratifyBy: labels, validation: validation, seed: seed)
+            }
+        } catch let error as EvaluateError {
+            throw VerbFailure(error.message, argument: error.code == .unknownName ? "only" : nil)
+        }
+        return call.make(.split(SplitValue(table: table, splits: splits, scheme: scheme, label: label)))
+    }
+
+    // MARK: models
+
+    static let model = Verb(
+        "model cnn1d", summary: "The study's 1-D CNN: Conv1D(same, ReLU) → MaxPooling1D blocks, Flatten, Dense(ReLU) → Dropout, Dense(classes, softmax), with seeded initial weights.",
+        parameters: [
+            Parameter("classes", .integer(2...10_000), doc: "number of classes (outputs)"),
+            Parameter("input", .integer(1...1_000_000), default: .number(160, .none), doc: "values per row"),
+            Parameter("filters", .list(.integer(1...4096)), default: .list([16, 32, 64, 128, 256].map { .number($0, .none) }), doc: "filters of each convolution block"),
+            Parameter("kernels", .list(.integer(1...1024)), default: .list([9, 7, 5, 3, 3].map { .number($0, .none) }), doc: "kernel size of each block"),
+            Parameter("pool", .integer(1...64), default: .number(2, .none), doc: "max-pooling size after each convolution"),
+            Parameter("dense", .list(.integer(1...65536)), default: .list([128, 64].map { .number($0, .none) }), doc: "widths of the hidden dense layers"),
+            Parameter("dropout", .fraction, default: .number(0.3, .percent), doc: "dropout after each hidden dense layer"),
+            Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the initial weights"),
+        ],
+        examples: ["net = model cnn1d classes=7", "net = model cnn1d classes=7 filters=[32, 64] kernels=[5, 3] dense=[64]"],
+        result: .model, seeded: true
+    ) { call in
+        let filters = ints(call.list("filters")), kernels = ints(call.list("kernels"))
+        guard filters.count == kernels.count else {
+            throw VerbFailure("\(filters.count) filter counts but \(kernels.count) kernel sizes", argument: "kernels")
+        }
+        let spec = ModelSpec.cnn1d(classes: call.integer("classes"), inputLength: call.integer("input"),
+                                   blocks: Array(zip(filters, kernels)), poolSize: call.integer("pool"),
+                                   dense: ints(call.list("dense")), dropout: Float(call.number("dropout")))
+        do { return call.make(.model(ModelValue(try Model(spec: spec, seed: call.seed)))) } catch {
+            throw VerbFailure(errorMessage(error))
+        }
+    }
+
+    static let layerNames = ["conv1d", "maxpool", "flatten", "dense", "dropout", "relu"]
+
+    static let customModel = Verb(
+        "model custom", summary: "A model from a list of Keras-style layers: conv1d(filters, kernel, padding=\"same\", activation=\"relu\"), maxpool(size), flatten(), dense(units, activation=\"softmax\"), dropout(rate), relu().",
+        parameters: [
+            Parameter("layers", .list(.layer), doc: "the layers in order; the last is the output"),
+            Parameter("input", .integer(1...1_000_000), default: .number(160, .none), doc: "values per row"),
+            Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the initial weights"),
+        ],
+        examples: [#"net = model custom layers=[conv1d(32, 5, padding="same", activation="relu"), maxpool(2), flatten(), dense(7, activation="softmax")]"#],
+        result: .model, seeded: true
+    ) { call in
+        var kinds: [LayerKind] = []
+        for b in call.list("layers") {
+            guard case .layer(let name, let pos, let named) = b else { continue }
+            kinds.append(try layerKind(name, pos, named))
+        }
+        let spec = ModelSpec(inputLength: call.integer("input"), kinds: kinds)
+        do {
+            _ = try spec.shapes()
+            return call.make(.model(ModelValue(try Model(spec: spec, seed: call.seed))))
+        } catch {
+            throw VerbFailure(errorMessage(error), argument: "layers")
+        }
+    }
+
+    static func layerKind(_ name: String, _ pos: [Bound], _ named: [String: Bound]) throws(VerbFailure) -> LayerKind {
+        func num(_ i: Int, _ key: String) -> Double? {
+            if let b = named[key], case .number(let v, _) = b { return v }
+            if i < pos.count, case .number(let v, _) = pos[i] { return v }
+            return nil
+        }
+        func text(_ key: String) -> String? {
+            if let b = named[key], case .text(let s) = b { return s }
+            return nil
+        }
+        func need(_ i: Int, _ key: String) throws(VerbFailure) -> Int {
+            guard let v = num(i, key), v == v.rounded(), v >= 1 else {
+                throw VerbFailure("\(name)(…) needs a whole number \(key) ≥ 1", argument: "layers")
+            }
+            return Int(v)
+        }
+        func activation() throws(VerbFailure) -> Activation {
+            guard let a = text("activation") else { return .linear }
+            guard let act = Activation(rawValue: a) else {
+                throw VerbFailure("unknown activation '\(a)'\(suggestion(a, among: Activation.allCases.map(\.rawValue))) (activations: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))", argument: "layers")
+            }
+            return act
+        }
+        let allowed: [String: [String]] = ["conv1d": ["filters", "kernel", "padding", "activation"], "maxpool": ["size", "strides"],
+                                           "flatten": [], "dense": ["units", "activation"], "dropout": ["rate"], "relu": []]
+        guard let keys = allowed[name] else {
+            throw VerbFailure("unknown layer '\(name)'\(suggestion(name, among: layerNames)) (layers: \(layerNames.joined(separator: ", ")))", argument: "layers")
+        }
+        for key in named.keys where !keys.contains(key) {
+            throw VerbFailure("unknown option '\(key)' for layer \(name)\(suggestion(key, among: keys))", argument: "layers")
+        }
+        guard pos.count <= keys.count else { throw VerbFailure("\(name)(…) takes at most \(keys.count) arguments", argument: "layers") }
+        switch name {
+        case "conv1d":
+            let padding: Padding
+            if let p = text("padding") {
+                guard let pad = Padding(rawValue: p) else { throw VerbFailure("padding is \(Padding.allCases.map(\.rawValue).joined(separator: " or ")), not '\(p)'", argument: "layers") }
+                padding = pad
+            } else { padding = .valid }
+            return .conv1D(filters: try need(0, "filters"), kernelSize: try need(1, "kernel"), padding: padding, activation: try activation())
+        case "maxpool": return .maxPooling1D(poolSize: try need(0, "size"), strides: num(1, "strides").map { Int($0) })
+        case "flatten": return .flatten
+        case "dense": return .dense(units: try need(0, "units"), activation: try activation())
+        case "dropout":
+            guard let r = num(0, "rate"), r >= 0, r < 1 else { throw VerbFailure("dropout(rate) needs 0 ≤ rate < 1", argument: "layers") }
+            return .dropout(rate: Float(r))
+        default: return .relu
+        }
+    }
+
+    static let summary = Verb(
+        "summary", summary: "Prints a model's layers, output shapes and parameter counts as Keras's model.summary() does.",
+        parameters: [Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run")],
+        examples: ["summary net"], result: nil
+    ) { call in
+        call.print("```\n" + (try modelValue(call.value("model"))).summary().text + "\n```")
+        return .none
+    }
+
+    static let selectorDoc = "conv, dense, all, a layer name (conv1d_2) or a 0-based index"
+
+    static func changeTrainable(_ call: Call, freeze: Bool) throws -> Outcome {
+        let model = try modelValue(call.value("model")).copy()
+        for b in call.list("layers") {
+            let text: String
+            switch b {
+            case .text(let s): text = s
+            case .number(let v, _): text = String(Int(v))
+            default: continue
+            }
+            do {
+                if freeze { try model.freeze(LayerSelector(parsing: text)) } else { try model.unfreeze(LayerSelector(parsing: text)) }
+            } catch { throw VerbFailure(error.message, argument: "layers") }
+        }
+        let sum = model.summary()
+        call.print("\(sum.trainableParameters) of \(sum.totalParameters) parameters trainable")
+        return call.make(.model(ModelValue(model)))
+    }
+
+    static let freeze = Verb(
+        "freeze", summary: "A copy of a model with some layers frozen (not changed by training), for fine-tuning.",
+        parameters: [
+            Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run (its model)"),
+            Parameter("layers", .list(.string), positional: true, default: .list([.text("conv")]), doc: selectorDoc),
+        ],
+        examples: [#"tuned = freeze fit "conv""#], result: .model
+    ) { call in try changeTrainable(call, freeze: true) }
+
+    static let unfreeze = Verb(
+        "unfreeze", summary: "A copy of a model with some layers trainable again.",
+        parameters: [
+            Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run (its model)"),
+            Parameter("layers", .list(.string), positional: true, default: .list([.text("all")]), doc: selectorDoc),
+        ],
+        examples: [#"net3 = unfreeze tuned "conv1d_4""#], result: .model
+    ) { call in try changeTrainable(call, freeze: false) }
+
+    static let save = Verb(
+        "save", summary: "Saves a model (architecture, weights, normalisation, class names, history) as one safetensors file.",
+        parameters: [
+            Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run"),
+            Parameter("to", .path, positional: true, doc: "the .safetensors file"),
+        ],
+        examples: [#"save fit to "models/emovo.safetensors""#], result: nil
+    ) { call in
+        let model = try modelValue(call.value("model")).copy()
+        if case .run(let r) = call.value("model").payload { model.history = r.history }
+        do {
+            try makeParentDirectories(of: call.text("to"))
+            try model.save(to: call.text("to"))
+        } catch { throw VerbFailure("\(error)", argument: "to") }
+        call.print("saved \(call.text("to"))")
+        return .none
+    }
+
+    static let loadModel = Verb(
+        "load model", summary: "Reads a model saved by `save` or `ser train --out`.",
+        parameters: [Parameter("path", .path, positional: true, doc: "the .safetensors file")],
+        examples: [#"net = load model "models/emovo.safetensors""#], result: .model
+    ) { call in
+        do { return call.make(.model(ModelValue(try Model.load(from: call.text("path"))))) } catch {
+            throw VerbFailure("\(error)", argument: "path")
+        }
+    }
+
+    // MARK: training
+
+    static let trainingParameters: [Parameter] = [
+        Parameter("epochs", .integer(1...100_000), default: .number(200, .none), doc: "passes over the training rows (at most)"),
+        Parameter("batch", .integer(1...65536), default: .number(32, .none), doc: "rows per Adam update"),
+        Parameter("lr", .number, default: .number(0.001, .none), doc: "Adam learning rate"),
+        Parameter("patience", .integer(0...100_000), default: .number(20, .none), doc: "epochs without a lower validation loss before stopping (0: never)"),
+        labelParameter,
+        Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of shuffling and dropout"),
+    ]
+
+    static func options(_ call: Call) throws(VerbFailure) -> TrainingOptions {
+        var o = TrainingOptions()
+        o.epochs = call.integer("epochs")
+        o.batchSize = call.integer("batch")
+        let lr = call.number("lr")
+        guard lr > 0, lr < 10 else { throw VerbFailure("learning rate must be positive, given \(lr)", argument: "lr") }
+        o.adam.learningRate = Float(lr)
+        o.patience = call.integer("patience")
+        o.seed = call.seed
+        o.threads = 1
+        return o
+    }
+
+    static let train = Verb(
+        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Ctrl-C stops at the next batch, keeping the best weights.",
+        parameters: [
+            Parameter("model", .value([.model, .run]), positional: true, doc: "the model (or a run, to fine-tune its model)"),
+            Parameter("split", .value([.split]), positional: true, doc: "a one-fold split (pick a fold with s[0] or s[\"f1\"])"),
+        ] + trainingParameters,
+        examples: ["fit = train net s epochs=200 patience=20 batch=32 lr=1e-3"], result: .run, cached: true, seeded: true
+    ) { call in
+        guard case .split(let split) = call.value("split").payload else { throw VerbFailure("not a split", argument: "split") }
+        guard split.splits.count == 1 else {
+            throw VerbFailure("the split has \(split.splits.count) folds; train on one (s[0]) or use crossval", argument: "split")
+        }
+        let run = try fit(try modelValue(call.value("model")), split, fold: 0, call: call, prefix: "train")
+        call.print(run.summaryLine)
+        return call.make(.run(run.value))
+    }
+
+    struct Fitted {
+        var value: RunValue
+        var summaryLine: String
+    }
+
+    /// Trains a copy of `base` on fold `fold` of `split`.
+    static func fit(_ base: ModelValue, _ split: SplitValue, fold: Int, call: Call, prefix: String) throws -> Fitted {
+        let label = call.given.contains("label") ? call.text("label") : split.label
+        let (classes, all) = try labelled(split.table, label: label, argument: "split")
+        let part = split.splits[fold]
+        guard !part.train.isEmpty else { throw VerbFailure("the training part of \(part.name) is empty", argument: "split") }
+        let model = base.copy()
+        if model.labels != classes.names {
+            if model.labels.isEmpty && model.outputSize == classes.count {
+                model.labels = classes.names
+            } else if !model.labels.isEmpty {
+                do { try model.replaceOutput(classes: classes.count, labels: classes.names, seed: call.seed) } catch {
+                    throw VerbFailure(error.message, argument: "model")
+                }
+                call.print("new output layer for \(classes.count) classes (\(classes.names.joined(separator: ", ")))")
+            } else {
+                throw VerbFailure("the model has \(model.outputSize) outputs but the table has \(classes.count) classes (\(classes.names.joined(separator: ", ")))", argument: "model")
+            }
+        }
+        guard model.inputSize == split.table.width else {
+            throw VerbFailure("the model takes rows of \(model.inputSize) values, the table has \(split.table.width)", argument: "model")
+        }
+        do {
+            let z = try ZScore.fit(split.table.values, columns: split.table.width, rows: part.train)
+            model.normalization = Normalization(mean: z.mean, std: z.scale)
+        } catch { throw VerbFailure(error.message, argument: "split") }
+        let options = try options(call)
+        let validation = all.subset(part.validation)
+        let epochs = options.epochs
+        let history: History
+        do {
+            history = try Trainer.fit(model, train: all.subset(part.train), validation: validation.count > 0 ? validation : nil,
+                                      options: options, cancellation: call.session.cancellation.training) { record in
+                var line = "\(prefix) epoch \(record.epoch)/\(epochs) loss \(formatNumber(record.loss, digits: 4))"
+                if let v = record.valLoss { line += " val_loss \(formatNumber(v, digits: 4))" }
+                if let a = record.valAccuracy { line += " val_acc \(formatNumber(a, digits: 3))" }
+                call.progress(line)
+            }
+        } catch { throw VerbFailure(error.message) }
+        var line = "\(part.name): \(history.epochs.count) epochs"
+        if let best = history.bestEpoch { line += ", best epoch \(best)" }
+        if history.cancelled { line += ", cancelled (Ctrl-C): kept the best weights" } else if history.stoppedEarly { line += ", stopped early" }
+        return Fitted(value: RunValue(model: ModelValue(model), history: history, splitName: part.name, label: label), summaryLine: line)
+    }
+
+    static let evaluate = Verb(
+        "evaluate", summary: "Tests a trained model on feature rows: accuracy, UAR, macro-F1, per-class precision/recall/F1 and the confusion matrix.",
+        parameters: [
+            Parameter("model", .value([.run, .model]), positional: true, doc: "a training run or a model"),
+            Parameter("rows", .value([.features, .split]), positional: true, doc: "the rows to test on (s.test, or a split: its test part)"),
+            Parameter("label", .string, defaultText: "the run's label column (emotion)", doc: "the column holding each row's class"),
+        ],
+        examples: ["r = evaluate fit s.test"], result: .report
+    ) { call in
+        let (model, runLabel) = try modelAndLabel(call.value("model"))
+        let table: FeatureTable
+        switch call.value("rows").payload {
+        case .features(let t): table = t
+        case .split(let s):
+            guard s.splits.count == 1 else { throw VerbFailure("the split has \(s.splits.count) folds; use crossval", argument: "rows") }
+            table = s.part("test")
+        default: throw VerbFailure("expected rows", argument: "rows")
+        }
+        let report = try test(model, table, label: call.optionalText("label") ?? runLabel)
+        return call.make(.report(ReportValue(reports: [report], names: ["test"], aggregate: nil)))
+    }
+
+    static func test(_ model: ModelValue, _ table: FeatureTable, label: String) throws -> Report {
+        guard !model.labels.isEmpty else { throw VerbFailure("the model has no class names: train it first", argument: "model") }
+        guard table.count > 0 else { throw VerbFailure("no rows to test on", argument: "rows") }
+        guard model.inputSize == table.width else {
+            throw VerbFailure("the model takes rows of \(model.inputSize) values, the table has \(table.width)", argument: "rows")
+        }
+        let names = try column(label, of: table, argument: "rows")
+        let classes = LabelSet(names: model.labels)
+        let truth: [Int]
+        do { truth = try classes.encode(names) } catch {
+            throw VerbFailure("\(error.message) (the model knows \(model.labels.joined(separator: ", ")))", argument: "rows")
+        }
+        do {
+            let predicted = try model.copy().predictClasses(table.values)
+            return try Report(truth: truth, predicted: predicted, classes: classes)
+        } catch { throw VerbFailure("\(error)") }
+    }
+
+    static let predict = Verb(
+        "predict", summary: "Predicts the class of each row: a table of file, window, true and predicted class (export it as CSV).",
+        parameters: [
+            Parameter("model", .value([.run, .model]), positional: true, doc: "a training run or a model"),
+            Parameter("rows", .value([.features]), positional: true, doc: "the rows"),
+            Parameter("label", .string, defaultText: "the run's label column (emotion)", doc: "the column holding each row's true class"),
+        ],
+        examples: ["p = predict fit s.test"], result: .table
+    ) { call in
+        let (model, runLabel) = try modelAndLabel(call.value("model"))
+        guard case .features(let table) = call.value("rows").payload else { throw VerbFailure("expected rows", argument: "rows") }
+        guard model.inputSize == table.width else {
+            throw VerbFailure("the model takes rows of \(model.inputSize) values, the table has \(table.width)", argument: "rows")
+        }
+        let label = call.optionalText("label") ?? runLabel
+        let truth = table.attributeNames.contains(label) ? table.rows.map { $0.attributes[label] ?? "" } : table.rows.map { _ in "" }
+        let predicted: [Int]
+        do { predicted = try model.copy().predictClasses(table.values) } catch { throw VerbFailure("\(error)") }
+        let rows = table.rows.indices.map { i in
+            [table.rows[i].file, String(table.rows[i].window), truth[i], model.labels.indices.contains(predicted[i]) ? model.labels[predicted[i]] : String(predicted[i])]
+        }
+        return call.make(.table(Table(title: "predictions", columns: ["file", "window", "true", "predicted"], rows: rows,
+                                      alignments: [.left, .right, .left, .left])))
+    }
+
+    static let crossval = Verb(
+        "crossval", summary: "Trains and tests once per fold of a split (loso, lopo, kfold…) and reports every fold with the mean ± std. Ctrl-C cancels.",
+        parameters: [
+            Parameter("model", .value([.model, .run]), positional: true, doc: "the model every fold starts from"),
+            Parameter("split", .value([.split]), positional: true, doc: "the folds"),
+        ] + trainingParameters,
+        examples: ["cv = crossval net folds epochs=100 patience=10"], result: .report, cached: true, seeded: true
+    ) { call in
+        guard case .split(let split) = call.value("split").payload else { throw VerbFailure("not a split", argument: "split") }
+        let base = try modelValue(call.value("model"))
+        var reports: [Report] = []
+        for fold in split.splits.indices {
+            try call.checkCancelled()
+            let fitted = try fit(base, split, fold: fold, call: call, prefix: "fold \(fold + 1)/\(split.splits.count)")
+            if fitted.value.history.cancelled { throw Cancelled() }
+            let report = try test(fitted.value.model, split.part("test", fold: fold), label: fitted.value.label)
+            call.print(fitted.summaryLine + "; test accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
+            reports.append(report)
+        }
+        let aggregate: Aggregate?
+        do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(errorMessage(error)) }
+        return call.make(.report(ReportValue(reports: reports, names: split.splits.map(\.name), aggregate: aggregate)))
+    }
+
+    static let repeatRuns = Verb(
+        "repeat", summary: "Repeats split → train → test over several seeds (naive or grouped split) and reports the mean ± std.",
+        parameters: [
+            Parameter("model", .value([.model, .run]), positional: true, doc: "the model every run starts from"),
+            Parameter("table", .value([.features]), positional: true, doc: "the feature table"),
+            Parameter("scheme", .word(["naive", "grouped"]), default: .text("naive"), doc: "the split of every run"),
+            Parameter("seeds", .list(.integer(0...Int(UInt32.max))), default: .list([1, 2, 3].map { .number($0, .none) }), doc: "one run per seed (split, weights, shuffling)"),
+        ] + trainingParameters.filter { $0.name != "seed" },
+        examples: ["rep = repeat net feats scheme=grouped seeds=[1, 2, 3] epochs=100"], result: .report, cached: true
+    ) { call in
+        guard case .features(let table) = call.value("table").payload else { throw VerbFailure("not a feature table", argument: "table") }
+        let base = try modelValue(call.value("model"))
+        let seeds = ints(call.list("seeds"))
+        let label = call.text("label")
+        var reports: [Report] = []
+        for (i, seed) in seeds.enumerated() {
+            try call.checkCancelled()
+            let s: Split
+            do {
+                s = call.text("scheme") == "naive" ? try Splits.naive(sources: sources(of: table), seed: UInt64(seed))
+                    : try Splits.grouped(sources: sources(of: table), seed: UInt64(seed))
+            } catch { throw VerbFailure(errorMessage(error), argument: "table") }
+            let split = SplitValue(table: table, splits: [s], scheme: call.text("scheme"), label: label)
+            let seeded = Call(verb: call.verb, session: call.session, arguments: call.arguments.merging(["seed": .number(Double(seed), .none)]) { $1 },
+                              given: call.given.union(["seed"]), resultHash: call.resultHash)
+            let fitted = try fit(base.copyValue(seed: UInt64(seed)), split, fold: 0, call: seeded, prefix: "seed \(seed) (\(i + 1)/\(seeds.count))")
+            for line in seeded.text { call.print(line) }
+            if fitted.value.history.cancelled { throw Cancelled() }
+            let report = try test(fitted.value.model, split.part("test"), label: label)
+            call.print("seed \(seed): accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
+            reports.append(report)
+        }
+        let aggregate: Aggregate?
+        do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(errorMessage(error)) }
+        return call.make(.report(ReportValue(reports: reports, names: seeds.map { "seed \($0)" }, aggregate: aggregate)))
+    }
+
+    // MARK: helpers
+
+    static func ints(_ list: [Bound]) -> [Int] {
+        list.compactMap { b -> Int? in if case .number(let v, _) = b { Int(v) } else { nil } }
+    }
+
+    static func modelValue(_ v: Value) throws(VerbFailure) -> ModelValue {
+        switch v.payload {
+        case .model(let m): return m
+        case .run(let r): return r.model
+        default: throw VerbFailure("expected a model, given \(v.type.withArticle)", argument: "model")
+        }
+    }
+
+    static func modelAndLabel(_ v: Value) throws(VerbFailure) -> (ModelValue, String) {
+        if case .run(let r) = v.payload { return (r.model, r.label) }
+        return (try modelValue(v), "emotion")
+    }
+
+    static func codes(_ table: FeatureTable, label: String, argument: String) throws(VerbFailure) -> (classes: LabelSet, codes: [Int]) {
+        let names = try column(label, of: table, argument: argument)
+        let classes = LabelSet(from: names)
+        do { return (classes, try classes.encode(names)) } catch { throw VerbFailure(error.message, argument: argument) }
+    }
+
+    static func labelled(_ table: FeatureTable, label: String, argument: String) throws(VerbFailure) -> (LabelSet, Dataset) {
+        let (classes, codes) = try codes(table, label: label, argument: argument)
+        guard classes.count >= 2 else {
+            throw VerbFailure("column '\(label)' has \(classes.count) class\(classes.count == 1 ? "" : "es"); training needs at least 2", argument: argument)
+        }
+        do { return (classes, try Dataset(values: table.values, labels: codes, width: table.width)) } catch {
+            throw VerbFailure(error.message, argument: argument)
+        }
+    }
+}
+
+extension ModelValue {
+    /// A fresh model with the same architecture and initial weights drawn from `seed` (for `repeat`);
+    /// a trained model keeps its weights.
+    func copyValue(seed: UInt64) -> ModelValue {
+        guard history == nil, labels.isEmpty, let fresh = try? Model(spec: spec, seed: seed) else { return self }
+        return ModelValue(fresh)
+    }
+}
+
+/// The message of a module error without its code name.
+func errorMessage(_ error: any Error) -> String {
+    switch error {
+    case let e as LearnError: e.message
+    case let e as EvaluateError: e.message
+    case let e as VerbFailure: e.message
+    default: "\(error)"
+    }
+}

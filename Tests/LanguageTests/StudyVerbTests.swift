@@ -1,0 +1,188 @@
+import Evaluate
+import Features
+import Foundation
+import Learn
+import Testing
+@testable import Language
+
+/// The study's verbs end to end on a small synthetic feature table: 3 emotions × 4 speakers × 5 files ×
+/// 2 windows, each class a different mean, so a small CNN learns it in a few epochs.
+@Suite(.serialized) struct StudyVerbTests {
+    static func table() -> FeatureTable {
+        var rng: UInt64 = 42
+        func noise() -> Float {
+            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Double(rng >> 11) / Double(1 << 53)) - 0.5
+        }
+        var t = FeatureTable(width: 160)
+        let emotions = ["ang", "hap", "sad"]
+        for (e, emotion) in emotions.enumerated() {
+            for speaker in ["f1", "f2", "m1", "m2"] {
+                for n in 0..<5 {
+                    let file = "\(speaker)/\(emotion)-\(n).wav"
+                    for w in 0..<2 {
+                        let v = (0..<160).map { c in Float(c % 3 == e ? 2 : 0) + noise() }
+                        t.append(v, FeatureRow(file: file, window: w, start: Double(w) * 2, end: Double(w) * 2 + 2,
+                                               attributes: ["speaker": speaker, "emotion": emotion, "sentence": "s\(n)"]))
+                    }
+                }
+            }
+        }
+        return t
+    }
+
+    static func session() throws -> (Session, String) {
+        let dir = NSTemporaryDirectory() + "ser-study-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try table().write(prefix: dir + "/feats")
+        let session = Session()
+        try session.execute("""
+            feats = load features "\(dir)/feats"
+            net = model cnn1d classes=3 filters=[4] kernels=[3] dense=[8] seed=1
+            """, file: "setup")
+        return (session, dir)
+    }
+
+    @Test func splitSchemesAndLeakage() throws {
+        let (session, dir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try session.execute("""
+            s = split feats naive seed=1
+            g = split feats grouped seed=1
+            l = split feats loso
+            p = split feats lopo val=0%
+            k = split feats kfold k=4 stratify=true
+            s.test.rows
+            l.folds
+            """, file: "t")
+        #expect(out.text.contains("s = split naive: 84 train, 12 validation, 24 test (LEAKS"))
+        #expect(out.text.contains("g = split grouped:"))
+        #expect(out.text.contains("(no leakage)"))
+        #expect(out.text.contains("l = split loso: 4 folds"))
+        #expect(out.text.contains("p = split lopo: 5 folds"))
+        #expect(out.text.contains("k = split kfold: 4 folds"))
+        #expect(out.text.hasSuffix("24\n\n4"))
+        let fold = try session.execute(#"show l["f2"]"#, file: "t").text
+        #expect(fold.contains("loso f2"))
+        do { try session.execute("x = l.test", file: "t"); Issue.record("multi-fold .test") } catch {
+            #expect(error.message.contains("has no member 'test'"))
+        }
+        do { try session.execute(#"x = split feats loso only="f9""#, file: "t"); Issue.record("unknown group") } catch {
+            #expect(error.message.contains("'f9'"))
+            #expect(error.column == 22)
+        }
+        do { try session.execute("x = split feats loso by=speakr", file: "t"); Issue.record("bad column") } catch {
+            #expect(error.message.contains("no column 'speakr'; did you mean 'speaker'?"))
+            #expect(error.column == 22)
+        }
+        do { try session.execute(#"x = split feats loso by="speakr""#, file: "t"); Issue.record("bad column") } catch {
+            #expect(error.message.contains("no column 'speakr'; did you mean 'speaker'?"))
+        }
+    }
+
+    @Test func modelTrainEvaluatePredictSaveLoad() throws {
+        let (session, dir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try session.execute("""
+            summary net
+            s = split feats grouped seed=3
+            fit = train net s epochs=30 patience=0 batch=16 lr=1e-2 seed=1
+            r = evaluate fit s.test
+            show r
+            r.accuracy
+            p = predict fit s.test
+            export p to "\(dir)/pred.csv"
+            save fit to "\(dir)/m.safetensors"
+            back = load model "\(dir)/m.safetensors"
+            r2 = evaluate back s.test
+            frozen = freeze fit "conv"
+            """, file: "t")
+        #expect(out.text.contains("Conv1D"))
+        #expect(out.text.contains("fit = training run on grouped: 30 epochs"))
+        guard case .report(let r) = session.values["r"]!.payload, case .report(let r2) = session.values["r2"]!.payload else {
+            Issue.record("no reports"); return
+        }
+        #expect(r.accuracy > 0.9)
+        #expect(r.accuracy == r2.accuracy)
+        #expect(out.text.contains("| **accuracy**"))
+        let csv = try String(contentsOfFile: dir + "/pred.csv", encoding: .utf8)
+        #expect(csv.hasPrefix("file,window,true,predicted\n"))
+        #expect(csv.split(separator: "\n").count == 1 + 24)
+        #expect(out.text.contains("frozen = model"))
+        // Same seed, same numbers; another seed, other weights.
+        try session.execute("fit2 = train net s epochs=30 patience=0 batch=16 lr=1e-2 seed=1\nfit3 = train net s epochs=3 patience=0 seed=2", file: "t")
+        guard case .run(let a) = session.values["fit"]!.payload, case .run(let b) = session.values["fit2"]!.payload,
+              case .run(let c) = session.values["fit3"]!.payload else { Issue.record("no runs"); return }
+        #expect(a.history.epochs.map(\.loss) == b.history.epochs.map(\.loss))
+        #expect(a.history.epochs.first?.loss != c.history.epochs.first?.loss)
+        do { try session.execute("x = train net l", file: "t"); Issue.record("no error") } catch {
+            #expect(error.message.contains("unknown name 'l'"))
+        }
+        try session.execute("l = split feats loso", file: "t")
+        do { try session.execute("x = train net l", file: "t"); Issue.record("no error") } catch {
+            #expect(error.message.contains("has 4 folds"))
+        }
+        do { try session.execute("x = train net s lr=-1", file: "t"); Issue.record("no error") } catch {
+            #expect(error.message.contains("'lr' of 'train' expects a number, given the number -1") || error.message.contains("learning rate"))
+        }
+    }
+
+    @Test func crossvalAndRepeatAggregate() throws {
+        let (session, dir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try session.execute("""
+            l = split feats loso val=0%
+            cv = crossval net l epochs=5 patience=0 lr=1e-2
+            rep = repeat net feats scheme=grouped seeds=[1, 2] epochs=5 patience=0 lr=1e-2
+            show cv
+            """, file: "t")
+        #expect(out.text.contains("loso f1: 5 epochs"))
+        #expect(out.text.contains("cv = report over 4: accuracy"))
+        #expect(out.text.contains("rep = report over 2"))
+        #expect(out.text.contains("| accuracy | "))
+        guard case .report(let cv) = session.values["cv"]!.payload else { Issue.record("no report"); return }
+        #expect(cv.reports.count == 4)
+        #expect(cv.confusion.counts.reduce(0, +) == 120)
+    }
+
+    @Test func customModelAndLayerErrors() throws {
+        let (session, dir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try session.execute(#"c = model custom layers=[conv1d(4, 3, padding="same", activation="relu"), maxpool(2), flatten(), dense(3, activation="softmax")]"#, file: "t")
+        guard case .model(let m) = session.values["c"]!.payload else { Issue.record("no model"); return }
+        #expect(m.spec.layers.count == 4)
+        for (text, message) in [
+            ("x = model custom layers=[conv2d(4, 3)]", "unknown layer 'conv2d'; did you mean 'conv1d'?"),
+            (#"x = model custom layers=[dense(3, activation="softmx")]"#, "unknown activation 'softmx'; did you mean 'softmax'?"),
+            ("x = model custom layers=[dense(3, unit=2)]", "unknown option 'unit' for layer dense; did you mean 'units'?"),
+            ("x = model cnn1d classes=3 filters=[4, 8] kernels=[3]", "2 filter counts but 1 kernel sizes"),
+        ] {
+            do { try session.execute(text, file: "t"); Issue.record("no error: \(text)") } catch {
+                #expect(error.message.hasPrefix(message), "\(text)")
+            }
+        }
+    }
+
+    @Test func mergeAndDescribeFeatures() throws {
+        let (session, dir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try session.execute("both = merge [feats, feats]\ndescribe both\nexport both to \"\(dir)/both\"", file: "t")
+        #expect(out.text.contains("both = feature table 240 × 160 (60 files)"))
+        #expect(out.text.contains("| mfcc "))
+        #expect(out.text.contains("emotion"))
+        let back = try FeatureTable.read(prefix: dir + "/both")
+        #expect(back.count == 240)
+    }
+
+    @Test func studyValuesRoundTripThroughTheCoder() throws {
+        let (session, dir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try session.execute("s = split feats naive\nfit = train net s epochs=2 patience=0\nr = evaluate fit s.test\nl = split feats loso\ncv = crossval net l epochs=1 patience=0", file: "t")
+        for name in ["feats", "net", "s", "fit", "r", "cv", "l"] {
+            let v = session.values[name]!
+            let back = try ValueCoder.decode(try ValueCoder.encode(v))
+            #expect(back.summary == v.summary, "\(name)")
+            #expect(back.describe() == v.describe(), "\(name)")
+        }
+    }
+}
