@@ -44,7 +44,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Console", dependencies: ["CEdit", "Language"], swiftSettings: swiftSettings),
-        .target(name: "Notebook", dependencies: ["Audio"], swiftSettings: swiftSettings),
+        .target(name: "Notebook", dependencies: ["Audio", "Language"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
@@ -75,7 +75,7 @@ let package = Package(
             name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,6 +18,8 @@ struct SER: ParsableCommand {
             ExecCommand.self,
             FeaturesCommand.self,
             AugmentCommand.self,
+            RunCommand.self,
+            FiguresCommand.self,
             CacheCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Notebook
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `ser figures`: runs the study's notebooks headlessly and regenerates every figure and Table 1.
+struct FiguresCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "figures",
+        abstract: "Regenerate the study's figures (fig1 … fig8) and Table 1 by running its notebooks.",
+        discussion: """
+        Runs notebooks/01-*.md … 06-*.md in order (each in its own session, sharing the value cache) and \
+        writes figures/fig1-*.png … fig8-*.png, figures/table1.md and figures/table1.csv; the executed \
+        notebooks go to build/notebooks/. With --data DIR holding EMOVO/, RAVDESS/ and CREMA-D/ the real \
+        corpora are used; without it demo corpora are synthesized (once; the cache keeps them) and every \
+        figure title says "demo corpus". A second run with nothing changed is served from the cache.
+        """
+    )
+
+    @Option(help: ArgumentHelp("Folder holding EMOVO/, RAVDESS/ and CREMA-D/ (default: demo corpora).", valueName: "dir"))
+    var data: String?
+
+    @Option(help: "Seeds to repeat each Table 1 experiment over (mean ± std).")
+    var seeds = 3
+
+    @Option(help: "Demo corpus size: small (fast) or full.")
+    var size = "full"
+
+    @Option(help: "Maximum training epochs (early stopping usually ends sooner).")
+    var epochs: Int?
+
+    @Option(help: ArgumentHelp("Where figures and Table 1 go.", valueName: "dir"))
+    var out = "figures"
+
+    @Option(help: ArgumentHelp("Folder of the study's notebooks.", valueName: "dir"))
+    var notebooks = "notebooks"
+
+    @Option(name: .customLong("cache"), help: ArgumentHelp("The value cache folder.", valueName: "dir"))
+    var cacheFolder = ".ser-cache"
+
+    func validate() throws {
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
+        guard ["small", "full"].contains(size) else { throw ValidationError("--size is small or full, got '\(size)'") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let data {
+            let missing = ["EMOVO", "RAVDESS", "CREMA-D"].filter { !isFolder(data + "/" + $0) }
+            guard missing.isEmpty else {
+                throw ValidationError("--data \(data) must hold EMOVO/, RAVDESS/ and CREMA-D/; missing: "
+                    + missing.map { "\($0)/" }.joined(separator: ", "))
+            }
+        }
+    }
+
+    func run() throws {
+        let paths = listFolderNames(notebooks)
+            .filter { $0.hasSuffix(".md") && $0.first?.isNumber == true && !$0.hasPrefix("00-") }
+            .map { notebooks + "/" + $0 }
+        guard !paths.isEmpty else {
+            printError("\(notebooks): error: no study notebooks (01-*.md … 06-*.md) in this folder")
+            throw ExitCode(1)
+        }
+        var parameters = ["figures=\(out)", "seeds=\(seeds)", "size=\(size)"]
+        if let data { parameters.append("data=\(data)") }
+        if let epochs { parameters.append("epochs=\(epochs)") }
+        // Only pass what the notebooks declare.
+        let declared = Set(paths.compactMap { try? Notebook(contentsOf: $0) }.flatMap(\.parameters).map(\.name))
+        parameters = parameters.filter { declared.contains(String($0.prefix { $0 != "=" })) }
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        var options = RunOptions()
+        options.outputFolder = "build/notebooks"
+        let executed = try NotebookRun.run(paths: paths, parameters: parameters, options: options, cacheFolder: cacheFolder)
+        let elapsed = clock.now - start
+        let figures = executed.flatMap { $0.results.flatMap(\.output.figures) }
+        let hits = executed.reduce(0) { $0 + $1.results.reduce(0) { $0 + $1.output.cacheHits } }
+        print("\(figures.count) figures in \(out)/ from \(executed.count) notebooks in "
+            + NotebookRun.seconds(Double(elapsed.components.seconds)) + (hits > 0 ? " (\(hits) results from the cache)" : ""))
+        let names = listFolderNames(out)
+        let missing = (1...8).filter { n in !names.contains { $0.hasPrefix("fig\(n)-") && $0.hasSuffix(".png") } }
+        if !missing.isEmpty {
+            printError("missing: " + missing.map { "fig\($0)-*.png" }.joined(separator: ", "))
+        }
+        if !names.contains("table1.md") { printError("missing: table1.md") }
+        if executed.contains(where: { !$0.succeeded }) || !missing.isEmpty { throw ExitCode(1) }
+    }
+}
+
+func isFolder(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+}
+
+func listFolderNames(_ path: String) -> [String] {
+    guard let dir = opendir(path) else { return [] }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafePointer(to: entry.pointee.d_name) {
+            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+        }
+        if name != ".", name != ".." { names.append(name) }
+    }
+    return names.sorted()
+}
