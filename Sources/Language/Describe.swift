@@ -21,7 +21,7 @@ enum Describe {
                 if let a = r.aggregate {
                     return [name, a.accuracy.description, a.uar.description, a.macroF1.description, String(a.count)]
                 }
-                return [name, formatNumber(r.accuracy, digits: 3), formatNumber(r.uar, digits: 3), formatNumber(r.macroF1, digits: 3), "1"]
+                return [name, String(format: r.accuracy, decimals: 3), String(format: r.uar, decimals: 3), String(format: r.macroF1, decimals: 3), "1"]
             }
             return Table(columns: ["experiment", "accuracy", "UAR", "macro-F1", "runs"], rows: rows,
                          alignments: [.left, .right, .right, .right, .right])

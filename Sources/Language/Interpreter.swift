@@ -34,6 +34,8 @@ extension Session {
             bind(target.name, value)
             out.bound.append(target.name)
             out.append("\(target.name) = \(value.summary)")
+        } else if value.type == .figure {
+            // The verb already said where it wrote the figure.
         } else if value.type == .number || value.type == .string {
             out.append(value.summary)
         } else {

@@ -12,7 +12,8 @@ public final class LanguageNotebookSession: NotebookSession {
         session = Session(registry: registry, cache: cache)
     }
 
-    /// Binds a parameter: numbers as numbers, strings, paths and choices as strings, bools as 1 or 0.
+    /// Binds a parameter: numbers as numbers, strings, paths and choices as strings, bools as 1 or 0, `[int]`
+    /// as a list of numbers.
     /// (Words and bools that a verb takes literally are spliced in with `{{name}}` instead.)
     public func bind(parameter name: String, to value: ParameterValue) throws {
         switch value {
@@ -20,6 +21,7 @@ public final class LanguageNotebookSession: NotebookSession {
         case .number(let v): session.bind(name, .number(v))
         case .string(let v), .path(let v), .choice(let v): session.bind(name, .string(v))
         case .bool(let v): session.bind(name, .number(v ? 1 : 0))
+        case .intList(let v): session.bind(name, .list(v.map { .number(Double($0)) }))
         }
     }
 

@@ -12,6 +12,8 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
     case bool
     /// One word out of a fixed list (`size: small | medium | full = small`).
     case choice([String])
+    /// A list of whole numbers (`seeds: [int] = [1, 2, 3]`; `1,2,3` on the command line).
+    case intList
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
         case .path: "path"
         case .bool: "bool"
         case .choice(let words): words.joined(separator: " | ")
+        case .intList: "[int]"
         }
     }
 }
@@ -33,6 +36,7 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
     case path(String)
     case bool(Bool)
     case choice(String)
+    case intList([Int])
 
     /// The value as a user writes it (strings and paths quoted).
     public var description: String {
@@ -42,6 +46,7 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
         case .string(let v), .path(let v): "\"\(v)\""
         case .bool(let v): v ? "true" : "false"
         case .choice(let v): v
+        case .intList(let v): "[" + v.map(String.init).joined(separator: ", ") + "]"
         }
     }
 
@@ -62,6 +67,7 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
         case .string(let v), .path(let v): !v.isEmpty
         case .bool(let v): v
         case .choice: true
+        case .intList(let v): !v.isEmpty
         }
     }
 }
@@ -95,6 +101,7 @@ extension ParameterType {
         case "string", "str": return .string
         case "path": return .path
         case "bool": return .bool
+        case "[int]": return .intList
         default:
             let words = text.split(separator: "|").map { String($0).trimmingSpaces }
             guard words.count >= 2, words.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isNameCharacter) }) else {
@@ -133,6 +140,21 @@ extension ParameterType {
         case .choice(let words):
             guard words.contains(text) else { return .failure(mismatch) }
             return .success(.choice(text))
+        case .intList:
+            guard !quoted else { return .failure(mismatch) }
+            var inner = Substring(text.trimmingSpaces)
+            if inner.first == "[" {
+                guard inner.last == "]" else { return .failure(mismatch) }
+                inner = inner.dropFirst().dropLast()
+            }
+            let items = inner.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
+            if items == [""] { return .success(.intList([])) }
+            var values: [Int] = []
+            for item in items {
+                guard let v = Int(item) else { return .failure(mismatch) }
+                values.append(v)
+            }
+            return .success(.intList(values))
         }
     }
 }
@@ -157,6 +179,7 @@ extension ParameterType {
     var article: String {
         switch self {
         case .int: "an"
+        case .intList: "a list of ints like"
         default: "a"
         }
     }
@@ -197,7 +220,7 @@ func parseParameters(_ lines: [String], file: String, firstLine: Int) throws(Not
         let typeText = String(rest[..<equals]).trimmingSpaces
         guard let type = ParameterType.parse(typeText) else {
             throw fail("unknown parameter type '\(typeText)' for '\(name)'; expected int, number, string, path, "
-                + "bool, or a choice like 'small | medium | full'")
+                + "bool, [int], or a choice like 'small | medium | full'")
         }
         var literal = String(rest[rest.index(after: equals)...]).trimmingSpaces
         var quoted = false

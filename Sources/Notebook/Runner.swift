@@ -197,7 +197,10 @@ public struct NotebookRunner {
             }
         }
         let total = plan.filter { $0 == nil }.count
-        let skippedEarlier = options.only != nil || fromIndex > 1
+        // Whether a cell before the one at each position was skipped by --from/--only (for the hint on failure).
+        let selectionSkips = zip(cells, plan).map { cell, planned in
+            planned == .skipped("--only \(options.only ?? "")") || planned == .skipped("--from \(options.from ?? "")")
+        }
         var number = 0
         var stopped = false
         let onEvent = onEvent
@@ -228,7 +231,7 @@ public struct NotebookRunner {
                 let line = (error as? CellError)?.line ?? cell.firstLine
                 var message = String(describing: error)
                 if !message.hasPrefix(notebook.path + ":") { message = "\(notebook.path):\(line): error: \(message)" }
-                if skippedEarlier {
+                if selectionSkips[..<(cell.index - 1)].contains(true) {
                     message += "\nnote: cells before this one were skipped (\(options.only != nil ? "--only" : "--from")); "
                         + "values they make are missing"
                 }

@@ -63,7 +63,7 @@ struct FiguresCommand: ParsableCommand {
             printError("\(notebooks): error: no study notebooks (01-*.md … 06-*.md) in this folder")
             throw ExitCode(1)
         }
-        var parameters = ["figures=\(out)", "seeds=\(seeds)", "size=\(size)"]
+        var parameters = ["figures=\(out)", "seeds=" + (1...seeds).map(String.init).joined(separator: ","), "size=\(size)"]
         if let data { parameters.append("data=\(data)") }
         if let epochs { parameters.append("epochs=\(epochs)") }
         // Only pass what the notebooks declare.

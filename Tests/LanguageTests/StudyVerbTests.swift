@@ -186,3 +186,33 @@ import Testing
         }
     }
 }
+
+extension StudyVerbTests {
+    @Test func resultFigures() throws {
+        let (session, dir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try session.execute("""
+            s = split feats grouped seed=3
+            fit = train net s epochs=8 patience=0 lr=1e-2
+            r = evaluate fit s.test
+            l = split feats loso val=0%
+            cv = crossval net l epochs=2 patience=0 lr=1e-2
+            plot confusion r to "\(dir)/confusion.png" title="grouped split"
+            plot confusions cv to "\(dir)/folds.png" columns=2
+            plot history fit to "\(dir)/history.png"
+            plot model net to "\(dir)/model.png"
+            plot bars [r, cv] names=["grouped", "LOSO"] to "\(dir)/bars.png"
+            t = table [r, cv] names=["grouped", "LOSO"] to "\(dir)/table.md"
+            """, file: "t")
+        #expect(out.figures.count == 5)
+        for path in out.figures {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(path)")
+        }
+        let md = try String(contentsOfFile: dir + "/table.md", encoding: .utf8)
+        #expect(md.contains("| experiment |"))
+        #expect(md.contains("| grouped    |         1.000 |"))
+        #expect(md.contains("| LOSO       |"))
+        #expect(md.contains(" ± "))
+    }
+}

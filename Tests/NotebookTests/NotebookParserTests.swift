@@ -15,6 +15,7 @@ import Testing
     size: small | full = small
     plots: bool = true
     title: string = "EMOVO # only"
+    seeds: [int] = [1, 2, 3]
     ```
 
     ```python
@@ -51,8 +52,8 @@ import Testing
         #expect(cells.map(\.index) == [1, 2, 3])
         #expect(cells.map(\.label) == [nil, "train-emovo", "real"])
         #expect(cells[0].source == "a = 1\n")
-        #expect(cells[0].fenceLine == 25)
-        #expect(cells[0].firstLine == 26)
+        #expect(cells[0].fenceLine == 26)
+        #expect(cells[0].firstLine == 27)
         #expect(cells[1].source == "b = 2\nprint b\n")
         #expect(cells[1].options == CellOptions(cache: false))
         #expect(cells[2].options == CellOptions(when: "data"))
@@ -69,7 +70,11 @@ import Testing
     @Test func parametersAreTyped() throws {
         let notebook = try Notebook(text: Self.text, path: "nb.md")
         let p = Dictionary(uniqueKeysWithValues: notebook.parameters.map { ($0.name, $0) })
-        #expect(notebook.parameters.map(\.name) == ["seed", "epochs", "lr", "data", "size", "plots", "title"])
+        #expect(notebook.parameters.map(\.name) == ["seed", "epochs", "lr", "data", "size", "plots", "title", "seeds"])
+        #expect(p["seeds"]?.defaultValue == .intList([1, 2, 3]))
+        #expect(p["seeds"]?.defaultValue.description == "[1, 2, 3]")
+        #expect((try? ParameterType.intList.value(of: "4,5").get()) == .intList([4, 5]))
+        #expect((try? ParameterType.intList.value(of: "[4, x]").get()) == nil)
         #expect(p["seed"]?.type == .int)
         #expect(p["seed"]?.defaultValue == .int(1))
         #expect(p["seed"]?.help == "the one seed")

@@ -1,0 +1,219 @@
+import Audio
+import Evaluate
+import Features
+import Learn
+import Plot
+
+/// `plot KIND VALUE to "path.png"`: every figure type of the Plot module.
+enum PlotVerbs {
+    static var all: [Verb] { [waveform, spectrogram, mel, mfcc, chroma, features, confusion, confusions, history, model, bars] }
+
+    static let common: [Parameter] = [
+        Parameter("to", .path, doc: "the PNG file to write (folders are created)"),
+        Parameter("title", .string, defaultText: "what is drawn", doc: "the figure's title"),
+        Parameter("scale", .integer(1...2), default: .number(1, .none), doc: "pixel density: 1 or 2 (sharper, twice the size)"),
+    ]
+
+    /// Writes a figure and makes the figure value.
+    static func finish(_ figure: Plot.Figure, kind: String, title: String, call: Call) throws -> Outcome {
+        let path = call.text("to")
+        guard fileExtension(path) == "png" else { throw VerbFailure("figures are written as .png", argument: "to") }
+        do {
+            try makeParentDirectories(of: path)
+            try figure.write(to: path)
+        } catch { throw VerbFailure("\(error)", argument: "to") }
+        call.wroteFigure(path)
+        call.print("wrote \(path)")
+        return call.make(.figure(Figure(path: path, kind: kind, title: title)))
+    }
+
+    static func signal(_ call: Call) throws(VerbFailure) -> SignalValue {
+        guard case .signal(let s) = call.value("signal").payload else { throw VerbFailure("expected a signal", argument: "signal") }
+        guard !s.signal.samples.isEmpty else { throw VerbFailure("the signal is empty", argument: "signal") }
+        return s
+    }
+
+    static func plotFailure(_ error: any Error) -> VerbFailure {
+        VerbFailure((error as? PlotError)?.message ?? "\(error)")
+    }
+
+    static func signalVerb(_ kind: String, _ summary: String, example: String,
+                           draw: @escaping @Sendable (SignalValue, String, Int) throws -> Plot.Figure) -> Verb {
+        Verb("plot \(kind)", summary: summary,
+             parameters: [Parameter("signal", .value([.signal]), positional: true, doc: "the signal")] + common,
+             examples: [example], result: .figure) { call in
+            let s = try signal(call)
+            let title = call.optionalText("title") ?? "\(summary.split(separator: ":").first.map(String.init) ?? kind) — \(s.name)"
+            let figure: Plot.Figure
+            do { figure = try draw(s, title, call.integer("scale")) } catch { throw plotFailure(error) }
+            return try finish(figure, kind: kind, title: title, call: call)
+        }
+    }
+
+    static let waveform = signalVerb("waveform", "Waveform: amplitude over time.", example: #"plot waveform x to "wave.png""#) { s, title, scale in
+        try Plot.Figure.waveform(s.signal.samples, sampleRate: s.signal.sampleRate, title: title, scale: scale)
+    }
+
+    static let spectrogram = signalVerb("spectrogram", "Spectrogram: STFT power in dB on a linear frequency axis (n_fft 2048, hop 512).",
+                                        example: #"plot spectrogram x to "spec.png""#) { s, title, scale in
+        let db = Spectral.powerToDB(STFT.spectrogram(s.signal.samples))
+        return try Plot.Figure.spectrogram(db.values, bins: db.rows, frames: db.columns, sampleRate: s.signal.sampleRate,
+                                           frequency: .linear, title: title, scale: scale)
+    }
+
+    static let mel = signalVerb("mel", "Mel spectrogram: 128 mel bands in dB (librosa.feature.melspectrogram + power_to_db).",
+                                example: #"plot mel emovo["f1/rab-f1-b1.wav"] to "mel.png""#) { s, title, scale in
+        let db = Spectral.powerToDB(Spectral.melSpectrogram(s.signal.samples, sampleRate: s.signal.sampleRate))
+        return try Plot.Figure.spectrogram(db.values, bins: db.rows, frames: db.columns, sampleRate: s.signal.sampleRate,
+                                           frequency: .mel(fmin: 0, fmax: Double(s.signal.sampleRate) / 2), title: title, scale: scale)
+    }
+
+    static let mfcc = signalVerb("mfcc", "MFCC: 20 coefficients over time (librosa.feature.mfcc).", example: #"plot mfcc x to "mfcc.png""#) { s, title, scale in
+        let m = Spectral.mfcc(s.signal.samples, sampleRate: s.signal.sampleRate)
+        return try Plot.Figure.mfcc(m.values, coefficients: m.rows, frames: m.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
+    }
+
+    static let chroma = signalVerb("chroma", "Chromagram: 12 pitch classes over time (librosa.feature.chroma_stft).",
+                                   example: #"plot chroma x to "chroma.png""#) { s, title, scale in
+        let c = Spectral.chroma(s.signal.samples, sampleRate: s.signal.sampleRate)
+        return try Plot.Figure.chroma(c.values, frames: c.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
+    }
+
+    static let features = signalVerb("features", "Features: mel spectrogram, MFCC and chromagram of one signal stacked (the study's Figure 1).",
+                                     example: #"plot features x to "figures/fig1-features.png""#) { s, title, scale in
+        let melDB = Spectral.powerToDB(Spectral.melSpectrogram(s.signal.samples, sampleRate: s.signal.sampleRate))
+        let m = Spectral.mfcc(melDB: melDB)
+        let c = Spectral.chroma(s.signal.samples, sampleRate: s.signal.sampleRate)
+        return try Plot.Figure.features(melDB: melDB.values, melBands: melDB.rows, mfcc: m.values, coefficients: m.rows,
+                                        chroma: c.values, frames: melDB.columns, sampleRate: s.signal.sampleRate,
+                                        fmax: Double(s.signal.sampleRate) / 2, title: title, scale: scale)
+    }
+
+    static func report(_ call: Call, _ name: String = "report") throws(VerbFailure) -> ReportValue {
+        guard case .report(let r) = call.value(name).payload else { throw VerbFailure("expected a report", argument: name) }
+        return r
+    }
+
+    static func plotMatrix(_ r: ReportValue, title: String?) -> Plot.ConfusionMatrix {
+        Plot.ConfusionMatrix(counts: r.confusion.counts, classes: r.classes.names, title: title)
+    }
+
+    static let confusion = Verb(
+        "plot confusion", summary: "Confusion matrix of a report (summed over folds or seeds), cells coloured by row fraction, counts written in.",
+        parameters: [Parameter("report", .value([.report]), positional: true, doc: "the report")] + common,
+        examples: [#"plot confusion r to "figures/fig3-emovo-confusion.png" title="EMOVO only""#], result: .figure
+    ) { call in
+        let r = try report(call)
+        let title = call.optionalText("title") ?? "confusion matrix"
+        let figure: Plot.Figure
+        do { figure = try Plot.Figure.confusionMatrix(plotMatrix(r, title: title), scale: call.integer("scale")) } catch { throw plotFailure(error) }
+        return try finish(figure, kind: "confusion", title: title, call: call)
+    }
+
+    static let confusions = Verb(
+        "plot confusions", summary: "One confusion matrix per report, side by side (e.g. per fold of a crossval, or several experiments).",
+        parameters: [
+            Parameter("reports", .list(.value([.report])), positional: true, doc: "reports; a crossval report gives one matrix per fold"),
+            Parameter("names", .list(.string), defaultText: "fold or report names", doc: "a title per matrix"),
+            Parameter("columns", .integer(1...20), defaultText: "all in one row", doc: "matrices per row"),
+        ] + common,
+        examples: [#"plot confusions [r1, r2] names=["naive", "LOSO"] to "figures/fig7-confusions.png""#], result: .figure
+    ) { call in
+        var matrices: [Plot.ConfusionMatrix] = []
+        var defaultNames: [String] = []
+        let reports = call.list("reports").compactMap { b -> ReportValue? in
+            if case .value(let v) = b, case .report(let r) = v.payload { r } else { nil }
+        }
+        if reports.count == 1 {
+            for (name, rep) in zip(reports[0].names, reports[0].reports) {
+                defaultNames.append(name)
+                matrices.append(Plot.ConfusionMatrix(counts: rep.confusion.counts, classes: rep.classes.names))
+            }
+        } else {
+            for (i, r) in reports.enumerated() {
+                defaultNames.append(r.names.count == 1 ? "report \(i + 1)" : "\(r.names.count) runs")
+                matrices.append(plotMatrix(r, title: nil))
+            }
+        }
+        let names = call.has("names") ? call.list("names").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } } : defaultNames
+        guard names.count == matrices.count else {
+            throw VerbFailure("\(names.count) names for \(matrices.count) matrices", argument: "names")
+        }
+        for i in matrices.indices { matrices[i].title = names[i] }
+        let title = call.optionalText("title") ?? "confusion matrices"
+        let figure: Plot.Figure
+        do {
+            figure = try Plot.Figure.confusionMatrices(matrices, columns: call.optionalInteger("columns"), title: title, scale: call.integer("scale"))
+        } catch { throw plotFailure(error) }
+        return try finish(figure, kind: "confusions", title: title, call: call)
+    }
+
+    static let history = Verb(
+        "plot history", summary: "Training curves of a run: loss and accuracy per epoch, training and validation, best epoch marked.",
+        parameters: [Parameter("run", .value([.run]), positional: true, doc: "the training run")] + common,
+        examples: [#"plot history fit to "figures/fig4-training.png""#], result: .figure
+    ) { call in
+        guard case .run(let r) = call.value("run").payload else { throw VerbFailure("expected a training run", argument: "run") }
+        let e = r.history.epochs
+        let title = call.optionalText("title") ?? "training on \(r.splitName)"
+        let figure: Plot.Figure
+        do {
+            figure = try Plot.Figure.trainingCurves(
+                trainLoss: e.map(\.loss), validationLoss: e.compactMap(\.valLoss), trainAccuracy: e.map(\.accuracy),
+                validationAccuracy: e.compactMap(\.valAccuracy), bestEpoch: r.history.bestEpoch, title: title, scale: call.integer("scale"))
+        } catch { throw plotFailure(error) }
+        return try finish(figure, kind: "history", title: title, call: call)
+    }
+
+    static let model = Verb(
+        "plot model", summary: "Diagram of a model's layers with output shapes and parameter counts (the study's Figure 2).",
+        parameters: [Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run")] + common,
+        examples: [#"plot model net to "figures/fig2-model.png""#], result: .figure
+    ) { call in
+        let m = try LearnVerbs.modelValue(call.value("model"))
+        let rows = m.summary().rows
+        let title = call.optionalText("title") ?? "model"
+        let figure: Plot.Figure
+        do {
+            figure = try Plot.Figure.modelDiagram(types: rows.map(\.type), shapes: rows.map { "(" + $0.outputShape.map(String.init).joined(separator: ", ") + ")" },
+                                                  parameters: rows.map(\.parameters), title: title, scale: call.integer("scale"))
+        } catch { throw plotFailure(error) }
+        return try finish(figure, kind: "model", title: title, call: call)
+    }
+
+    static let metricNames = ["accuracy", "uar", "macro_f1"]
+
+    static let bars = Verb(
+        "plot bars", summary: "Grouped bars comparing reports: one group per report, one bar per metric, mean ± std error bars for repeated runs (in %).",
+        parameters: [
+            Parameter("reports", .list(.value([.report])), positional: true, doc: "the reports to compare"),
+            Parameter("names", .list(.string), doc: "a label per report"),
+            Parameter("metrics", .list(.word(metricNames)), default: .list([.text("accuracy"), .text("uar")]), doc: "which metrics: accuracy, uar, macro_f1"),
+        ] + common,
+        examples: [#"plot bars [naive, loso, lopo] names=["naive", "LOSO", "LOPO"] to "figures/fig7-augmentation.png""#], result: .figure
+    ) { call in
+        let reports = call.list("reports").compactMap { b -> ReportValue? in
+            if case .value(let v) = b, case .report(let r) = v.payload { r } else { nil }
+        }
+        let names = call.list("names").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
+        guard names.count == reports.count else { throw VerbFailure("\(names.count) names for \(reports.count) reports", argument: "names") }
+        let metrics = call.list("metrics").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
+        func stat(_ r: ReportValue, _ m: String) -> (Double, Double) {
+            if let a = r.aggregate {
+                let s = m == "accuracy" ? a.accuracy : m == "uar" ? a.uar : a.macroF1
+                return (s.mean * 100, s.std * 100)
+            }
+            return ((m == "accuracy" ? r.accuracy : m == "uar" ? r.uar : r.macroF1) * 100, 0)
+        }
+        // Plot wants series-major arrays: means[metric][report].
+        let means = metrics.map { m in reports.map { stat($0, m).0 } }
+        let stds = metrics.map { m in reports.map { stat($0, m).1 } }
+        let title = call.optionalText("title") ?? "comparison"
+        let figure: Plot.Figure
+        do {
+            figure = try Plot.Figure.groupedBars(groups: names, series: metrics.map { $0 == "uar" ? "UAR" : $0 == "macro_f1" ? "macro-F1" : $0 },
+                                                 means: means, stds: stds, yLabel: "%", title: title, yMax: 100, scale: call.integer("scale"))
+        } catch { throw plotFailure(error) }
+        return try finish(figure, kind: "bars", title: title, call: call)
+    }
+}
