@@ -6,21 +6,63 @@ public enum Augmenter {
     /// Applies one augmentation to a signal: time stretch, then pitch shift, then noise (whichever are present).
     /// `seed` drives the noise; augmentations without noise ignore it.
     public static func apply(_ augmentation: Augmentation, to signal: Signal, seed: UInt64) throws(AugmentError) -> Signal {
-        guard !signal.samples.isEmpty else {
-            throw AugmentError(.badSignal, "cannot augment an empty signal")
-        }
-        var current = signal
-        for transform in augmentation.transforms {
-            switch transform {
-            case .stretch(let rate):
-                current = try TimeStretch.apply(current, rate: rate)
-            case .pitch(let semitones):
-                current = try PitchShift.apply(current, semitones: semitones)
-            case .noise(let level):
-                current.samples = NoiseInjection.apply(current.samples, level: level, seed: seed)
+        var memo = try Memo(signal)
+        return try memo.apply(augmentation, seed: seed)
+    }
+
+    /// The deterministic intermediate results of one original's augmentations (the stretched signal, the
+    /// STFT analyses), so a recipe computes each of them once: the study's seven copies need two STFT
+    /// analyses and three phase-vocoder passes instead of twelve. Results are the same samples as applying
+    /// each augmentation on its own.
+    struct Memo {
+        private var signals: [[Transform]: Signal]
+        private var analyses: [[Transform]: TimeStretch.Analysis] = [:]
+
+        init(_ original: Signal) throws(AugmentError) {
+            guard !original.samples.isEmpty else {
+                throw AugmentError(.badSignal, "cannot augment an empty signal")
             }
+            signals = [[]: original]
         }
-        return current
+
+        mutating func apply(_ augmentation: Augmentation, seed: UInt64) throws(AugmentError) -> Signal {
+            var chain: [Transform] = []
+            var noise: NoiseLevel?
+            for transform in augmentation.transforms {
+                if case .noise(let level) = transform { noise = level } else { chain.append(transform) }
+            }
+            var result = try signal(chain)
+            if let noise {
+                result.samples = NoiseInjection.apply(result.samples, level: noise, seed: seed)
+            }
+            return result
+        }
+
+        /// The result of the noise-free transforms `chain` (in application order), from the cache if made before.
+        private mutating func signal(_ chain: [Transform]) throws(AugmentError) -> Signal {
+            if let done = signals[chain] { return done }
+            let prefix = Array(chain.dropLast())
+            let input = try signal(prefix)
+            let output: Signal
+            switch chain[chain.count - 1] {
+            case .stretch(let rate):
+                output = Signal(samples: try TimeStretch.apply(try analysis(prefix, of: input), rate: rate),
+                                sampleRate: input.sampleRate)
+            case .pitch(let semitones):
+                output = try PitchShift.apply(input, analysis: try analysis(prefix, of: input), semitones: semitones)
+            case .noise:
+                preconditionFailure("noise is applied after the deterministic chain")
+            }
+            signals[chain] = output
+            return output
+        }
+
+        private mutating func analysis(_ chain: [Transform], of signal: Signal) throws(AugmentError) -> TimeStretch.Analysis {
+            if let done = analyses[chain] { return done }
+            let made = try TimeStretch.analysis(signal.samples)
+            analyses[chain] = made
+            return made
+        }
     }
 
     /// The seed of the noise for one augmented copy, derived from the run's seed, the source's name and the
@@ -40,10 +82,14 @@ public enum Augmenter {
         }
         var copies: [AugmentedSignal] = []
         copies.reserveCapacity(recipe.augmentations.count)
+        var memo: Memo
+        do { memo = try Memo(original.signal) } catch {
+            throw AugmentError(error.code, path: source, error.message)
+        }
         for augmentation in recipe.augmentations {
             let seed = self.seed(run: run, source: source, augmentation: augmentation)
             let signal: Signal
-            do { signal = try apply(augmentation, to: original.signal, seed: seed) } catch {
+            do { signal = try memo.apply(augmentation, seed: seed) } catch {
                 throw AugmentError(error.code, path: source, "\(augmentation.name): \(error.message)")
             }
             copies.append(AugmentedSignal(signal: signal, provenance: Provenance(
@@ -89,17 +135,18 @@ public enum Augmenter {
     ) throws(AugmentError) -> [R] {
         let slots = Slots<Result<R, AugmentError>>(count: items.count)
         let workers = max(1, min(threads ?? ProcessInfoCores.count, items.count))
-        let counter = Counter()
+        let next = Counter(), finished = Counter()
         let total = items.count
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var i = worker
-            while i < total {
+        // Workers take the next item as they become free, so a slow item or a descheduled thread does not hold
+        // up a fixed share of the work.
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.increment() - 1
+                guard i < total else { break }
                 let result: Result<R, AugmentError>
                 do throws(AugmentError) { result = .success(try body(items[i])) } catch { result = .failure(error) }
                 slots.set(i, result)
-                let done = counter.increment()
-                progress?(done, total)
-                i += workers
+                progress?(finished.increment(), total)
             }
         }
         var out: [R] = []

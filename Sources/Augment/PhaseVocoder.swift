@@ -17,61 +17,47 @@ public enum PhaseVocoder {
     /// deviation. As in librosa, magnitudes and angles are float32, the deviation is float64 and the phase
     /// accumulator is float32.
     public static func stretch(_ D: ComplexMatrix, rate: Double, hopLength hop: Int, nFFT: Int) -> ComplexMatrix {
-        let bins = D.rows, frames = D.columns
-        precondition(bins == nFFT / 2 + 1, "phase vocoder: \(bins) rows for nFFT \(nFFT)")
-        precondition(rate > 0, "phase vocoder: rate must be positive")
-        // np.arange(0, frames, rate): ceil(frames / rate) steps t · rate.
-        let steps = frames == 0 ? 0 : Int((Double(frames) / rate).rounded(.up))
-        var out = ComplexMatrix(rows: bins, columns: steps)
-        guard steps > 0 else { return out }
+        Analysis(D, hopLength: hop, nFFT: nFFT).stretch(rate: rate)
+    }
 
-        // Magnitude and angle of every input column, frame-major, with two zero columns appended (librosa's pad).
-        let padded = frames + 2
-        var magnitude = [Float](repeating: 0, count: padded * bins)
-        var angle = [Float](repeating: 0, count: padded * bins)
-        D.real.withUnsafeBufferPointer { re in
-            D.imag.withUnsafeBufferPointer { im in
-                magnitude.withUnsafeMutableBufferPointer { mag in
-                    angle.withUnsafeMutableBufferPointer { ang in
-                        for k in 0..<bins {
-                            for t in 0..<frames {
-                                let x = re[k * frames + t], y = im[k * frames + t]
-                                mag[t * bins + k] = hypotf(x, y)
-                                ang[t * bins + k] = atan2f(y, x)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+    /// The magnitudes and angles of an STFT matrix, computed once and reusable for several rates (the study's
+    /// stretch and pitch shift of one file both start from the same analysis).
+    /// Frames processed together for cache locality (results do not depend on it).
+    static let block = 16
 
-        // fft_frequencies(sr=2π, n_fft) = linspace(0, π, bins), times hop.
-        let binStep = Double.pi / Double(bins - 1)
-        var advance = [Double](repeating: 0, count: bins)
-        for k in 0..<bins { advance[k] = Double(hop) * (Double(k) * binStep) }
-        var phase = Array(angle[0..<bins])
-        let twoPi = 2 * Double.pi
+    public struct Analysis: Sendable {
+        public let bins: Int
+        public let frames: Int
+        public let hopLength: Int
+        public let nFFT: Int
+        /// |D| per frame (frame-major: `frames + 2` frames of `bins` values, the last two zero: librosa's padding).
+        let magnitude: [Float]
+        /// angle(D), same layout.
+        let angle: [Float]
 
-        magnitude.withUnsafeBufferPointer { mag in
-            angle.withUnsafeBufferPointer { ang in
-                advance.withUnsafeBufferPointer { adv in
-                    phase.withUnsafeMutableBufferPointer { acc in
-                        out.real.withUnsafeMutableBufferPointer { outRe in
-                            out.imag.withUnsafeMutableBufferPointer { outIm in
-                                for t in 0..<steps {
-                                    let step = Double(t) * rate
-                                    let i = Int(step)
-                                    let alpha = step.truncatingRemainder(dividingBy: 1)
-                                    let m0 = mag.baseAddress! + i * bins, m1 = m0 + bins
-                                    let a0 = ang.baseAddress! + i * bins, a1 = a0 + bins
-                                    for k in 0..<bins {
-                                        let m = (1 - alpha) * Double(m0[k]) + alpha * Double(m1[k])
-                                        let p = acc[k]
-                                        outRe[k * steps + t] = Float(Double(cosf(p)) * m)
-                                        outIm[k * steps + t] = Float(Double(sinf(p)) * m)
-                                        var dphase = Double(a1[k] - a0[k]) - adv[k]
-                                        dphase -= twoPi * (dphase / twoPi).rounded(.toNearestOrEven)
-                                        acc[k] = Float(Double(p) + (adv[k] + dphase))
+        /// Analyzes `D` (`bins × frames`, bins = `nFFT / 2 + 1`).
+        public init(_ D: ComplexMatrix, hopLength: Int, nFFT: Int) {
+            bins = D.rows
+            frames = D.columns
+            self.hopLength = hopLength
+            self.nFFT = nFFT
+            precondition(bins == nFFT / 2 + 1, "phase vocoder: \(bins) rows for nFFT \(nFFT)")
+            let padded = frames + 2
+            var magnitude = [Float](repeating: 0, count: padded * bins)
+            var angle = [Float](repeating: 0, count: padded * bins)
+            let bins = bins, frames = frames, block = PhaseVocoder.block
+            D.real.withUnsafeBufferPointer { re in
+                D.imag.withUnsafeBufferPointer { im in
+                    magnitude.withUnsafeMutableBufferPointer { mag in
+                        angle.withUnsafeMutableBufferPointer { ang in
+                            // Blocks of frames: contiguous reads along each bin's row, writes to a few hot frame rows.
+                            for t0 in stride(from: 0, to: frames, by: block) {
+                                let t1 = min(t0 + block, frames)
+                                for k in 0..<bins {
+                                    for t in t0..<t1 {
+                                        let x = re[k * frames + t], y = im[k * frames + t]
+                                        mag[t * bins + k] = modulus(x, y)
+                                        ang[t * bins + k] = phaseAngle(y, x)
                                     }
                                 }
                             }
@@ -79,7 +65,98 @@ public enum PhaseVocoder {
                     }
                 }
             }
+            self.magnitude = magnitude
+            self.angle = angle
         }
-        return out
+
+        /// The stretched STFT, `bins × ceil(frames / rate)`: see `PhaseVocoder.stretch`.
+        public func stretch(rate: Double) -> ComplexMatrix {
+            precondition(rate > 0, "phase vocoder: rate must be positive")
+            // np.arange(0, frames, rate): ceil(frames / rate) steps t · rate.
+            let steps = frames == 0 ? 0 : Int((Double(frames) / rate).rounded(.up))
+            var out = ComplexMatrix(rows: bins, columns: steps)
+            guard steps > 0 else { return out }
+            let bins = bins
+
+            // fft_frequencies(sr=2π, n_fft) = linspace(0, π, bins), times hop.
+            let binStep = Double.pi / Double(bins - 1)
+            var advance = [Double](repeating: 0, count: bins)
+            for k in 0..<bins { advance[k] = Double(hopLength) * (Double(k) * binStep) }
+            var phase = Array(angle[0..<bins])
+            let twoPi = 2 * Double.pi
+
+            // Output frames are computed frame-major (independent bins in the inner loop), then transposed into
+            // librosa's bins × frames layout in cache-sized blocks.
+            var frameRe = [Float](repeating: 0, count: steps * bins)
+            var frameIm = [Float](repeating: 0, count: steps * bins)
+            magnitude.withUnsafeBufferPointer { mag in
+                angle.withUnsafeBufferPointer { ang in
+                    advance.withUnsafeBufferPointer { adv in
+                        phase.withUnsafeMutableBufferPointer { acc in
+                            frameRe.withUnsafeMutableBufferPointer { outRe in
+                                frameIm.withUnsafeMutableBufferPointer { outIm in
+                                    for t in 0..<steps {
+                                        let step = Double(t) * rate
+                                        let i = Int(step)
+                                        let alpha = step.truncatingRemainder(dividingBy: 1)
+                                        let m0 = mag.baseAddress! + i * bins, m1 = m0 + bins
+                                        let a0 = ang.baseAddress! + i * bins, a1 = a0 + bins
+                                        let re = outRe.baseAddress! + t * bins, im = outIm.baseAddress! + t * bins
+                                        for k in 0..<bins {
+                                            let m = (1 - alpha) * Double(m0[k]) + alpha * Double(m1[k])
+                                            let p = acc[k]
+                                            let (sine, cosine) = sinCos(p)
+                                            re[k] = Float(Double(cosine) * m)
+                                            im[k] = Float(Double(sine) * m)
+                                            var dphase = Double(a1[k] - a0[k]) - adv[k]
+                                            dphase -= twoPi * roundToEven(dphase / twoPi)
+                                            acc[k] = Float(Double(p) + (adv[k] + dphase))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            transpose(frameRe, rows: steps, columns: bins, into: &out.real)
+            transpose(frameIm, rows: steps, columns: bins, into: &out.imag)
+            return out
+        }
     }
+}
+
+/// `source` (`rows × columns`, row-major) transposed into `target` (`columns × rows`), in square blocks.
+func transpose(_ source: [Float], rows: Int, columns: Int, into target: inout [Float]) {
+    let block = PhaseVocoder.block
+    source.withUnsafeBufferPointer { src in
+        target.withUnsafeMutableBufferPointer { dst in
+            for r0 in stride(from: 0, to: rows, by: block) {
+                let r1 = min(r0 + block, rows)
+                for c0 in stride(from: 0, to: columns, by: block) {
+                    let c1 = min(c0 + block, columns)
+                    for r in r0..<r1 {
+                        for c in c0..<c1 { dst[c * rows + r] = src[r * columns + c] }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `x` rounded to the nearest integer, ties to even (numpy's `np.round`, C's `rint`), for |x| < 2⁵¹: adding and
+/// subtracting 1.5 · 2⁵² leaves no fraction bits, so the hardware's round-to-nearest-even does the rounding
+/// (baseline x86-64 has no rounding instruction and would call `rint`).
+@inline(__always)
+func roundToEven(_ x: Double) -> Double {
+    let magic = 6_755_399_441_055_744.0
+    return (x + magic) - magic
+}
+
+/// |x + iy| for float32 parts (numpy's `abs` on complex64, i.e. `hypotf`): computed in double precision, where
+/// the squares cannot overflow or lose bits, and rounded once.
+@inline(__always)
+func modulus(_ x: Float, _ y: Float) -> Float {
+    let dx = Double(x), dy = Double(y)
+    return Float((dx * dx + dy * dy).squareRoot())
 }

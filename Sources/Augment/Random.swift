@@ -34,18 +34,21 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         Double(next() >> 11) * 0x1p-53
     }
 
-    /// Fills `out` with independent standard normal values (mean 0, variance 1), by the Box–Muller transform
-    /// on pairs of uniforms. The values depend only on the generator's state and `out.count`.
+    /// Fills `out` with independent standard normal values (mean 0, variance 1), by Marsaglia's polar method
+    /// on pairs of uniforms in (−1, 1)² (pairs outside the unit circle are drawn again). The values depend only
+    /// on the generator's state and `out.count`.
     public mutating func fillGaussian(_ out: UnsafeMutableBufferPointer<Float>) {
         var i = 0
         while i < out.count {
-            // 1 - u is in (0, 1]: log never sees 0.
-            let u1 = 1 - uniform()
-            let u2 = uniform()
-            let radius = (-2 * log(u1)).squareRoot()
-            let angle = 2 * Double.pi * u2
-            out[i] = Float(radius * cos(angle))
-            if i + 1 < out.count { out[i + 1] = Float(radius * sin(angle)) }
+            var u = 0.0, v = 0.0, s = 0.0
+            repeat {
+                u = 2 * uniform() - 1
+                v = 2 * uniform() - 1
+                s = u * u + v * v
+            } while s >= 1 || s == 0
+            let factor = (-2 * log(s) / s).squareRoot()
+            out[i] = Float(u * factor)
+            if i + 1 < out.count { out[i + 1] = Float(v * factor) }
             i += 2
         }
     }

@@ -22,13 +22,31 @@ public enum TimeStretch {
     /// The sample rate does not enter.
     public static func apply(_ samples: [Float], rate: Double) throws(AugmentError) -> [Float] {
         try Transform.stretch(rate: rate).validate()
+        return try apply(analysis(samples), rate: rate)
+    }
+
+    /// An analyzed signal: its STFT's magnitudes and angles, reusable for several rates.
+    public struct Analysis: Sendable {
+        /// Samples in the analyzed signal.
+        public let length: Int
+        let vocoder: PhaseVocoder.Analysis
+    }
+
+    /// Analyzes `samples` once (STFT 2048 / 512, magnitudes and angles) for one or more `apply(_:rate:)` calls.
+    public static func analysis(_ samples: [Float]) throws(AugmentError) -> Analysis {
         guard !samples.isEmpty else {
             throw AugmentError(.badSignal, "cannot time-stretch an empty signal")
         }
         let p = parameters
-        let spectrum = STFT.complex(samples, parameters: p)
-        let stretched = PhaseVocoder.stretch(spectrum, rate: rate, hopLength: p.hopLength, nFFT: p.nFFT)
-        return STFT.inverse(stretched, parameters: p, length: outputLength(inputLength: samples.count, rate: rate))
+        return Analysis(length: samples.count,
+                        vocoder: PhaseVocoder.Analysis(STFT.complex(samples, parameters: p), hopLength: p.hopLength, nFFT: p.nFFT))
+    }
+
+    /// Stretches an analyzed signal by `rate`: the same samples as `apply(samples, rate:)`.
+    public static func apply(_ analysis: Analysis, rate: Double) throws(AugmentError) -> [Float] {
+        try Transform.stretch(rate: rate).validate()
+        let stretched = analysis.vocoder.stretch(rate: rate)
+        return STFT.inverse(stretched, parameters: parameters, length: outputLength(inputLength: analysis.length, rate: rate))
     }
 
     /// Stretches a signal (same sample rate, `round(n / rate)` samples).
@@ -48,8 +66,15 @@ public enum PitchShift {
         guard !signal.samples.isEmpty else {
             throw AugmentError(.badSignal, "cannot pitch-shift an empty signal")
         }
+        return try apply(signal, analysis: try TimeStretch.analysis(signal.samples), semitones: semitones)
+    }
+
+    /// Shifts `signal` whose STFT analysis is already at hand (`TimeStretch.analysis(signal.samples)`).
+    public static func apply(_ signal: Signal, analysis: TimeStretch.Analysis, semitones: Double) throws(AugmentError) -> Signal {
+        try Transform.pitch(semitones: semitones).validate()
+        precondition(analysis.length == signal.samples.count, "pitch shift: the analysis is of another signal")
         let rate = pow(2.0, -semitones / 12)
-        let stretched = try TimeStretch.apply(signal.samples, rate: rate)
+        let stretched = try TimeStretch.apply(analysis, rate: rate)
         let sr = Double(signal.sampleRate)
         var shifted: [Float]
         do {

@@ -39,6 +39,7 @@ public struct Figure: Sendable {
                         anchor: TextAnchor(.center, .top))
             top += canvas.measure(subtitle, size: Style.labelFont).height + Style.pad
         }
+        if title != nil || subtitle != nil { top += 6 }
         let p = Figure.padding
         return Rect(x: p, y: top, width: canvas.width - 2 * p, height: canvas.height - top - p)
     }

@@ -23,6 +23,7 @@ struct SER: ParsableCommand {
             CacheCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            PlotCommand.self,
             DemoCommand.self,
         ],
         defaultSubcommand: ReplCommand.self

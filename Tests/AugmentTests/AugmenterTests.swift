@@ -55,6 +55,17 @@ import Audio
         #expect(noisy.samples == NoiseInjection.apply(stretched.samples, level: .peak(factor: 0.035), seed: 77))
     }
 
+    @Test func sharedStepsGiveTheSameSamplesAsEachAugmentationAlone() throws {
+        let copies = try Augmenter.augment(originals[1], recipe: .study, seed: 4)
+        for copy in copies {
+            let augmentation = try #require(copy.provenance.augmentation)
+            let alone = try Augmenter.apply(augmentation, to: originals[1].signal, seed: copy.provenance.seed ?? 0)
+            #expect(copy.signal == alone, "\(augmentation.name)")
+        }
+        let sp = try #require(copies.first { $0.provenance.augmentation?.name == "stretch+pitch" })
+        #expect(sp.signal == (try PitchShift.apply(try TimeStretch.apply(originals[1].signal, rate: 0.8), semitones: 0.7)))
+    }
+
     @Test func heldOutFilesCannotBeAugmented() {
         #expect {
             try Augmenter.augmentTraining(originals, recipe: .study, seed: 1, heldOut: ["m2/c.wav", "x.wav"])

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import Augment
+
+@Suite struct AngleTests {
+    @Test func agreesWithLibmWithinOneULP() {
+        var generator = SeededGenerator(seed: 11)
+        var worst: Float = 0
+        for i in 0..<200_000 {
+            // Magnitudes over many decades, all four quadrants, some exactly on the axes and diagonals.
+            let scale = Float(pow(10, generator.uniform() * 12 - 6))
+            var x = Float(generator.uniform() * 2 - 1) * scale
+            var y = Float(generator.uniform() * 2 - 1) * scale
+            if i % 97 == 0 { x = 0 }
+            if i % 89 == 0 { y = 0 }
+            if i % 83 == 0 { y = x }
+            let reference = Float(atan2(Double(y), Double(x)))
+            let got = phaseAngle(y, x)
+            worst = max(worst, abs(got - reference) / reference.ulp.magnitude)
+        }
+        #expect(worst <= 1)
+    }
+
+    static let special: [(Float, Float)] = [(0, 1), (-0.0, 1), (0, -1), (-0.0, -1), (0, 0), (-0.0, 0), (0, -0.0), (-0.0, -0.0),
+                      (1, 0), (-1, 0), (1, 1), (1, -1), (-1, -1), (3e-38, -7e37), (Float.leastNonzeroMagnitude, 1)]
+
+    @Test(arguments: special)
+    func signedZerosAxesAndExtremesAreAtan2s(y: Float, x: Float) {
+        let expected = atan2f(y, x)
+        let got = phaseAngle(y, x)
+        #expect(got == expected)
+        #expect(got.sign == expected.sign)
+    }
+}
+
+@Suite struct SinCosTests {
+    @Test func agreesWithLibmWithinOneULP() {
+        var generator = SeededGenerator(seed: 12)
+        var worst: Float = 0
+        for i in 0..<200_000 {
+            // The phase vocoder's accumulated phases: from tiny to ~1e6 radians, and beyond (libm fallback).
+            let magnitude = pow(10, generator.uniform() * 13 - 6)
+            let p = Float((generator.uniform() < 0.5 ? -1 : 1) * magnitude) + (i % 101 == 0 ? 2e6 : 0)
+            let (s, c) = sinCos(p)
+            let refS = Float(sin(Double(p))), refC = Float(cos(Double(p)))
+            // Compare in units of the ulp of 1 near the top of the range, of the value itself near 0.
+            worst = max(worst, abs(s - refS) / max(refS.ulp, Float(1).ulp / 2), abs(c - refC) / max(refC.ulp, Float(1).ulp / 2))
+        }
+        #expect(worst <= 1)
+    }
+}
+
+@Suite struct RoundingTests {
+    @Test(arguments: [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994, 3.7, -3.7, 255.5, 1e6 + 0.5, 0, -0.0])
+    func roundsTiesToEvenLikeRint(x: Double) {
+        #expect(roundToEven(x) == x.rounded(.toNearestOrEven))
+    }
+}
+
+@Suite struct ModulusTests {
+    @Test func equalsHypotf() {
+        var generator = SeededGenerator(seed: 13)
+        for _ in 0..<100_000 {
+            let x = Float(generator.uniform() * 2 - 1) * Float(pow(10, generator.uniform() * 60 - 30))
+            let y = Float(generator.uniform() * 2 - 1) * Float(pow(10, generator.uniform() * 60 - 30))
+            #expect(modulus(x, y) == hypotf(x, y))
+        }
+    }
+}
