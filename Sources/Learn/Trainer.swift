@@ -266,6 +266,7 @@ public enum Trainer {
         guard data.count > 0 else { return Evaluation(loss: 0, accuracy: 0, count: 0) }
         let chunk = max(1, min(chunk, data.count))
         network.reserve(batch: chunk)
+        GEMM.setThreads(1)
         var labels = [Int32](repeating: 0, count: chunk)
         var rng = SeededGenerator(seed: 0)
         var lossSum = 0.0, correct = 0, start = 0
