@@ -2,7 +2,8 @@
 # Learn benchmark: trains the study's cnn1d on the same 160-value feature table (1120 rows, 7 classes, a
 # deterministic synthetic table made by bench/learn_table.py) with batch 32 for the same number of epochs,
 # in ser (release build) and in Keras on the CPU (bench/keras_train.py), and prints seconds per epoch
-# (epochs 2.., i.e. without start-up or graph tracing), the ratio ser/Keras (target ≤ 0.7), test accuracies and
+# (epochs 2.., i.e. without start-up or graph tracing; wall clock, and CPU time of all threads, which a busy
+# machine disturbs less), the ratio ser/Keras (target ≤ 0.7), test accuracies and
 # peak memory (maximum resident set size of each process, /usr/bin/time -v).
 # LEARN_BENCH_EPOCHS (default 20) sets the epochs; LEARN_BENCH_FEATURES=PREFIX uses a real table instead
 # (its CSV needs an `emotion` column).
@@ -43,11 +44,14 @@ def peak_mb(name):
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(f"{work}/{name}.time").read())
     return int(m.group(1)) / 1024
 s, k = last_json("ser"), last_json("keras")
-steady = s["epoch_seconds"][1:] or s["epoch_seconds"]
-ser_spe = sum(steady) / len(steady)
+def mean_after_first(xs):
+    xs = xs[1:] or xs
+    return sum(xs) / len(xs)
+ser_spe, ser_cpu = mean_after_first(s["epoch_seconds"]), mean_after_first(s["epoch_cpu_seconds"])
 ratio = ser_spe / k["seconds_per_epoch"]
 print(f"learn: cnn1d, {s['train_rows']} train rows, batch 32, {epochs} epochs")
 print(f"  seconds/epoch   ser {ser_spe:.3f}   keras {k['seconds_per_epoch']:.3f}   ratio ser/keras {ratio:.2f} (target <= 0.70)")
+print(f"  CPU s/epoch     ser {ser_cpu:.3f}   keras {k['cpu_seconds_per_epoch']:.3f}   ratio ser/keras {ser_cpu / k['cpu_seconds_per_epoch']:.2f} (all threads)")
 print(f"  test accuracy   ser {s['test_accuracy']:.3f}   keras {k['test_accuracy']:.3f}   ({s['test_rows']} / {k['test_rows']} test rows)")
 print(f"  peak memory     ser {peak_mb('ser'):.0f} MB   keras {peak_mb('keras'):.0f} MB")
 PY

@@ -54,12 +54,15 @@ class Timer(keras.callbacks.Callback):
     def __init__(self):
         super().__init__()
         self.seconds = []
+        self.cpu = []
 
     def on_epoch_begin(self, epoch, logs=None):
         self.start = time.perf_counter()
+        self.start_cpu = time.process_time()
 
     def on_epoch_end(self, epoch, logs=None):
         self.seconds.append(time.perf_counter() - self.start)
+        self.cpu.append(time.process_time() - self.start_cpu)
 
 
 timer = Timer()
@@ -67,8 +70,10 @@ model.fit(x[train], onehot[train], validation_data=(x[val], onehot[val]), epochs
           verbose=0, callbacks=[timer])
 _, accuracy = model.evaluate(x[test], onehot[test], verbose=0)
 steady = timer.seconds[1:] or timer.seconds
+steady_cpu = timer.cpu[1:] or timer.cpu
 print(json.dumps({
     "seconds_per_epoch": sum(steady) / len(steady),
+    "cpu_seconds_per_epoch": sum(steady_cpu) / len(steady_cpu),
     "first_epoch_seconds": timer.seconds[0],
     "epochs": len(timer.seconds),
     "test_accuracy": accuracy,

@@ -48,7 +48,7 @@ public struct Completer {
                 return Result(word: "", candidates: [])
             }
             let word = String(trimmed)
-            return Result(word: word, candidates: Completer.metaCommands.filter { $0.hasPrefix(word) })
+            return Result(word: word, candidates: Completer.metaCommands.filter { $0.hasPrefix(word) }.sorted())
         }
         // Inside a string: a path.
         if let open = openStringStart(line) {

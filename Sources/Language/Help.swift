@@ -41,7 +41,7 @@ public enum Help {
 
     /// The README's "Language reference": every verb with its arguments and examples, in Markdown.
     public static func markdownReference(_ registry: VerbRegistry) -> String {
-        var out = "Every verb, generated from its declaration (`ser help --markdown`).\n"
+        var out = "Every verb, generated from its declaration (`ser exec --reference`; at the prompt, `help VERB`).\n"
         for family in registry.families {
             let verbs = registry.verb(family).map { [$0] } ?? registry.kinds(of: family).map { registry.verb("\(family) \($0)")! }
             for v in verbs {

@@ -244,6 +244,13 @@ extension Session {
             }
             return .list([try coerce(expr, to: item, for: parameter, verb: verb, source: source)])
         default:
+            if case .name(let n) = expr.kind, values[n] == nil, !registry.isVerb(n) {
+                if case .value = type {} else {
+                    // A scalar was expected and a bare word given: say so, rather than "unknown name".
+                    throw Diagnostic("'\(parameter.name)' of '\(verb.name)' expects \(type.spelling), given the word '\(n)'\(suggestion(n, among: order))",
+                                     at: expr.range, in: source)
+                }
+            }
             let value = try evaluate(expr, in: source)
             return try bound(value, as: type, given: describeGiven(expr, value), expr: expr, parameter: parameter, verb: verb, source: source)
         }

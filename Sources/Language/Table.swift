@@ -85,7 +85,7 @@ public func formatNumber(_ v: Double, digits: Int = 4) -> String {
         if s.hasSuffix(".") { s.removeLast() }
         return s
     }
-    return "\(v)"
+    return String(format: "%.\(digits)g", v)
 }
 
 extension String {

@@ -43,7 +43,7 @@ public indirect enum ParameterType: Sendable, Equatable {
         case .path: "a path (string)"
         case .word(let words): words.count == 1 ? "'\(words[0])'" : "one of \(words.joined(separator: ", "))"
         case .bool: "true or false"
-        case .value(let types): types.map(\.withArticle).joined(separator: " or ")
+        case .value(let types): types.count == ValueType.allCases.count ? "any value" : types.map(\.withArticle).joined(separator: " or ")
         case .list(let item): "a list of \(item.shortName)"
         case .layer: "a layer like conv1d(64, 5)"
         case .verbName: "a verb name"
@@ -62,7 +62,7 @@ public indirect enum ParameterType: Sendable, Equatable {
         case .path: "path"
         case .word(let w): w.joined(separator: "|")
         case .bool: "bool"
-        case .value(let types): types.map(\.rawValue).joined(separator: "|")
+        case .value(let types): types.count == ValueType.allCases.count ? "any value" : types.map(\.rawValue).joined(separator: "|")
         case .list(let item): "[\(item.shortName)]"
         case .layer: "layer"
         case .verbName: "verb"

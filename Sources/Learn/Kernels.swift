@@ -56,9 +56,35 @@ func addBiasAndActivate(_ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, bia
     }
 }
 
-/// Zeroes `dy` where a ReLU output was 0 (derivative 0 at 0, as TensorFlow).
+/// Zeroes `dy` where a ReLU output was 0 (derivative 0 at 0, as TensorFlow). Eight lanes at a time.
 func maskReLU(_ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count where !(y[i] > 0) { dy[i] = 0 }
+    var i = 0
+    while i + 8 <= count {
+        let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+        let d = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(dy + i).storeBytes(of: d.replacing(with: 0, where: .!(yv .> 0)), as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count {
+        dy[i] = y[i] > 0 ? dy[i] : 0
+        i += 1
+    }
+}
+
+/// dst[i] += src[i] for i < count, eight lanes at a time.
+@inline(__always)
+func addInPlace(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count {
+        let a = UnsafeRawPointer(dst + i).loadUnaligned(as: SIMD8<Float>.self)
+        let b = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: a + b, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < count {
+        dst[i] += src[i]
+        i += 1
+    }
 }
 
 /// Column sums of `m` (rows × n) into `out` (n), overwriting it.
@@ -151,14 +177,12 @@ final class Conv1DKernel: LayerKernel {
                 let row = c + (b * outLength + t) * kc
                 let start = t - padLeft
                 if start >= 0 && start + kernelSize <= inLength {
-                    let dst = db + start * inChannels
-                    for i in 0..<kc { dst[i] += row[i] }
+                    addInPlace(db + start * inChannels, row, count: kc)
                 } else {
                     for j in 0..<kernelSize {
                         let src = start + j
                         guard src >= 0 && src < inLength else { continue }
-                        let dst = db + src * inChannels, part = row + j * inChannels
-                        for i in 0..<inChannels { dst[i] += part[i] }
+                        addInPlace(db + src * inChannels, row + j * inChannels, count: inChannels)
                     }
                 }
             }
@@ -193,6 +217,18 @@ final class MaxPooling1DKernel: LayerKernel {
             for t in 0..<outLength {
                 let base = b * inputSize + t * stride * channels
                 let out = b * outputSize + t * channels
+                if poolSize == 2 {
+                    // The study's pool: two rows, elementwise (first maximum on ties, as below).
+                    let first = x + base, second = first + channels, yo = y + out, ao = arg + out
+                    let firstIndex = Int32(truncatingIfNeeded: base), step = Int32(truncatingIfNeeded: channels)
+                    for ch in 0..<channels {
+                        let a = first[ch], b = second[ch]
+                        let takeSecond = b > a
+                        yo[ch] = takeSecond ? b : a
+                        ao[ch] = firstIndex &+ Int32(truncatingIfNeeded: ch) &+ (takeSecond ? step : 0)
+                    }
+                    continue
+                }
                 for ch in 0..<channels {
                     var index = base + ch
                     var best = x[index]

@@ -16,11 +16,14 @@ enum SoftmaxCrossEntropy {
     /// Returns the weighted sum of sample losses (not divided by `batch`) and the number of samples whose
     /// largest probability (first one on ties) is at their label. Writes the logits' gradient into `grad`
     /// when given.
+    ///
+    /// `normalizer` is the size of the whole batch when this call sees one shard of it (default `batch`).
     static func evaluate(probabilities p: UnsafePointer<Float>, labels: UnsafePointer<Int32>, batch: Int, classes: Int,
-                         classWeights: UnsafePointer<Float>?, grad: UnsafeMutablePointer<Float>?) -> (loss: Double, correct: Int) {
+                         classWeights: UnsafePointer<Float>?, grad: UnsafeMutablePointer<Float>?,
+                         normalizer: Int? = nil) -> (loss: Double, correct: Int) {
         var total: Double = 0
         var correct = 0
-        let invBatch = 1 / Float(batch)
+        let invBatch = 1 / Float(normalizer ?? batch)
         for b in 0..<batch {
             let row = p + b * classes
             let label = Int(labels[b])

@@ -15,7 +15,9 @@ final class Network {
     private(set) var deltas: [FloatBuffer]
     private(set) var batchCapacity = 0
 
-    init(spec: ModelSpec) throws(LearnError) {
+    /// A network for `spec`; `sharing` makes it a replica that reads (and updates) another network's weights
+    /// while owning its own gradients and workspaces (batch-parallel training).
+    init(spec: ModelSpec, sharing: FloatBuffer? = nil) throws(LearnError) {
         let shapes = try spec.shapes()
         self.spec = spec
         var kernels: [any LayerKernel] = []
@@ -45,7 +47,8 @@ final class Network {
         for k in kernels { offsets.append(total); total += k.parameterCount }
         self.offsets = offsets
         parameterCount = total
-        weights = FloatBuffer(count: total)
+        weights = sharing ?? FloatBuffer(count: total)
+        precondition(weights.capacity >= total, "a shared weight buffer must hold the whole model")
         gradients = FloatBuffer(count: total)
         activations = [FloatBuffer(count: 1)] + kernels.map { _ in FloatBuffer(count: 1) }
         deltas = [FloatBuffer(count: 1)] + kernels.map { _ in FloatBuffer(count: 1) }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// A flag that stops training at the next batch. Safe to set from any thread or from a signal handler
@@ -52,9 +57,10 @@ public struct TrainingOptions: Equatable, Sendable {
     /// Per-class loss weights (index = class id), like Keras's `class_weight`; nil = all 1.
     public var classWeights: [Float]? = nil
     public var reduceLROnPlateau: ReduceLROnPlateau? = nil
-    /// OpenBLAS threads; nil keeps the current setting. Default 1: for cnn1d-sized matrices one thread is
-    /// fastest (more threads spin and contend on a busy machine). Same seed and thread count → same weights.
-    public var threads: Int? = 1
+    /// Worker threads: each batch is cut into this many shards trained at once (OpenBLAS runs single-threaded
+    /// inside each; for cnn1d-sized matrices that beats multi-threaded BLAS). Default 2. Same seed and
+    /// thread count → same weights, bit for bit.
+    public var threads: Int = 2
 
     public init() {}
 }
@@ -71,10 +77,12 @@ public struct EpochRecord: Equatable, Sendable, Codable {
     public var learningRate: Float
     /// Wall-clock seconds of the epoch (training and validation).
     public var seconds: Double
+    /// CPU seconds the whole process used during the epoch (all threads; `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`).
+    public var cpuSeconds: Double = 0
 
     enum CodingKeys: String, CodingKey {
         case epoch, loss, accuracy, seconds
-        case valLoss = "val_loss", valAccuracy = "val_accuracy", learningRate = "lr"
+        case valLoss = "val_loss", valAccuracy = "val_accuracy", learningRate = "lr", cpuSeconds = "cpu_seconds"
     }
 }
 
@@ -144,7 +152,8 @@ public enum Trainer {
         if let w = options.classWeights, w.count != classes || w.contains(where: { !($0 >= 0) }) {
             throw LearnError(.badParameter, "class weights need \(classes) non-negative values, got \(w.count)")
         }
-        if let threads = options.threads { GEMM.setThreads(threads) }
+        guard options.threads > 0 else { throw LearnError(.badParameter, "threads must be positive, got \(options.threads)") }
+        GEMM.setThreads(1)
 
         var ranges: [Range<Int>] = []
         var trainable = [Bool](repeating: false, count: network.kernels.count)
@@ -157,24 +166,21 @@ public enum Trainer {
         }
 
         let batchSize = min(options.batchSize, train.count)
-        network.reserve(batch: batchSize)
         let adam = Adam(count: network.parameterCount, options: options.adam)
         var learningRate = options.adam.learningRate
         var shuffleRNG = SeededGenerator(seed: options.seed, stream: RandomStream.shuffle.rawValue)
-        var dropoutRNG = SeededGenerator(seed: options.seed, stream: RandomStream.dropout.rawValue)
+        let workers = try BatchWorkers(model: model, count: options.threads, batch: batchSize, seed: options.seed)
         var order = Array(0..<train.count)
-        var labels = [Int32](repeating: 0, count: batchSize)
         let classWeights = options.classWeights
         let best = FloatBuffer(count: network.parameterCount)
         var bestLoss = Double.infinity, wait = 0
         var plateauBest = Double.infinity, plateauWait = 0, cooldown = 0
         var history = History()
         history.monitor = validation.map { $0.count > 0 } == true ? "val_loss" : "loss"
-        let width = train.width
         let clock = ContinuousClock()
 
         epochs: for epoch in 1...options.epochs {
-            let started = clock.now
+            let started = clock.now, startedCPU = processCPUSeconds()
             if options.shuffle {
                 for i in stride(from: order.count - 1, to: 0, by: -1) {
                     order.swapAt(i, shuffleRNG.nextIndex(below: i + 1))
@@ -188,25 +194,18 @@ public enum Trainer {
                     break epochs
                 }
                 let n = min(batchSize, order.count - start)
-                train.values.withUnsafeBufferPointer { x in
-                    for r in 0..<n {
-                        let row = order[start + r]
-                        model.loadRows(x.baseAddress! + row * width, count: 1, into: network.input + r * width)
-                        labels[r] = Int32(train.labels[row])
+                let result = order.withUnsafeBufferPointer { o in
+                    train.values.withUnsafeBufferPointer { x in
+                        let run = { (w: UnsafePointer<Float>?) in
+                            workers.step(model: model, rows: o.baseAddress! + start, n: n, data: train, x: x.baseAddress!,
+                                         classWeights: w, trainable: trainable, lowest: lowest, ranges: ranges)
+                        }
+                        return classWeights.map { $0.withUnsafeBufferPointer { run($0.baseAddress!) } } ?? run(nil)
                     }
-                }
-                network.forward(batch: n, training: true, rng: &dropoutRNG)
-                let result = labels.withUnsafeBufferPointer { l in
-                    let evaluate = { (w: UnsafePointer<Float>?) in
-                        SoftmaxCrossEntropy.evaluate(probabilities: network.output, labels: l.baseAddress!, batch: n,
-                                                     classes: classes, classWeights: w, grad: network.outputDelta)
-                    }
-                    return classWeights.map { $0.withUnsafeBufferPointer { evaluate($0.baseAddress!) } } ?? evaluate(nil)
                 }
                 lossSum += result.loss
                 correct += result.correct
                 seen += n
-                network.backward(batch: n, trainable: trainable, lowest: lowest)
                 adam.step(weights: network.weights.pointer, gradients: network.gradients.pointer, ranges: ranges, learningRate: learningRate)
                 start += n
             }
@@ -219,6 +218,7 @@ public enum Trainer {
                 record.valAccuracy = v.accuracy
             }
             record.seconds = (clock.now - started).seconds
+            record.cpuSeconds = processCPUSeconds() - startedCPU
             history.epochs.append(record)
             onEpoch(record)
 
@@ -266,6 +266,7 @@ public enum Trainer {
         guard data.count > 0 else { return Evaluation(loss: 0, accuracy: 0, count: 0) }
         let chunk = max(1, min(chunk, data.count))
         network.reserve(batch: chunk)
+        GEMM.setThreads(1)
         var labels = [Int32](repeating: 0, count: chunk)
         var rng = SeededGenerator(seed: 0)
         var lossSum = 0.0, correct = 0, start = 0
@@ -295,6 +296,13 @@ public enum Trainer {
             throw LearnError(.badData, "\(name) row \(bad) has label \(data.labels[bad]) but the model has \(model.outputSize) classes")
         }
     }
+}
+
+/// CPU time used so far by all threads of this process, in seconds.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
 extension Duration {

@@ -2,7 +2,7 @@ extension Figure {
     /// A grouped bar chart with error bars: for each group (x), one bar per series side by side, height
     /// `means[s][g]`, whisker ± `stds[s][g]` (omit `stds` or give an empty row for no whiskers), value
     /// printed above each bar with `decimals` decimals (default 1). Used for the results table: the study's
-    /// numbers beside ser's, mean ± std over folds. Default 820 × 440 logical pixels, y from 0.
+    /// numbers beside ser's, mean ± std over folds. Default 820 × 440 logical pixels, y from 0 to `yMax` (default 1.3 × the highest whisker).
     public static func groupedBars(groups: [String], series: [String], means: [[Double]], stds: [[Double]] = [],
                                    yLabel: String? = nil, title: String? = nil, decimals: Int = 1,
                                    yMax: Double? = nil, width: Int = 820, height: Int = 440,
@@ -31,7 +31,7 @@ extension Figure {
         }
         var top = 0.0
         for s in series.indices { for g in groups.indices { top = max(top, means[s][g] + (std(s, g) ?? 0)) } }
-        let hi = yMax ?? (top > 0 ? top * 1.15 : 1)
+        let hi = yMax ?? (top > 0 ? top * 1.3 : 1)  // headroom for value labels and the legend
         var y = Axis(0, hi, label: yLabel, maxTicks: 7)
         y.ticks = y.ticks.filter { $0.value <= hi }
         var x = Axis(categories: groups)

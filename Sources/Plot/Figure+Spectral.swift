@@ -20,13 +20,16 @@ extension Figure {
 
     /// A spectrogram panel (values in dB, `bins × frames`, row 0 = lowest frequency).
     ///
-    /// Colours span the top 80 dB (or the data's range when narrower): `max − 80 … max`.
+    /// Colours span the top 80 dB (or the data's range when narrower): `max − 80 … max`; constant data
+    /// (silence) spans `value … value + 80` so it shows dark.
     public static func spectrogramPanel(_ db: [Float], bins: Int, frames: Int, sampleRate: Int = 22050,
                                         hopLength: Int = 512, frequency: FrequencyScale, title: String? = nil,
                                         colormap: Colormap = .magma) throws(PlotError) -> Panel {
         try check(db, rows: bins, cols: frames, "spectrogram")
         let (lo, hi) = extent(db)
-        let vmin = max(lo, hi - 80), vmax = max(hi, vmin + 1e-6)
+        // A (nearly) constant spectrogram, such as silence, sits at the dark bottom of an 80 dB scale.
+        let flat = hi - lo < 1e-3
+        let vmin = flat ? lo : max(lo, hi - 80), vmax = flat ? lo + 80 : hi
         let y: Axis
         switch frequency {
         case .linear:
@@ -45,13 +48,13 @@ extension Figure {
     }
 
     /// An MFCC panel (`coefficients × frames`, row 0 = coefficient 0 at the bottom), colours symmetric
-    /// about 0 (default `coolwarm`, as librosa.display picks for signed data).
+    /// about 0 (± the largest magnitude; ±1 for an all-zero matrix) (default `coolwarm`, as librosa.display picks for signed data).
     public static func mfccPanel(_ values: [Float], coefficients: Int, frames: Int, sampleRate: Int = 22050,
                                  hopLength: Int = 512, title: String? = nil,
                                  colormap: Colormap = .coolwarm) throws(PlotError) -> Panel {
         try check(values, rows: coefficients, cols: frames, "MFCC")
         let (lo, hi) = extent(values)
-        let m = max(abs(lo), abs(hi), 1e-6)
+        let m = max(abs(lo), abs(hi)) > 1e-6 ? max(abs(lo), abs(hi)) : 1
         let step = Ticks.step(0, Double(coefficients - 1), maxTicks: 6)
         let ticks = Swift.stride(from: 0.0, through: Double(coefficients - 1), by: max(1, step.rounded()))
             .map { Tick($0 + 0.5, Ticks.format($0, decimals: 0)) }

@@ -51,9 +51,14 @@ public enum Ticks {
 
     /// `value` printed with the decimals a tick `step` needs (0 for steps ≥ 1, 1 for 0.5, 2 for 0.25 …).
     public static func format(_ value: Double, step: Double) -> String {
-        var decimals = 0
-        var s = abs(step)
-        while decimals < 8 && abs(s - s.rounded()) > 1e-6 * max(1, s) { s *= 10; decimals += 1 }
+        let step = abs(step)
+        guard step > 0, step.isFinite else { return format(value, decimals: 0) }
+        var decimals = max(0, Int(ceil(-log10(step) - 1e-9)))
+        while decimals < 12 {
+            let scaled = step * pow(10, Double(decimals))
+            if abs(scaled - scaled.rounded()) <= 1e-6 * max(1, scaled) { break }
+            decimals += 1
+        }
         return format(value, decimals: decimals)
     }
 

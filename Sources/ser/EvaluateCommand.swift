@@ -28,9 +28,6 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV column holding the class of each row.", valueName: "COLUMN"))
     var label: String
 
-    @Option(help: "OpenBLAS threads.")
-    var threads: Int = 1
-
     @Flag(help: "End with one JSON line of results on stdout.")
     var json = false
 
@@ -47,7 +44,6 @@ struct EvaluateCommand: ParsableCommand {
         guard net.inputSize == data.table.width else {
             throw CommandFailure("\(model) takes rows of \(net.inputSize) values, \(features).npy has \(data.table.width)")
         }
-        GEMM.setThreads(threads)
         let predicted = try net.predictClasses(data.table.values)
         let report = try Report(truth: data.codes, predicted: predicted, classes: classes)
         print("\(model) on \(features) (\(data.table.count) rows): " + report.markdown)

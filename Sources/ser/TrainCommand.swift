@@ -12,7 +12,8 @@ struct TrainCommand: ParsableCommand {
         discussion: """
         Reads PREFIX.npy + PREFIX.csv (written by `ser features`), takes the class of each row from the CSV \
         column --label, splits the rows (naive: at random, 70 % train / 10 % validation / 20 % test; grouped: \
-        by source file), z-scores the features with statistics of the training rows, trains with Adam and \
+        by source file), z-scores the features with statistics of the training rows, prints the model's \
+        summary, trains with Adam and \
         early stopping on the validation loss (restoring the best epoch), and prints one line per epoch and \
         the test metrics. Same --seed, same --threads → the same weights, bit for bit. Ctrl-C stops training \
         at the next batch and goes on with the best weights so far.
@@ -60,8 +61,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of the split, the initial weights, shuffling and dropout.")
     var seed: UInt64 = 0
 
-    @Option(help: "OpenBLAS threads (1 is fastest for cnn1d on small batches).")
-    var threads: Int = 1
+    @Option(help: "Worker threads, each training a shard of every batch (same --threads → same weights).")
+    var threads: Int = 2
 
     @Option(help: ArgumentHelp("Save the trained model to this file (safetensors).", valueName: "MODEL"))
     var out: String?
@@ -105,6 +106,7 @@ struct TrainCommand: ParsableCommand {
 
         print("\(data.table.count) rows, \(data.classes.count) classes (\(data.classes.names.joined(separator: ", "))); "
               + "\(partition.name) split: \(train.count) train, \(validation.count) validation, \(test.count) test")
+        print(net.summary().text)
         let cancellation = Interrupt.install()
         let history = try Trainer.fit(net, train: train, validation: validation.count > 0 ? validation : nil,
                                       options: options, cancellation: cancellation) { record in
@@ -138,7 +140,7 @@ struct TrainCommand: ParsableCommand {
                 test_accuracy: report.accuracy, test_uar: report.uar, test_macro_f1: report.macroF1,
                 epochs: history.epochs.count, best_epoch: history.bestEpoch, stopped_early: history.stoppedEarly,
                 cancelled: history.cancelled, seconds_per_epoch: history.secondsPerEpoch,
-                epoch_seconds: history.epochs.map(\.seconds), train_rows: train.count,
+                epoch_seconds: history.epochs.map(\.seconds), epoch_cpu_seconds: history.epochs.map(\.cpuSeconds), train_rows: train.count,
                 validation_rows: validation.count, test_rows: test.count, classes: data.classes.names,
                 split: partition.name, model: out)
             print(try JSONLine.encode(result))
@@ -232,6 +234,7 @@ struct TrainResult: Encodable {
     var cancelled: Bool
     var seconds_per_epoch: Double
     var epoch_seconds: [Double]
+    var epoch_cpu_seconds: [Double]
     var train_rows: Int
     var validation_rows: Int
     var test_rows: Int

@@ -54,14 +54,23 @@ import Testing
 
     @Test func sameSeedSameWeightsDifferentSeedDifferentWeights() throws {
         let train = try blobs(classes: 3, perClass: 20, width: 16, spread: 2, seed: 5)
-        func run(_ seed: UInt64) throws -> [Float] {
-            let model = try Model(spec: Self.smallCNN(classes: 3, width: 16), seed: seed)
-            try Trainer.fit(model, train: train, validation: train, options: Self.options(epochs: 3, seed: seed))
+        func run(_ seed: UInt64, threads: Int = 2, dropout: Float = 0.2) throws -> [Float] {
+            let spec = ModelSpec.cnn1d(classes: 3, inputLength: 16, blocks: [(4, 3), (8, 3)], dense: [16], dropout: dropout)
+            let model = try Model(spec: spec, seed: seed)
+            var options = Self.options(epochs: 3, seed: seed)
+            options.threads = threads
+            try Trainer.fit(model, train: train, validation: train, options: options)
             return model.flatWeights
         }
         let a = try run(11), b = try run(11), c = try run(12)
         #expect(a == b)
         #expect(a != c)
+        #expect(try run(11, threads: 1) == run(11, threads: 1))
+        #expect(try run(11, threads: 3) == run(11, threads: 3))
+        // Without dropout, sharding a batch changes only the order of the gradient sums.
+        let one = try run(4, threads: 1, dropout: 0), two = try run(4, threads: 2, dropout: 0)
+        let gap = zip(one, two).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(gap < 1e-4, "1 vs 2 threads: max weight difference \(gap)")
     }
 
     @Test func frozenLayersDoNotChange() throws {

@@ -89,3 +89,26 @@ import Testing
         #expect(Colormap.viridis.color(7) == Colormap.viridis.colors[255])
     }
 }
+
+@Suite struct EdgeCaseTests {
+    @Test func silenceDrawsDarkWithAReadableScale() throws {
+        let fig = try Figure.spectrogram([Float](repeating: -100, count: 8 * 5), bins: 8, frames: 5,
+                                         frequency: .mel(fmin: 0, fmax: 11025), width: 300, height: 160)
+        let img = fig.image
+        // The middle of the plot is magma's darkest entry.
+        var darkest = 255
+        for y in 40..<100 { for x in 100..<160 { darkest = min(darkest, Int(img.pixel(x, y).r)) } }
+        #expect(darkest == 0)
+        let panel = try Figure.spectrogramPanel([Float](repeating: -100, count: 4), bins: 2, frames: 2,
+                                                frequency: .linear)
+        #expect(panel.colorbar?.lo == -100 && panel.colorbar?.hi == -20)
+        #expect(Set(panel.colorbar?.ticks.map(\.label) ?? []).count == panel.colorbar?.ticks.count)
+    }
+
+    @Test func singleFrameAndSingleEpochStillDraw() throws {
+        _ = try Figure.features(melDB: [Float](repeating: 0, count: 4), melBands: 4, mfcc: [0, 0], coefficients: 2,
+                                chroma: [Float](repeating: 0.5, count: 12), frames: 1, width: 300, height: 400)
+        _ = try Figure.trainingCurves(trainLoss: [1], validationLoss: [1.2], bestEpoch: 1, width: 300, height: 200)
+        _ = try Figure.waveform([0.5], sampleRate: 22050, width: 200, height: 100)
+    }
+}

@@ -23,6 +23,9 @@ import Testing
         #expect(Ticks.format(-80, step: 20) == "\u{2212}80")
         #expect(Ticks.format(-0.0001, decimals: 1) == "0.0")
         #expect(Ticks.format(9.96, decimals: 1) == "10.0")
+        #expect(Ticks.format(-99.9999998, step: 2e-7) == "\u{2212}99.9999998")
+        #expect(Ticks.format(3, step: 2.5e-5) == "3.000000")
+        #expect(Ticks.format(1500, step: 500) == "1500")
     }
 
     @Test func melTicksAreLibrosaStyle() {
