@@ -63,6 +63,9 @@ func probe(_ t: FeatureTable) throws -> (kfold: Aggregate, loso: Aggregate) {
     func measureFeatureTable() throws {
         let prefix = ProcessInfo.processInfo.environment["SER_LEARNABILITY_FEATURES"]!
         let table = try FeatureTable.read(prefix: prefix)
+        let files = table.rows.map(\.file)
+        print(try Splits.naive(sources: files, seed: 1))
+        print(try Splits.grouped(sources: files, seed: 1))
         let (kfold, loso) = try probe(table)
         print("nearest centroid on \(prefix): \(table.count) rows; grouped stratified 5-fold accuracy \(kfold.accuracy), UAR \(kfold.uar); LOSO accuracy \(loso.accuracy), UAR \(loso.uar)")
         #expect(kfold.accuracy.mean > 1.0 / Double(LabelSet(from: table.rows.map { $0.attributes["emotion"] ?? "" }).count))
