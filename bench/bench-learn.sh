@@ -5,7 +5,7 @@
 # (epochs 2.., i.e. without start-up or graph tracing; wall clock, and CPU time of all threads, which a busy
 # machine disturbs less), the ratio ser/Keras (target ≤ 0.7), test accuracies and
 # peak memory (maximum resident set size of each process, /usr/bin/time -v).
-# LEARN_BENCH_EPOCHS (default 20) sets the epochs; LEARN_BENCH_FEATURES=PREFIX uses a real table instead
+# LEARN_BENCH_EPOCHS (default 20) sets the epochs, LEARN_BENCH_THREADS (default 1) ser's --threads; LEARN_BENCH_FEATURES=PREFIX uses a real table instead
 # (its CSV needs an `emotion` column).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +32,8 @@ timed() { # timed NAME command...: stdout to $work/NAME.out, peak memory to $wor
   /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err" || {
     echo "bench-learn: $name failed:"; tail -5 "$work/$name.err"; exit 1; }
 }
-timed ser "$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 --patience 0 --seed 0 --json
+timed ser "$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 --patience 0 --seed 0 \
+  --threads "${LEARN_BENCH_THREADS:-1}" --json
 timed keras env CUDA_VISIBLE_DEVICES= TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" bench/keras_train.py "$prefix" emotion "$epochs" 0
 
 "$venv/bin/python" - "$work" "$epochs" <<'PY'
