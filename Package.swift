@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "Learn", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
         .target(name: "Evaluate", swiftSettings: swiftSettings),
+        .target(name: "Corpus", dependencies: ["Audio"], swiftSettings: swiftSettings),
         .target(
             name: "Language", dependencies: ["Audio", "Features", "Augment", "Learn", "Evaluate", "Plot"],
             swiftSettings: swiftSettings
@@ -50,6 +51,7 @@ let package = Package(
             name: "ser",
             dependencies: [
                 "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook", "Language",
+                "Corpus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -59,11 +61,12 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio"], resources: [.copy("Fixtures")],
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio", "Features"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Language", "Features"], swiftSettings: swiftSettings),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LanguageTests", dependencies: ["Language", "Audio", "Features", "Learn", "Evaluate"],
             swiftSettings: swiftSettings

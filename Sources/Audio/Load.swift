@@ -14,7 +14,10 @@ public func load(_ path: String, sampleRate: Int? = 22050) throws(AudioError) ->
 
 /// `load(_:sampleRate:)`, adding the thread CPU time it spends decoding (with the mono mix) and resampling to
 /// `profile`.
-public func load(_ path: String, sampleRate: Int? = 22050, profile: inout LoadProfile) throws(AudioError) -> Signal {
+///
+/// With a `session` (one per thread), soxr converters are reused across files; the samples are the same.
+public func load(_ path: String, sampleRate: Int? = 22050, profile: inout LoadProfile,
+                 session: Resampler.Session? = nil) throws(AudioError) -> Signal {
     let t0 = LoadProfile.now()
     let contents = try SoundFile.read(path)
     var mono = contents.mono()
@@ -22,7 +25,13 @@ public func load(_ path: String, sampleRate: Int? = 22050, profile: inout LoadPr
     let t1 = LoadProfile.now()
     profile.decode += t1 - t0
     if let target = sampleRate, target != rate {
-        do { mono = try Resampler.resample(mono, from: rate, to: target) } catch {
+        do {
+            if let session {
+                mono = try session.resample(mono, from: rate, to: target)
+            } else {
+                mono = try Resampler.resample(mono, from: rate, to: target)
+            }
+        } catch {
             throw AudioError(error.code, path: path, error.message)
         }
         rate = target

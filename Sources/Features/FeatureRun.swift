@@ -139,8 +139,9 @@ public struct FeatureRun: Sendable {
             let extractor = FeatureExtractor(settings: job.settings)
             extractor.profiling = job.profiling
             var load = LoadProfile()
+            let resampler = Resampler.Session()
             while let index = state.next() {
-                let result = job.process(items[index], extractor: extractor, load: &load)
+                let result = job.process(items[index], extractor: extractor, resampler: resampler, load: &load)
                 state.deliver(index, result)
             }
             state.addProfile(load: load, features: extractor.profile)
@@ -159,20 +160,21 @@ public struct FeatureRun: Sendable {
         return report
     }
 
-    func process(_ item: Item, extractor: FeatureExtractor, load: inout LoadProfile) -> Result {
+    func process(_ item: Item, extractor: FeatureExtractor, resampler: Resampler.Session,
+                 load: inout LoadProfile) -> Result {
         var result = Result()
         let sr = settings.sampleRate
         do {
             let samples: [Float]
             switch item.source {
             case .file(let path):
-                samples = try Audio.load(path, sampleRate: sr, profile: &load).samples
+                samples = try Audio.load(path, sampleRate: sr, profile: &load, session: resampler).samples
             case .signal(let signal):
                 if signal.sampleRate == sr {
                     samples = signal.samples
                 } else {
                     let t = LoadProfile.now()
-                    samples = try Resampler.resample(signal.samples, from: signal.sampleRate, to: sr)
+                    samples = try resampler.resample(signal.samples, from: signal.sampleRate, to: sr)
                     load.resample += LoadProfile.now() - t
                 }
             }

@@ -139,13 +139,15 @@ extension Filterbank {
                 var m = fmod(x, nc)  // np.remainder: the sign of the divisor
                 if m != 0 && m < 0 { m += nc }
                 let d = m - half
-                let g = exp(-0.5 * pow(2 * d / width[k], 2))
+                let z = 2 * d / width[k]
+                let g = exp(-0.5 * (z * z))
                 column[c] = g
                 norm += g * g
             }
             norm = norm.squareRoot()
             if norm < Double.leastNormalMagnitude { norm = 1 }
-            let octave = exp(-0.5 * pow((frqbins[k] / nc - 5.0) / 2.0, 2))
+            let o = (frqbins[k] / nc - 5.0) / 2.0
+            let octave = exp(-0.5 * (o * o))
             for c in 0..<nChroma {
                 // np.roll(wts, -3 * (n_chroma // 12), axis=0): output row c takes input row c + shift.
                 let source = (c + 3 * (nChroma / 12)) % nChroma

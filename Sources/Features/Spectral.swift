@@ -147,7 +147,6 @@ struct PitchTracker {
         var peak: Float = 0
         for k in 0..<bins { peak = max(peak, abs(s[k])) }
         let ref = 0.1 * peak
-        let scale = Double(sampleRate) / Double(nFFT)
         // localmax over M = S·(S > ref): M[k] > M[k-1] and M[k] >= M[k+1]; never at bin 0; the last bin
         // compares with its left neighbour only (piptrack's band stops below it for sr/2 > 4 kHz anyway).
         @inline(__always) func masked(_ k: Int) -> Float { s[k] > ref ? s[k] : 0 }
@@ -160,15 +159,17 @@ struct PitchTracker {
             var shift: Float = 0
             var avg: Float = 0
             if k + 1 < bins {
-                let a = Double(s[k + 1]) + Double(s[k - 1]) - 2 * Double(s[k])
-                let b = (Double(s[k + 1]) - Double(s[k - 1])) / 2
+                // librosa's numba stencil: float32 sums and differences, promoted to float64 by the int literals.
+                let a = Double(s[k + 1] + s[k - 1]) - 2 * Double(s[k])
+                let b = Double(s[k + 1] - s[k - 1]) / 2
                 shift = abs(b) >= abs(a) ? 0 : Float(-b / a)
                 avg = (s[k + 1] - s[k - 1]) / 2
             } else {
                 avg = s[k] - s[k - 1]
             }
             let dskew = 0.5 * avg * shift
-            let pitch = Float((Double(k) + Double(shift)) * scale)
+            // (idx + shift) * float(sr) / n_fft, left to right in float64, as piptrack computes it.
+            let pitch = Float((Double(k) + Double(shift)) * Double(sampleRate) / Double(nFFT))
             guard pitch > 0 else { continue }
             pitches.append(pitch)
             magnitudes.append(s[k] + dskew)

@@ -73,6 +73,7 @@ struct FeaturesCommand: ParsableCommand {
         let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let job = FeatureRun(settings: FeatureSettings(sampleRate: sr), windowing: Windowing(length: window, hop: hop),
                              threads: threads ?? cores, skipBad: skipBad, profiling: profile)
+        try makeParentFolder(of: out)
         let bar = ProgressBar(label: "ser features", enabled: isatty(2) == 1)
         let report: FeatureRun.Report
         do {
@@ -80,7 +81,8 @@ struct FeaturesCommand: ParsableCommand {
         } catch {
             bar.finish()
             writeStandardError("ser features: error: \(error.message)\n")
-            writeStandardError("ser features: nothing written; --skip-bad skips files that cannot be read\n")
+            let isInput = entries.contains { $0.name == error.name }
+            writeStandardError("ser features: nothing written\(isInput ? "; --skip-bad skips files that cannot be read" : "")\n")
             throw ExitCode.failure
         }
         bar.finish()
@@ -91,6 +93,20 @@ struct FeaturesCommand: ParsableCommand {
               + (report.failures.isEmpty ? "" : " (\(report.failures.count) skipped)")
               + " in \(format(report.wall)) s with \(report.threads) thread\(report.threads == 1 ? "" : "s")")
         if profile { printProfile(report) }
+    }
+
+    /// Creates the folder PREFIX goes into (and its parents) if missing.
+    func makeParentFolder(of prefix: String) throws {
+        guard let slash = prefix.lastIndex(of: "/"), slash != prefix.startIndex else { return }
+        let folder = prefix[..<slash]
+        var current = folder.hasPrefix("/") ? "/" : ""
+        for part in folder.split(separator: "/") {
+            current += (current.isEmpty || current.hasSuffix("/") ? "" : "/") + part
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                writeStandardError("ser features: error: \(current): cannot create folder: \(String(cString: strerror(errno)))\n")
+                throw ExitCode.failure
+            }
+        }
     }
 
     /// The hidden --profile breakdown: CPU seconds per stage summed over threads, and the cost of the FFTs alone.

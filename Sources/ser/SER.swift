@@ -24,6 +24,7 @@ struct SER: ParsableCommand {
             TrainCommand.self,
             EvaluateCommand.self,
             PlotCommand.self,
+            DemoCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )

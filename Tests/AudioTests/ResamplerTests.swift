@@ -43,3 +43,26 @@ import Testing
         #expect(throws: AudioError.self) { try Resampler.resample([1, 2, 3], from: 0, to: 22050) }
     }
 }
+
+@Suite struct ResamplerSessionTests {
+    func signal(_ n: Int, _ f: Double, rate: Int) -> [Float] {
+        (0..<n).map { Float(0.5 * sin(2 * Double.pi * f * Double($0) / Double(rate)) + 0.1 * sin(Double($0) * 0.37)) }
+    }
+
+    /// A reused converter (soxr_clear between signals, python-soxr's chunking) gives oneshot's samples.
+    @Test(arguments: [(48000, 22050), (44100, 22050), (16000, 22050), (8000, 22050)])
+    func reuseGivesTheSameSamples(source: Int, target: Int) throws {
+        let session = Resampler.Session()
+        let long = signal(source * 5 + 17, 440, rate: source)  // several python-soxr chunks
+        let short = signal(source / 3, 1234, rate: source)
+        let a = try session.resample(long, from: source, to: target)
+        let b = try session.resample(short, from: source, to: target)
+        let a2 = try session.resample(long, from: source, to: target)
+        #expect(a == a2)
+        let oneshotA = try Resampler.resample(long, from: source, to: target)
+        let oneshotB = try Resampler.resample(short, from: source, to: target)
+        #expect(a.count == oneshotA.count && b.count == oneshotB.count)
+        #expect(zip(a, oneshotA).map { abs($0 - $1) }.max()! <= 1e-6)
+        #expect(zip(b, oneshotB).map { abs($0 - $1) }.max()! <= 1e-6)
+    }
+}

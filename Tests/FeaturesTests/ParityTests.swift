@@ -22,6 +22,12 @@ import Testing
         let signal = try Audio.load(path(name))
         #expect(signal.sampleRate == 22050)
         #expect(signal.samples.count == c["loaded_count"] as! Int)
+        // The reusable per-thread resampler `ser features` uses gives the same samples.
+        var profile = LoadProfile()
+        let session = Resampler.Session()
+        _ = try Audio.load(path(name), profile: &profile, session: session)
+        let viaSession = try Audio.load(path(name), profile: &profile, session: session)
+        #expect(viaSession == signal)
         if let loaded = c["loaded"] as? String {
             let error = Fixture.maxAbsDifference(signal.samples, Fixture.floats(loaded))
             report("load \(name): max |Δ| = \(error)")

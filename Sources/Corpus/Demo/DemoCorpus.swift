@@ -1,0 +1,180 @@
+import Audio
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Synthetic stand-ins for EMOVO, RAVDESS and CREMA-D, spoken by espeak-ng in each corpus's exact layout.
+///
+/// They are NOT the real recordings: they let a new user run every step of the study before downloading the
+/// corpora, and let tests run on realistic file trees. Emotions are rendered through prosody (rate, pitch
+/// level, pitch range, loudness, pauses between words) and voice quality (breathiness, roughness, tremor,
+/// added after synthesis); every speaker has their own voice variant, pitch, rate, range, expressiveness,
+/// personal quirks per emotion and recording channel; every utterance varies at random around that. A model
+/// therefore learns them well above chance but not perfectly, and a speaker-independent split is harder than
+/// a random one.
+///
+/// Same seed, size and espeak-ng version → byte-identical files. Files are 16-bit 22050 Hz mono WAV, written
+/// atomically; a `SER-DEMO.txt` beside them says what they are.
+public enum DemoCorpus {
+    /// The marker file written into every demo corpus folder.
+    public static let markerName = "SER-DEMO.txt"
+
+    /// How many files a demo corpus of this layout and size holds.
+    public static func fileCount(_ layout: Layout, size: DemoSize) throws(CorpusError) -> Int {
+        try DemoPlan.make(layout, size: size, seed: 0).utterances.count
+    }
+
+    /// Synthesises the demo corpus `layout` (emovo, ravdess or cremad) into `folder` and reads it back.
+    ///
+    /// - `seed`: drives every random choice (default 1).
+    /// - `size`: `.full` (the corpus's design; default) or `.small` (a reduced set for quick runs).
+    /// - `jobs`: files made in parallel (default 2).
+    /// - `progress`: called after each file with (files done, files in total), from worker threads.
+    ///
+    /// `folder` is created if needed. A folder that already holds files must be an earlier demo corpus (it has
+    /// `SER-DEMO.txt`); audio files of an earlier run that the new plan does not contain are removed, so the
+    /// folder holds exactly this corpus. Throws `badParameter` for the folders layout or a folder of other
+    /// files, `toolFailed` when espeak-ng is missing or fails, `cannotWrite` when writing fails.
+    @discardableResult
+    public static func synthesize(
+        _ layout: Layout, into folder: String, seed: UInt64 = 1, size: DemoSize = .full, jobs: Int = 2,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws(CorpusError) -> Corpus {
+        let plan = try DemoPlan.make(layout, size: size, seed: seed)
+        try prepare(folder, keeping: Set(plan.utterances.map(\.relativePath) + plan.sideFiles.map(\.0)))
+        for dir in Set(plan.utterances.map { parentFolder($0.relativePath) }) where !dir.isEmpty {
+            try FileTree.makeDirectories(FileTree.join(folder, dir))
+        }
+        let state = SynthesisState(total: plan.utterances.count, progress: progress)
+        let workers = max(1, min(jobs, plan.utterances.count))
+        let utterances = plan.utterances
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while let i = state.claim() {
+                do {
+                    try make(utterances[i], folder: folder, seed: seed, worker: worker)
+                    state.finished()
+                } catch {
+                    state.fail(error)
+                }
+            }
+        }
+        if let error = state.error { throw error }
+        for (name, text) in plan.sideFiles {
+            try writeText(text, to: FileTree.join(folder, name))
+        }
+        let marker = """
+            SYNTHETIC demo corpus made by `ser demo \(layout) --seed \(seed) --size \(size)` with espeak-ng.
+            It copies the layout and file naming of the real \(displayName(layout)) corpus, NOT its recordings:
+            the voices are a speech synthesiser's, with emotions rendered through prosody and voice quality.
+            Use it to try ser; report results on the real corpus.
+
+            """
+        try writeText(marker, to: FileTree.join(folder, markerName))
+        return try Corpus.load(folder, layout: layout, calm: .drop)
+    }
+
+    static func displayName(_ layout: Layout) -> String {
+        switch layout {
+        case .emovo: "EMOVO"
+        case .ravdess: "RAVDESS"
+        case .cremad: "CREMA-D"
+        case .folders: "folders"
+        }
+    }
+
+    /// Synthesises one file: espeak-ng into a hidden temporary WAV, voice quality, atomic write.
+    static func make(_ u: DemoUtterance, folder: String, seed: UInt64, worker: Int) throws(CorpusError) {
+        var r = DemoRandom(seed: seed, key: "file " + u.relativePath)
+        let voice = UtteranceVoice(speaker: u.speaker, emotion: u.emotion, intensity: u.intensity, random: &r)
+        let target = FileTree.join(folder, u.relativePath)
+        let raw = FileTree.join(folder, ".espeak-\(getpid())-\(worker).tmp-wav")
+        let log = FileTree.join(folder, ".espeak-\(getpid())-\(worker).tmp-log")
+        defer { unlink(raw) }
+        try Espeak.speak(ssml: Espeak.ssml(u.text, range: voice.range), voice: voice, output: raw, log: log)
+        let contents: SoundFile.Contents
+        do { contents = try SoundFile.read(raw) } catch {
+            throw CorpusError(.toolFailed, path: u.relativePath, "espeak-ng wrote no readable audio: \(error.message)")
+        }
+        let samples = VoiceQuality.apply(contents.mono(), sampleRate: contents.sampleRate, voice: voice, random: &r)
+        do {
+            try SoundFile.write(Signal(samples: samples, sampleRate: contents.sampleRate), to: target, encoding: .wav16)
+        } catch {
+            throw CorpusError(.cannotWrite, path: target, error.message)
+        }
+    }
+
+    /// Makes `folder` ready: creates it, or checks it is an earlier demo corpus and removes its audio files
+    /// that are not in `keeping`.
+    static func prepare(_ folder: String, keeping: Set<String>) throws(CorpusError) {
+        if !FileTree.exists(folder) {
+            try FileTree.makeDirectories(folder)
+            return
+        }
+        guard FileTree.isDirectory(folder) else {
+            throw CorpusError(.badParameter, path: folder, "is a file; give a folder for the demo corpus")
+        }
+        let existing = FileTree.files(under: folder)
+        guard existing.isEmpty || existing.contains(markerName) else {
+            throw CorpusError(.badParameter, path: folder,
+                "holds \(existing.count) files and is not a demo corpus (no \(markerName)); choose an empty or new folder")
+        }
+        for rel in existing where !keeping.contains(rel) && audioExtensions.contains(FileTree.fileExtension(rel)) {
+            unlink(FileTree.join(folder, rel))
+        }
+    }
+
+    static func writeText(_ text: String, to path: String) throws(CorpusError) {
+        do { try AtomicFile.write(Array(text.utf8), to: path) } catch {
+            throw CorpusError(.cannotWrite, path: path, error.description)
+        }
+    }
+
+    static func parentFolder(_ relative: String) -> String {
+        guard let slash = relative.lastIndex(of: "/") else { return "" }
+        return String(relative[..<slash])
+    }
+}
+
+/// Work shared by the synthesis workers: the next file to make, errors, progress. Guarded by a mutex.
+final class SynthesisState: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var next = 0
+    private var done = 0
+    private let total: Int
+    private let progress: (@Sendable (Int, Int) -> Void)?
+    private(set) var error: CorpusError?
+
+    init(total: Int, progress: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.progress = progress
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    /// The next file index to make, or nil when all are claimed or a worker failed.
+    func claim() -> Int? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        guard error == nil, next < total else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func finished() {
+        pthread_mutex_lock(&mutex)
+        done += 1
+        let d = done
+        progress?(d, total)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    func fail(_ e: any Error) {
+        pthread_mutex_lock(&mutex)
+        if error == nil { error = (e as? CorpusError) ?? CorpusError(.toolFailed, "\(e)") }
+        pthread_mutex_unlock(&mutex)
+    }
+}
