@@ -105,17 +105,19 @@ public enum Augmenter {
     /// `heldOut`: if any training item comes from one of them, nothing is augmented and the error names the
     /// file (`AugmentError.Code.leak`). Items are processed on up to `threads` threads (default: all cores);
     /// the result does not depend on the thread count. `progress(done, total)` is called as items finish
-    /// (from worker threads).
+    /// (from worker threads); when `isCancelled` returns true, workers take no new item and the call throws
+    /// `AugmentError.Code.cancelled`.
     public static func augmentTraining(
         _ training: [AugmentedSignal], recipe: Recipe, seed: UInt64,
         heldOut: Set<String> = [], includeOriginals: Bool = true, threads: Int? = nil,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        progress: (@Sendable (Int, Int) -> Void)? = nil,
+        isCancelled: (@Sendable () -> Bool)? = nil
     ) throws(AugmentError) -> [AugmentedSignal] {
         for item in training where heldOut.contains(item.provenance.source) {
             throw AugmentError(.leak, path: item.provenance.source,
                                "is held out for validation or testing: its augmented copies must not enter training")
         }
-        let results = try parallelMap(training, threads: threads, progress: progress) { item throws(AugmentError) in
+        let results = try parallelMap(training, threads: threads, progress: progress, isCancelled: isCancelled) { item throws(AugmentError) in
             try augment(item, recipe: recipe, seed: seed)
         }
         var out: [AugmentedSignal] = []
@@ -128,9 +130,11 @@ public enum Augmenter {
     }
 
     /// `body` over `items` on up to `threads` threads, results in input order; the error of the first failing
-    /// item (in input order) is thrown.
+    /// item (in input order) is thrown. Once `isCancelled` returns true, no new item starts and
+    /// `AugmentError.Code.cancelled` is thrown.
     public static func parallelMap<T: Sendable, R: Sendable>(
         _ items: [T], threads: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        isCancelled: (@Sendable () -> Bool)? = nil,
         _ body: @Sendable (T) throws(AugmentError) -> R
     ) throws(AugmentError) -> [R] {
         let slots = Slots<Result<R, AugmentError>>(count: items.count)
@@ -141,6 +145,7 @@ public enum Augmenter {
         // up a fixed share of the work.
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
+                if isCancelled?() == true { break }
                 let i = next.increment() - 1
                 guard i < total else { break }
                 let result: Result<R, AugmentError>
@@ -148,6 +153,9 @@ public enum Augmenter {
                 slots.set(i, result)
                 progress?(finished.increment(), total)
             }
+        }
+        if isCancelled?() == true {
+            throw AugmentError(.cancelled, "cancelled after \(finished.value) of \(total) items")
         }
         var out: [R] = []
         out.reserveCapacity(total)

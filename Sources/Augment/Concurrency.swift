@@ -25,14 +25,17 @@ final class Slots<Value>: @unchecked Sendable {
 
 /// A thread-safe counter.
 final class Counter: @unchecked Sendable {
-    private var value = 0
+    private var count = 0
     private let lock = Lock()
+
+    /// The current value.
+    var value: Int { lock.withLock { count } }
 
     /// Adds one and returns the new value.
     func increment() -> Int {
         lock.withLock {
-            value += 1
-            return value
+            count += 1
+            return count
         }
     }
 }

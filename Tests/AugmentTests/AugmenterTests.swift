@@ -66,6 +66,16 @@ import Audio
         #expect(sp.signal == (try PitchShift.apply(try TimeStretch.apply(originals[1].signal, rate: 0.8), semitones: 0.7)))
     }
 
+    @Test func cancellationStopsTheWork() throws {
+        let started = Counter()
+        #expect {
+            try Augmenter.augmentTraining(originals, recipe: .study, seed: 1, threads: 1,
+                                          isCancelled: { started.increment() > 1 })
+        } throws: { ($0 as? AugmentError)?.code == .cancelled }
+        // Not cancelled: everything is done.
+        #expect(try Augmenter.augmentTraining(originals, recipe: .study, seed: 1, isCancelled: { false }).count == 24)
+    }
+
     @Test func heldOutFilesCannotBeAugmented() {
         #expect {
             try Augmenter.augmentTraining(originals, recipe: .study, seed: 1, heldOut: ["m2/c.wav", "x.wav"])
