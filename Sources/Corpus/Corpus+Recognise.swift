@@ -7,7 +7,7 @@ extension Corpus {
     /// file, or a folder in no known layout). Throws when `layout` is given but the inputs are not one folder,
     /// or when loading the corpus fails.
     public static func recognise(_ paths: [String], layout: Layout?, calm: CalmHandling = .drop) throws(CorpusError) -> Corpus? {
-        guard paths.count == 1, FileTree.isDirectory(paths[0]) else {
+        guard paths.count == 1, FileTree.isDirectory(expandingTilde(paths[0])) else {
             if let layout {
                 throw CorpusError(.badParameter, "layout \(layout) needs exactly one corpus folder, got \(paths.joined(separator: ", "))")
             }
