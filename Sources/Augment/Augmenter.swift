@@ -129,9 +129,9 @@ public enum Augmenter {
         return out
     }
 
-    /// `body` over `items` on up to `threads` threads, results in input order; the error of the first failing
-    /// item (in input order) is thrown. Once `isCancelled` returns true, no new item starts and
-    /// `AugmentError.Code.cancelled` is thrown.
+    /// `body` over `items` on up to `threads` threads, results in input order. After a failure no new item
+    /// starts, and the error of the first failed item (in input order) is thrown; once `isCancelled` returns
+    /// true, no new item starts either and `AugmentError.Code.cancelled` is thrown.
     public static func parallelMap<T: Sendable, R: Sendable>(
         _ items: [T], threads: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
         isCancelled: (@Sendable () -> Bool)? = nil,
@@ -139,31 +139,34 @@ public enum Augmenter {
     ) throws(AugmentError) -> [R] {
         let slots = Slots<Result<R, AugmentError>>(count: items.count)
         let workers = max(1, min(threads ?? ProcessInfoCores.count, items.count))
-        let next = Counter(), finished = Counter()
+        let next = Counter(), finished = Counter(), failures = Counter()
         let total = items.count
         // Workers take the next item as they become free, so a slow item or a descheduled thread does not hold
-        // up a fixed share of the work.
+        // up a fixed share of the work. After a failure or a cancellation no new item starts.
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
-                if isCancelled?() == true { break }
+            while failures.value == 0, isCancelled?() != true {
                 let i = next.increment() - 1
                 guard i < total else { break }
                 let result: Result<R, AugmentError>
-                do throws(AugmentError) { result = .success(try body(items[i])) } catch { result = .failure(error) }
+                do throws(AugmentError) { result = .success(try body(items[i])) } catch {
+                    result = .failure(error)
+                    _ = failures.increment()
+                }
                 slots.set(i, result)
                 progress?(finished.increment(), total)
             }
         }
-        if isCancelled?() == true {
-            throw AugmentError(.cancelled, "cancelled after \(finished.value) of \(total) items")
+        let results = slots.values()
+        for case .failure(let error)? in results {
+            throw error
         }
         var out: [R] = []
         out.reserveCapacity(total)
-        for result in slots.values() {
-            switch result {
-            case .success(let value): out.append(value)
-            case .failure(let error): throw error
+        for result in results {
+            guard case .success(let value)? = result else {
+                throw AugmentError(.cancelled, "cancelled after \(finished.value) of \(total) items")
             }
+            out.append(value)
         }
         return out
     }

@@ -17,9 +17,9 @@ final class Slots<Value>: @unchecked Sendable {
         lock.withLock { storage[index] = value }
     }
 
-    /// All values, in index order (every slot must have been set).
-    func values() -> [Value] {
-        lock.withLock { storage.map { $0! } }
+    /// All slots in index order, `nil` where nothing was set.
+    func values() -> [Value?] {
+        lock.withLock { storage }
     }
 }
 
