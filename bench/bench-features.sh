@@ -32,8 +32,9 @@ read -r lw lu ls < <(timed librosa "$py" bench/features_librosa.py run "$corpus"
 
 cmp -s "$work/ser.npy" "$work/ser1.npy" || { echo "features: --threads 1 and 2 differ" >&2; exit 1; }
 "$py" bench/features_librosa.py compare "$work/ser" "$work/librosa"
-awk -v n="$files" -v s2w="$s2w" -v s2c="$(echo "$s2u + $s2s" | bc)" -v s1w="$s1w" -v s1c="$(echo "$s1u + $s1s" | bc)" \
-    -v lw="$lw" -v lc="$(echo "$lu + $ls" | bc)" 'BEGIN {
+awk -v n="$files" -v s2w="$s2w" -v s2u="$s2u" -v s2s="$s2s" -v s1w="$s1w" -v s1u="$s1u" -v s1s="$s1s" \
+    -v lw="$lw" -v lu="$lu" -v ls="$ls" 'BEGIN {
+  s2c = s2u + s2s; s1c = s1u + s1s; lc = lu + ls
   printf "features (%d files, 48 kHz, 2-5 s): ser --threads 2 %.2f s wall / %.2f s CPU; ser --threads 1 %.2f s wall / %.2f s CPU; librosa %.2f s wall / %.2f s CPU\n", n, s2w, s2c, s1w, s1c, lw, lc
   printf "features: ser (2 threads) is %.1fx faster than librosa (wall; target >= 8x), %.1fx less CPU\n", lw / s2w, lc / s2c
   printf "features: --threads 2 is %.2fx faster than --threads 1 (wall; target >= 1.7x)\n", s1w / s2w
