@@ -156,12 +156,7 @@ public final class FeatureExtractor {
         power.withUnsafeMutableBufferPointer { p in
             for t in 0..<frames {
                 let spectrum = analyzer.transform(frame: t, of: x)
-                let row = p.baseAddress! + t * bins
-                for k in 0..<bins {
-                    let re = spectrum[2 * k], im = spectrum[2 * k + 1]
-                    let magnitude = complexAbs(re, im)
-                    row[k] = magnitude * magnitude
-                }
+                powerSpectrum(spectrum, into: p.baseAddress! + t * bins, bins: bins)
             }
         }
         profile.stft += clock.lap()
