@@ -74,8 +74,8 @@ import Testing
 }
 
 @Suite struct PowerSpectrumTests {
-    /// The SIMD power spectrum gives the scalar `np.abs` reproduction's bits, zeros and odd lengths included.
-    @Test func simdEqualsScalar() {
+    /// The branch-free power spectrum gives the scalar `np.abs` reproduction's bits, zeros included.
+    @Test func branchFreeEqualsScalar() {
         var state: UInt64 = 3
         let bins = 1025
         var spectrum = (0..<(2 * bins)).map { _ -> Float in
