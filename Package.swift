@@ -61,12 +61,12 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio"], resources: [.copy("Fixtures")],
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio", "Features"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Language", "Features"], swiftSettings: swiftSettings),
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio"], swiftSettings: swiftSettings),
+        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio", "Features", "Evaluate"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LanguageTests", dependencies: ["Language", "Audio", "Features", "Learn", "Evaluate"],
             swiftSettings: swiftSettings

@@ -5,6 +5,7 @@
 # (epochs 2.., i.e. without start-up or graph tracing; wall clock, and CPU time of all threads, which a busy
 # machine disturbs less), the ratio ser/Keras (target ≤ 0.7), test accuracies and
 # peak memory (maximum resident set size of each process, /usr/bin/time -v).
+# ser runs twice: --threads 1 (the default) and --threads 2 (two batch shards at once).
 # LEARN_BENCH_EPOCHS (default 20) sets the epochs; LEARN_BENCH_FEATURES=PREFIX uses a real table instead
 # (its CSV needs an `emotion` column).
 set -euo pipefail
@@ -32,7 +33,10 @@ timed() { # timed NAME command...: stdout to $work/NAME.out, peak memory to $wor
   /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err" || {
     echo "bench-learn: $name failed:"; tail -5 "$work/$name.err"; exit 1; }
 }
-timed ser "$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 --patience 0 --seed 0 --json
+for t in 1 2; do
+  timed ser$t "$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 --patience 0 --seed 0 \
+    --threads $t --json
+done
 timed keras env CUDA_VISIBLE_DEVICES= TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" bench/keras_train.py "$prefix" emotion "$epochs" 0
 
 "$venv/bin/python" - "$work" "$epochs" <<'PY'
@@ -43,15 +47,18 @@ def last_json(name):
 def peak_mb(name):
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(f"{work}/{name}.time").read())
     return int(m.group(1)) / 1024
-s, k = last_json("ser"), last_json("keras")
+k = last_json("keras")
 def mean_after_first(xs):
     xs = xs[1:] or xs
     return sum(xs) / len(xs)
-ser_spe, ser_cpu = mean_after_first(s["epoch_seconds"]), mean_after_first(s["epoch_cpu_seconds"])
-ratio = ser_spe / k["seconds_per_epoch"]
-print(f"learn: cnn1d, {s['train_rows']} train rows, batch 32, {epochs} epochs")
-print(f"  seconds/epoch   ser {ser_spe:.3f}   keras {k['seconds_per_epoch']:.3f}   ratio ser/keras {ratio:.2f} (target <= 0.70)")
-print(f"  CPU s/epoch     ser {ser_cpu:.3f}   keras {k['cpu_seconds_per_epoch']:.3f}   ratio ser/keras {ser_cpu / k['cpu_seconds_per_epoch']:.2f} (all threads)")
-print(f"  test accuracy   ser {s['test_accuracy']:.3f}   keras {k['test_accuracy']:.3f}   ({s['test_rows']} / {k['test_rows']} test rows)")
-print(f"  peak memory     ser {peak_mb('ser'):.0f} MB   keras {peak_mb('keras'):.0f} MB")
+print(f"learn: cnn1d, {k['train_rows']} train rows, batch 32, {epochs} epochs (seconds/epoch: epochs 2..)")
+print(f"  keras (CPU)        {k['seconds_per_epoch']:.3f} s/epoch   CPU {k['cpu_seconds_per_epoch']:.3f} s/epoch   "
+      f"test accuracy {k['test_accuracy']:.3f}   peak memory {peak_mb('keras'):.0f} MB")
+for t in (1, 2):
+    s = last_json(f"ser{t}")
+    wall, cpu = mean_after_first(s["epoch_seconds"]), mean_after_first(s["epoch_cpu_seconds"])
+    print(f"  ser --threads {t}    {wall:.3f} s/epoch   CPU {cpu:.3f} s/epoch   test accuracy {s['test_accuracy']:.3f}   "
+          f"peak memory {peak_mb(f'ser{t}'):.0f} MB")
+    print(f"      ratio ser/keras: {wall / k['seconds_per_epoch']:.2f} wall (target <= 0.70), "
+          f"{cpu / k['cpu_seconds_per_epoch']:.2f} CPU")
 PY

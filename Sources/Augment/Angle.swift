@@ -58,3 +58,48 @@ func sinCos(_ p: Float) -> (sin: Float, cos: Float) {
     let cosineSign: Double = (n + 1) & 2 == 0 ? 1 : -1
     return (Float(sineSign * sine), Float(cosineSign * cosine))
 }
+
+/// Four lanes of `sinCos`, the same operations lane by lane (so the same bits); lanes beyond the reduction's
+/// range use libm one by one.
+@inline(__always)
+func sinCos(_ p: SIMD4<Float>) -> (sin: SIMD4<Float>, cos: SIMD4<Float>) {
+    let x = SIMD4<Double>(p)
+    let limit = SIMD4<Double>(repeating: 1.6e6)
+    guard all(x .< limit .& x .> -limit) else {
+        var s = SIMD4<Float>(), c = SIMD4<Float>()
+        for i in 0..<4 { (s[i], c[i]) = sinCos(p[i]) }
+        return (s, c)
+    }
+    let q = roundToEven(x * 0.63661977236758134)
+    let r = (x - q * 1.57079632673412561417) - q * 6.07710050650619224932e-11
+    let r2 = r * r
+    // The scalar version's Horner steps, one by one (same constants, same order).
+    let s3: Double = -1.0 / 6, s5: Double = 1.0 / 120, s7: Double = -1.0 / 5040, s9: Double = 1.0 / 362_880
+    let c2: Double = -0.5, c4: Double = 1.0 / 24, c6: Double = -1.0 / 720, c8: Double = 1.0 / 40320
+    let d11: Double = 39_916_800, d10: Double = 3_628_800
+    var ps = s9 - r2 / d11
+    ps = s7 + r2 * ps
+    ps = s5 + r2 * ps
+    ps = s3 + r2 * ps
+    let s = r + r * r2 * ps
+    var pc = c8 - r2 / d10
+    pc = c6 + r2 * pc
+    pc = c4 + r2 * pc
+    pc = c2 + r2 * pc
+    let c = 1 + r2 * pc
+    // The quadrant n = q mod 4 from q exactly: q/4 − 3/8 rounds to ⌊q/4⌋ for every integer q.
+    let n = q - 4 * roundToEven(q * 0.25 - 0.375)
+    let odd = n .== 1 .| n .== 3
+    let sine = s.replacing(with: c, where: odd), cosine = c.replacing(with: s, where: odd)
+    let one = SIMD4<Double>(repeating: 1)
+    let sineSign = one.replacing(with: -1, where: n .>= 2)
+    let cosineSign = one.replacing(with: -1, where: n .== 1 .| n .== 2)
+    return (SIMD4<Float>(sineSign * sine), SIMD4<Float>(cosineSign * cosine))
+}
+
+/// `roundToEven` lane by lane.
+@inline(__always)
+func roundToEven(_ x: SIMD4<Double>) -> SIMD4<Double> {
+    let magic = SIMD4<Double>(repeating: 6_755_399_441_055_744.0)
+    return (x + magic) - magic
+}

@@ -11,6 +11,8 @@ public struct AugmentError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let leak = Code(name: "leak")
         /// Provenance attributes that cannot be read back.
         public static let badProvenance = Code(name: "badProvenance")
+        /// The caller cancelled the work (e.g. Ctrl-C in the REPL).
+        public static let cancelled = Code(name: "cancelled")
         /// The STFT or the resampler underneath failed.
         public static let failed = Code(name: "failed")
         public var description: String { name }

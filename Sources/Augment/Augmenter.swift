@@ -105,17 +105,19 @@ public enum Augmenter {
     /// `heldOut`: if any training item comes from one of them, nothing is augmented and the error names the
     /// file (`AugmentError.Code.leak`). Items are processed on up to `threads` threads (default: all cores);
     /// the result does not depend on the thread count. `progress(done, total)` is called as items finish
-    /// (from worker threads).
+    /// (from worker threads); when `isCancelled` returns true, workers take no new item and the call throws
+    /// `AugmentError.Code.cancelled`.
     public static func augmentTraining(
         _ training: [AugmentedSignal], recipe: Recipe, seed: UInt64,
         heldOut: Set<String> = [], includeOriginals: Bool = true, threads: Int? = nil,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        progress: (@Sendable (Int, Int) -> Void)? = nil,
+        isCancelled: (@Sendable () -> Bool)? = nil
     ) throws(AugmentError) -> [AugmentedSignal] {
         for item in training where heldOut.contains(item.provenance.source) {
             throw AugmentError(.leak, path: item.provenance.source,
                                "is held out for validation or testing: its augmented copies must not enter training")
         }
-        let results = try parallelMap(training, threads: threads, progress: progress) { item throws(AugmentError) in
+        let results = try parallelMap(training, threads: threads, progress: progress, isCancelled: isCancelled) { item throws(AugmentError) in
             try augment(item, recipe: recipe, seed: seed)
         }
         var out: [AugmentedSignal] = []
@@ -127,35 +129,44 @@ public enum Augmenter {
         return out
     }
 
-    /// `body` over `items` on up to `threads` threads, results in input order; the error of the first failing
-    /// item (in input order) is thrown.
+    /// `body` over `items` on up to `threads` threads, results in input order. After a failure no new item
+    /// starts, and the error of the first failed item (in input order) is thrown; once `isCancelled` returns
+    /// true, no new item starts either and `AugmentError.Code.cancelled` is thrown.
     public static func parallelMap<T: Sendable, R: Sendable>(
         _ items: [T], threads: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        isCancelled: (@Sendable () -> Bool)? = nil,
         _ body: @Sendable (T) throws(AugmentError) -> R
     ) throws(AugmentError) -> [R] {
         let slots = Slots<Result<R, AugmentError>>(count: items.count)
         let workers = max(1, min(threads ?? ProcessInfoCores.count, items.count))
-        let next = Counter(), finished = Counter()
+        let next = Counter(), finished = Counter(), failures = Counter()
         let total = items.count
         // Workers take the next item as they become free, so a slow item or a descheduled thread does not hold
-        // up a fixed share of the work.
+        // up a fixed share of the work. After a failure or a cancellation no new item starts.
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while true {
+            while failures.value == 0, isCancelled?() != true {
                 let i = next.increment() - 1
                 guard i < total else { break }
                 let result: Result<R, AugmentError>
-                do throws(AugmentError) { result = .success(try body(items[i])) } catch { result = .failure(error) }
+                do throws(AugmentError) { result = .success(try body(items[i])) } catch {
+                    result = .failure(error)
+                    _ = failures.increment()
+                }
                 slots.set(i, result)
                 progress?(finished.increment(), total)
             }
         }
+        let results = slots.values()
+        for case .failure(let error)? in results {
+            throw error
+        }
         var out: [R] = []
         out.reserveCapacity(total)
-        for result in slots.values() {
-            switch result {
-            case .success(let value): out.append(value)
-            case .failure(let error): throw error
+        for result in results {
+            guard case .success(let value)? = result else {
+                throw AugmentError(.cancelled, "cancelled after \(finished.value) of \(total) items")
             }
+            out.append(value)
         }
         return out
     }

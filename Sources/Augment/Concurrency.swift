@@ -17,22 +17,25 @@ final class Slots<Value>: @unchecked Sendable {
         lock.withLock { storage[index] = value }
     }
 
-    /// All values, in index order (every slot must have been set).
-    func values() -> [Value] {
-        lock.withLock { storage.map { $0! } }
+    /// All slots in index order, `nil` where nothing was set.
+    func values() -> [Value?] {
+        lock.withLock { storage }
     }
 }
 
 /// A thread-safe counter.
 final class Counter: @unchecked Sendable {
-    private var value = 0
+    private var count = 0
     private let lock = Lock()
+
+    /// The current value.
+    var value: Int { lock.withLock { count } }
 
     /// Adds one and returns the new value.
     func increment() -> Int {
         lock.withLock {
-            value += 1
-            return value
+            count += 1
+            return count
         }
     }
 }

@@ -102,7 +102,22 @@ public enum PhaseVocoder {
                                         let m0 = mag.baseAddress! + i * bins, m1 = m0 + bins
                                         let a0 = ang.baseAddress! + i * bins, a1 = a0 + bins
                                         let re = outRe.baseAddress! + t * bins, im = outIm.baseAddress! + t * bins
-                                        for k in 0..<bins {
+                                        // Four bins at a time (the same operations as the scalar tail, lane by lane).
+                                        var k = 0
+                                        let accBase = acc.baseAddress!, advBase = adv.baseAddress!
+                                        while k + 4 <= bins {
+                                            let m = (1 - alpha) * SIMD4<Double>(load4(m0 + k)) + alpha * SIMD4<Double>(load4(m1 + k))
+                                            let p = load4(accBase + k)
+                                            let (sine, cosine) = sinCos(p)
+                                            store4(SIMD4<Float>(SIMD4<Double>(cosine) * m), re + k)
+                                            store4(SIMD4<Float>(SIMD4<Double>(sine) * m), im + k)
+                                            let a = load4(advBase + k)
+                                            var dphase = SIMD4<Double>(load4(a1 + k) - load4(a0 + k)) - a
+                                            dphase -= twoPi * roundToEven(dphase / twoPi)
+                                            store4(SIMD4<Float>(SIMD4<Double>(p) + (a + dphase)), accBase + k)
+                                            k += 4
+                                        }
+                                        while k < bins {
                                             let m = (1 - alpha) * Double(m0[k]) + alpha * Double(m1[k])
                                             let p = acc[k]
                                             let (sine, cosine) = sinCos(p)
@@ -111,6 +126,7 @@ public enum PhaseVocoder {
                                             var dphase = Double(a1[k] - a0[k]) - adv[k]
                                             dphase -= twoPi * roundToEven(dphase / twoPi)
                                             acc[k] = Float(Double(p) + (adv[k] + dphase))
+                                            k += 1
                                         }
                                     }
                                 }
@@ -159,4 +175,21 @@ func roundToEven(_ x: Double) -> Double {
 func modulus(_ x: Float, _ y: Float) -> Float {
     let dx = Double(x), dy = Double(y)
     return Float((dx * dx + dy * dy).squareRoot())
+}
+
+/// Four consecutive values from `pointer` (no alignment needed).
+@inline(__always)
+func load4<T: SIMDScalar>(_ pointer: UnsafePointer<T>) -> SIMD4<T> {
+    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<T>.self)
+}
+
+@inline(__always)
+func load4<T: SIMDScalar>(_ pointer: UnsafeMutablePointer<T>) -> SIMD4<T> {
+    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<T>.self)
+}
+
+/// Stores four consecutive values at `pointer` (no alignment needed).
+@inline(__always)
+func store4<T: SIMDScalar>(_ value: SIMD4<T>, _ pointer: UnsafeMutablePointer<T>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD4<T>.self)
 }

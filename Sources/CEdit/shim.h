@@ -45,6 +45,9 @@ static inline int ser_el_add_function(EditLine *e, const char *name, const char 
 }
 /// el_set(e, EL_BIND, key, name, NULL)
 static inline int ser_el_bind(EditLine *e, const char *key, const char *name) { return el_set(e, EL_BIND, key, name, NULL); }
+/// el_set(e, EL_SETTY, "-d", "-isig", NULL): while editing, Ctrl-C reaches the editor as a key (bound with
+/// el_set(EL_BIND)) instead of raising SIGINT; outside el_gets the terminal keeps its own settings.
+static inline int ser_el_set_edit_noisig(EditLine *e) { return el_set(e, EL_SETTY, "-d", "-isig", (const char *)NULL); }
 /// el_set(e, EL_CLIENTDATA, data)
 static inline int ser_el_set_clientdata(EditLine *e, void *data) { return el_set(e, EL_CLIENTDATA, data); }
 /// el_get(e, EL_CLIENTDATA, &data)

@@ -22,11 +22,14 @@ public final class LineEditor {
     private let output: UnsafeMutablePointer<FILE>
     public let history: History
     private var promptText: UnsafeMutablePointer<CChar>?
+    /// Set by the Ctrl-C key binding while a line is edited.
+    private var interrupted = false
     /// Called on Tab with the text left of the cursor; returns the partial word and its candidates.
     public var complete: (String) -> Completer.Result
 
     /// Wraps `el_init` on stdin/stdout/stderr, `el_set(EL_EDITOR, "emacs")`, `el_set(EL_HIST)`,
-    /// `el_set(EL_PROMPT)` and binds Tab (`el_set(EL_ADDFN)`, `el_set(EL_BIND)`).
+    /// `el_set(EL_PROMPT)`, binds Tab and Ctrl-C (`el_set(EL_ADDFN)`, `el_set(EL_BIND)`) and turns off
+    /// ISIG while editing (`el_set(EL_SETTY)`).
     public init(program: String, history: History, complete: @escaping (String) -> Completer.Result) {
         self.history = history
         self.complete = complete
@@ -45,6 +48,14 @@ public final class LineEditor {
             return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().completeAtCursor()
         }
         ser_el_bind(editLine, "^I", "ser-complete")
+        // Ctrl-C while editing: a key that ends el_gets with the line marked as discarded (no SIGINT race).
+        ser_el_set_edit_noisig(editLine)
+        ser_el_add_function(editLine, "ser-interrupt", "discard the line") { e, _ in
+            guard let e, let data = ser_el_get_clientdata(e) else { return SER_CC_ERROR }
+            Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().interrupted = true
+            return SER_CC_NEWLINE
+        }
+        ser_el_bind(editLine, "^C", "ser-interrupt")
     }
 
     deinit {
@@ -57,7 +68,13 @@ public final class LineEditor {
         free(promptText)
         promptText = strdup(prompt)
         var count: Int32 = 0
-        guard let raw = el_gets(editLine, &count) else {
+        interrupted = false
+        let raw = el_gets(editLine, &count)
+        if interrupted {
+            interrupted = false
+            return .interrupted
+        }
+        guard let raw else {
             return count < 0 && errno == EINTR ? .interrupted : .end
         }
         var line = String(cString: raw)

@@ -12,7 +12,7 @@ import Darwin
 /// print(emovo.summary.markdown)                          // emotion × speaker counts
 /// ```
 public struct Corpus: Sendable, Equatable {
-    /// The folder it was read from, as given.
+    /// The folder it was read from, as given (a leading `~` expanded).
     public var root: String
     /// Its layout.
     public var layout: Layout
@@ -26,6 +26,11 @@ public struct Corpus: Sendable, Equatable {
     public var warnings: [String]
     /// Files that are not audio (documents, CSV tables, the demo marker), ignored.
     public var otherFiles: Int
+    /// True when the folder is a synthetic demo corpus made by `DemoCorpus` (it holds `SER-DEMO.txt`), not
+    /// the real recordings.
+    public var isSyntheticDemo: Bool {
+        FileTree.exists(FileTree.join(Corpus.expandingTilde(root), DemoCorpus.markerName))
+    }
 
     public init(root: String, layout: Layout, files: [CorpusFile], problems: [Problem], warnings: [String],
                 otherFiles: Int = 0) {
@@ -37,14 +42,15 @@ public struct Corpus: Sendable, Equatable {
         self.otherFiles = otherFiles
     }
 
-    /// Reads the corpus in `root`.
+    /// Reads the corpus in `root` (a leading `~/` means the home folder).
     ///
     /// - `layout`: nil (the default) detects it (`detect`).
     /// - `calm`: RAVDESS's calm files: `.drop` (default) or `.neutral` (merged into neutral).
     ///
     /// Throws `missingFolder` when `root` is not a folder, `empty` when it holds no usable audio file (the
     /// error lists why the first files failed), `unknownLayout` when detection finds no layout.
-    public static func load(_ root: String, layout: Layout? = nil, calm: CalmHandling = .drop) throws(CorpusError) -> Corpus {
+    public static func load(_ given: String, layout: Layout? = nil, calm: CalmHandling = .drop) throws(CorpusError) -> Corpus {
+        let root = expandingTilde(given)
         guard FileTree.exists(root) else {
             throw CorpusError(.missingFolder, path: root, "no such folder")
         }
@@ -110,7 +116,8 @@ public struct Corpus: Sendable, Equatable {
     /// The layout whose naming scheme most of the audio files under `root` follow: EMOVO, RAVDESS or CREMA-D
     /// when more than half of the names have its shape (even if some fields are out of range: those files are
     /// then listed as problems), else `folders` when most files lie one folder deep.
-    public static func detect(_ root: String) throws(CorpusError) -> Layout {
+    public static func detect(_ given: String) throws(CorpusError) -> Layout {
+        let root = expandingTilde(given)
         guard FileTree.isDirectory(root) else { throw CorpusError(.missingFolder, path: root, "no such folder") }
         let audio = FileTree.files(under: root).filter { audioExtensions.contains(FileTree.fileExtension($0)) }
         guard !audio.isEmpty else { throw CorpusError(.empty, path: root, "no audio files in this folder or below") }
@@ -148,6 +155,12 @@ public struct Corpus: Sendable, Equatable {
             return genders
         }
         return [:]
+    }
+
+    /// `path` with a leading `~/` (or a lone `~`) replaced by `$HOME`.
+    public static func expandingTilde(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/"), let home = getenv("HOME") else { return path }
+        return String(cString: home) + path.dropFirst()
     }
 
     /// A whole text file, or nil if it cannot be read.

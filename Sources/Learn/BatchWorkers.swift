@@ -42,37 +42,39 @@ final class BatchWorkers {
         corrects.deallocate()
     }
 
+    // The batch being stepped (set by `step`, read by `runShard`).
+    private var model: Model?
+    private var rows: UnsafePointer<Int>?
+    private var rowCount = 0
+    private var data: Dataset?
+    private var x: UnsafePointer<Float>?
+    private var classWeights: UnsafePointer<Float>?
+    private var trainable: [Bool] = []
+    private var lowest = 0
+
     /// One batch: the rows `rows[0..<n]` of `data`; leaves the summed weight gradients in `networks[0].gradients`
-    /// and returns the (class-weighted) loss sum and the number of correct predictions.
+    /// and returns the (class-weighted) loss sum and the number of correct predictions. Allocates nothing.
     func step(model: Model, rows: UnsafePointer<Int>, n: Int, data: Dataset, x: UnsafePointer<Float>,
               classWeights: UnsafePointer<Float>?, trainable: [Bool], lowest: Int, ranges: [Range<Int>]) -> (loss: Double, correct: Int) {
-        let count = networks.count, width = data.width, classes = networks[0].outputSize
-        let work = { (w: Int) in
-            let lo = w * n / count, hi = (w + 1) * n / count, size = hi - lo
-            self.losses[w] = 0
-            self.corrects[w] = 0
-            guard size > 0 else { return }
-            let net = self.networks[w], l = self.labels + w * self.capacity
-            for r in 0..<size {
-                let row = rows[lo + r]
-                model.loadRows(x + row * width, count: 1, into: net.input + r * width)
-                l[r] = Int32(truncatingIfNeeded: data.labels[row])
-            }
-            net.forward(batch: size, training: true, rng: &self.rngs[w])
-            let result = SoftmaxCrossEntropy.evaluate(probabilities: net.output, labels: l, batch: size, classes: classes,
-                                                      classWeights: classWeights, grad: net.outputDelta, normalizer: n)
-            net.backward(batch: size, trainable: trainable, lowest: lowest)
-            self.losses[w] = result.loss
-            self.corrects[w] = result.correct
-        }
+        self.model = model
+        self.rows = rows
+        rowCount = n
+        self.data = data
+        self.x = x
+        self.classWeights = classWeights
+        self.trainable = trainable
+        self.lowest = lowest
+        let count = networks.count
         if count == 1 {
-            work(0)
+            runShard(0)
         } else {
-            // Safe: worker w touches only its own replica, label slice, generator and result slots; the shared
+            // Safe: shard w touches only its own replica, label slice, generator and result slots; the shared
             // weights and the data are only read during the step.
-            let shared = UncheckedSendable(work)
-            DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
+            let shared = UncheckedSendable(self)
+            DispatchQueue.concurrentPerform(iterations: count) { shared.value.runShard($0) }
         }
+        self.model = nil
+        self.data = nil
 
         var loss = losses[0], correct = corrects[0]
         let total = networks[0].gradients.pointer
@@ -83,6 +85,27 @@ final class BatchWorkers {
             correct += corrects[w]
         }
         return (loss, correct)
+    }
+
+    /// Forward, loss and backward of shard `w` of the current batch on replica `w`.
+    private func runShard(_ w: Int) {
+        let count = networks.count, n = rowCount
+        let lo = w * n / count, hi = (w + 1) * n / count, size = hi - lo
+        losses[w] = 0
+        corrects[w] = 0
+        guard size > 0, let model, let data, let rows, let x else { return }
+        let net = networks[w], l = labels + w * capacity, width = data.width
+        for r in 0..<size {
+            let row = rows[lo + r]
+            model.loadRows(x + row * width, count: 1, into: net.input + r * width)
+            l[r] = Int32(truncatingIfNeeded: data.labels[row])
+        }
+        net.forward(batch: size, training: true, rng: &rngs[w])
+        let result = SoftmaxCrossEntropy.evaluate(probabilities: net.output, labels: l, batch: size, classes: net.outputSize,
+                                                  classWeights: classWeights, grad: net.outputDelta, normalizer: n)
+        net.backward(batch: size, trainable: trainable, lowest: lowest)
+        losses[w] = result.loss
+        corrects[w] = result.correct
     }
 }
 

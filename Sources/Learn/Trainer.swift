@@ -58,9 +58,10 @@ public struct TrainingOptions: Equatable, Sendable {
     public var classWeights: [Float]? = nil
     public var reduceLROnPlateau: ReduceLROnPlateau? = nil
     /// Worker threads: each batch is cut into this many shards trained at once (OpenBLAS runs single-threaded
-    /// inside each; for cnn1d-sized matrices that beats multi-threaded BLAS). Default 2. Same seed and
-    /// thread count → same weights, bit for bit.
-    public var threads: Int = 2
+    /// inside each; for cnn1d-sized matrices that beats multi-threaded BLAS). Default 1: on a busy 2-core
+    /// machine one thread was faster than two (the shards meet at a barrier every batch); 2 pays on an idle
+    /// one. Same seed and thread count → same weights, bit for bit.
+    public var threads: Int = 1
 
     public init() {}
 }

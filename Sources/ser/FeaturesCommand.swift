@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audio
+import Corpus
 import Features
 #if canImport(Glibc)
 import Glibc
@@ -22,6 +23,10 @@ struct FeaturesCommand: ParsableCommand {
         start_s, end_s: one line per row of the .npy). Folders are searched recursively for audio files \
         (extensions libsndfile reads), taken in sorted relative-path order; `file` is the path relative to \
         the folder given, or the path as given for a file.
+
+        When the one folder given is a corpus (EMOVO, RAVDESS or CREMA-D, detected from its file names, or \
+        any layout named with --layout), the CSV also gets the columns corpus, speaker, gender, sentence, \
+        emotion, intensity, and files whose names do not fit the layout are listed and left out.
 
         Examples:
           ser features corpus/ --out build/feats
@@ -47,6 +52,14 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Worker threads (default: one per core).", valueName: "N"))
     var threads: Int?
 
+    @Option(help: ArgumentHelp(
+        "Corpus layout of the folder: emovo, ravdess, cremad or folders (default: detected for the first three).",
+        valueName: "layout"))
+    var layout: String?
+
+    @Option(help: ArgumentHelp("RAVDESS calm files: drop (default) or neutral (merged into neutral).", valueName: "drop|neutral"))
+    var calm: String = "drop"
+
     @Flag(help: "Report files that cannot be read, skip them and go on (exit status 0).")
     var skipBad = false
 
@@ -58,13 +71,37 @@ struct FeaturesCommand: ParsableCommand {
         guard hop > 0, hop.isFinite else { throw ValidationError("--hop must be a positive number of seconds (got \(hop))") }
         guard (1000...384_000).contains(sr) else { throw ValidationError("--sr must be between 1000 and 384000 Hz (got \(sr))") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1 (got \(threads))") }
+        if let layout, Layout(rawValue: layout) == nil {
+            throw ValidationError("--layout must be emovo, ravdess, cremad or folders (got '\(layout)')")
+        }
+        guard CalmHandling(rawValue: calm) != nil else { throw ValidationError("--calm must be drop or neutral (got '\(calm)')") }
     }
 
     func run() throws {
-        let entries: [AudioFiles.Entry]
-        do { entries = try AudioFiles.find(paths) } catch {
+        let corpus: Corpus?
+        do {
+            corpus = try Corpus.recognise(paths, layout: layout.flatMap(Layout.init(rawValue:)),
+                                          calm: CalmHandling(rawValue: calm) ?? .drop)
+        } catch {
             writeStandardError("ser features: error: \(error.description)\n")
             throw ExitCode.failure
+        }
+        let entries: [AudioFiles.Entry]
+        let items: [FeatureRun.Item]
+        if let corpus {
+            entries = corpus.files.map { AudioFiles.Entry(path: $0.path, name: $0.relativePath) }
+            items = corpus.files.map {
+                FeatureRun.Item(source: .file($0.path), name: $0.relativePath, attributes: $0.metadata)
+            }
+            writeStandardError("ser features: \(corpus.layout) corpus, \(corpus.files.count) files\n")
+            for w in corpus.warnings { writeStandardError("ser features: note: \(w)\n") }
+            for p in corpus.problems { writeStandardError("ser features: left out \(p)\n") }
+        } else {
+            do { entries = try AudioFiles.find(paths) } catch {
+                writeStandardError("ser features: error: \(error.description)\n")
+                throw ExitCode.failure
+            }
+            items = entries.map { FeatureRun.Item($0) }
         }
         guard !entries.isEmpty else {
             writeStandardError("ser features: error: no audio files found in \(paths.joined(separator: ", "))\n")
@@ -77,7 +114,7 @@ struct FeaturesCommand: ParsableCommand {
         let bar = ProgressBar(label: "ser features", enabled: isatty(2) == 1)
         let report: FeatureRun.Report
         do {
-            report = try job.write(entries.map { FeatureRun.Item($0) }, to: out) { done, total in bar.update(done, total) }
+            report = try job.write(items, to: out) { done, total in bar.update(done, total) }
         } catch {
             bar.finish()
             writeStandardError("ser features: error: \(error.message)\n")

@@ -67,3 +67,24 @@ import Testing
         }
     }
 }
+
+@Suite struct FourLaneTests {
+    @Test func lanesEqualTheScalarFunctionsBitForBit() {
+        var generator = SeededGenerator(seed: 14)
+        func value(_ decades: Double) -> Float {
+            Float((generator.uniform() < 0.5 ? -1 : 1) * pow(10, generator.uniform() * decades - 6))
+        }
+        for i in 0..<50_000 {
+            var p = SIMD4<Float>()
+            for lane in 0..<4 {
+                p[lane] = value(12.2)
+                if (i + lane) % 37 == 0 { p[lane] = lane % 2 == 0 ? 0 : -0.0 }
+            }
+            let (s, c) = sinCos(p)
+            for lane in 0..<4 {
+                let (sl, cl) = sinCos(p[lane])
+                #expect(s[lane].bitPattern == sl.bitPattern && c[lane].bitPattern == cl.bitPattern)
+            }
+        }
+    }
+}

@@ -66,6 +66,28 @@ import Audio
         #expect(sp.signal == (try PitchShift.apply(try TimeStretch.apply(originals[1].signal, rate: 0.8), semitones: 0.7)))
     }
 
+    @Test func theFirstFailureStopsTheWork() {
+        let calls = Counter()
+        #expect {
+            try Augmenter.parallelMap(Array(0..<100), threads: 1) { (i: Int) throws(AugmentError) -> Int in
+                _ = calls.increment()
+                if i == 3 || i == 50 { throw AugmentError(.badSignal, path: "file\(i)", "bad") }
+                return i
+            }
+        } throws: { ($0 as? AugmentError)?.path == "file3" }
+        #expect(calls.value == 4)
+    }
+
+    @Test func cancellationStopsTheWork() throws {
+        let started = Counter()
+        #expect {
+            try Augmenter.augmentTraining(originals, recipe: .study, seed: 1, threads: 1,
+                                          isCancelled: { started.increment() > 1 })
+        } throws: { ($0 as? AugmentError)?.code == .cancelled }
+        // Not cancelled: everything is done.
+        #expect(try Augmenter.augmentTraining(originals, recipe: .study, seed: 1, isCancelled: { false }).count == 24)
+    }
+
     @Test func heldOutFilesCannotBeAugmented() {
         #expect {
             try Augmenter.augmentTraining(originals, recipe: .study, seed: 1, heldOut: ["m2/c.wav", "x.wav"])

@@ -24,6 +24,7 @@ private func md5ish(_ path: String) throws -> [UInt8] {
         #expect(corpus.layout == .emovo)
         #expect(corpus.files.count == 42)
         #expect(corpus.problems.isEmpty && corpus.warnings.isEmpty)
+        #expect(corpus.isSyntheticDemo)
         #expect(corpus.speakers == ["f1", "m1"])
         #expect(corpus.summary.count(emotion: "anger", speaker: "m1") == 3)
         // Detection reads it back as EMOVO.

@@ -177,6 +177,11 @@ private func emovoNames() -> [String] {
         }
         let emovo = try Tree(emovoNames())
         #expect(try Corpus.detect(emovo.root) == .emovo)
+        #expect(!(try Corpus.load(emovo.root).isSyntheticDemo))
+        if let home = ProcessInfo.processInfo.environment["HOME"] {
+            #expect(Corpus.expandingTilde("~/data/EMOVO") == home + "/data/EMOVO")
+        }
+        #expect(Corpus.expandingTilde("/a/~/b") == "/a/~/b")
     }
 
     @Test func harmonisedLabels() {

@@ -49,6 +49,22 @@ import Testing
         }
     }
 
+    @Test func featuresWithStudyAugmentationAndRateCheck() throws {
+        let (session, dir) = try SignalVerbTests.setup()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try session.execute("f = features b window=1s augment=study seed=2", file: "t")
+        guard case .features(let f) = session.values["f"]!.payload else { Issue.record("features"); return }
+        // 8 signals (original + 7 copies); the 0.8-rate stretches last 1.875 s → 1 window each, like the others.
+        #expect(f.count == 8)
+        #expect(Set(f.rows.map(\.file)) == ["\(dir)/b.wav"])
+        #expect(f.rows.map { $0.attributes["augmentation"] ?? "" } == ["none", "noise", "stretch", "pitch", "noise+stretch", "noise+pitch", "stretch+pitch", "noise+stretch+pitch"])
+        try session.execute("lo = load audio \"\(dir)/b.wav\" rate=16kHz", file: "t")
+        do { try session.execute("x = features [b, lo]", file: "t"); Issue.record("no error") } catch {
+            #expect(error.message == "\(dir)/b.wav is at 16000 Hz; features need 22050 Hz (load audio rate=22050Hz)")
+            #expect(error.column == 14)
+        }
+    }
+
     @Test func augmentStudyAndCustom() throws {
         let (session, dir) = try SignalVerbTests.setup()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,4 +1,5 @@
 import Audio
+import Augment
 import Dispatch
 import Features
 import Synchronization
@@ -10,26 +11,68 @@ enum FeatureVerbs {
     static let blockNames = ["mel", "mfcc", "chroma"]
 
     static let features = Verb(
-        "features", summary: "Computes the study's feature vector per window (time means of 128 mel bands, 20 MFCCs and 12 chroma bins, as librosa 0.11), one row per window. Ctrl-C cancels.",
+        "features", summary: "Computes the study's feature vector per window (time means of 128 mel bands, 20 MFCCs and 12 chroma bins, as librosa 0.11), one row per window, on `threads` threads; with augment=study, also the rows of each file's seven augmented copies (provenance in the source/augmentation columns). Ctrl-C cancels.",
         parameters: [
-            Parameter("source", .value([.signal, .list]), positional: true, doc: "a signal or a list of signals"),
+            Parameter("source", .value(sourceTypes), positional: true, doc: sourceDoc),
             Parameter("window", .duration, default: .number(2, .seconds), doc: "window length"),
             Parameter("hop", .duration, default: .number(2, .seconds), doc: "time between window starts"),
             Parameter("sets", .list(.word(blockNames)), default: .list(blockNames.map { .text($0) }),
                       doc: "which blocks of the vector to keep, in order: mel (128), mfcc (20), chroma (12)"),
+            Parameter("augment", .word(["none", "study"]), default: .text("none"),
+                      doc: "study: add the rows of the study's seven augmented copies of every file (noise, stretch, pitch, combinations)"),
+            Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the augmentation noise"),
         ],
-        examples: ["feats = features x window=2s hop=1s", "feats = features [a, b] sets=[mfcc, chroma]"],
-        result: .features, cached: true
+        examples: ["feats = features emovo window=2s hop=2s", "feats = features [a, b] sets=[mfcc, chroma]", "aug = features emovo augment=study"],
+        result: .features, cached: true, seeded: true
     ) { call in
-        let signals = try signalList(call.value("source"), argument: "source")
         let windowing = Windowing(length: call.number("window"), hop: call.number("hop"))
         let sets = call.list("sets").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
-        let table = try computeFeatures(signals, windowing: windowing, sets: sets, call: call)
+        var job = try loader(call.value("source"), argument: "source")
+        if call.text("augment") == "study" { job = job.augmented(recipe: .study, seed: call.seed) }
+        let table = try computeFeatures(job, windowing: windowing, sets: sets, call: call)
         return call.make(.features(table))
     }
 
-    /// Feature rows of every signal, in input order, on `session.threads` threads (one extractor each).
-    static func computeFeatures(_ signals: [SignalValue], windowing: Windowing, sets: [String], call: Call) throws -> FeatureTable {
+    /// How `features` gets its signals: `count` items, each loaded (and possibly augmented) by a worker.
+    struct SignalJob: Sendable {
+        var count: Int
+        /// The item's name, for errors.
+        var name: @Sendable (Int) -> String
+        /// The signals of item `i` (one, or an original and its copies).
+        var load: @Sendable (Int) throws -> [SignalValue]
+
+        /// Each item followed by its augmented copies; every signal gets the provenance columns.
+        func augmented(recipe: Recipe, seed: UInt64) -> SignalJob {
+            let base = load
+            return SignalJob(count: count, name: name) { i in
+                var out: [SignalValue] = []
+                for original in try base(i) {
+                    let item = AugmentedSignal(original: original.signal, source: original.name)
+                    var attributes = original.attributes
+                    for (k, v) in item.provenance.attributes { attributes[k] = v }
+                    out.append(SignalValue(name: original.name, signal: original.signal, attributes: attributes))
+                    for copy in try Augmenter.augment(item, recipe: recipe, seed: seed) {
+                        var a = original.attributes
+                        for (k, v) in copy.provenance.attributes { a[k] = v }
+                        out.append(SignalValue(name: original.name, signal: copy.signal, attributes: a))
+                    }
+                }
+                return out
+            }
+        }
+    }
+
+    static let sourceTypes: [ValueType] = [.signal, .list]
+    static let sourceDoc = "a signal or a list of signals"
+
+    /// The job for a `source` argument.
+    static func loader(_ value: Value, argument: String) throws(VerbFailure) -> SignalJob {
+        let signals = try signalList(value, argument: argument)
+        return SignalJob(count: signals.count, name: { signals[$0].name }) { [signals[$0]] }
+    }
+
+    /// Feature rows of every item, in input order, on `session.threads` threads (one extractor each).
+    static func computeFeatures(_ job: SignalJob, windowing: Windowing, sets: [String], call: Call) throws -> FeatureTable {
         let settings = FeatureSettings()
         let blocks: [String: Range<Int>] = ["mel": 0..<settings.nMels,
                                             "mfcc": settings.nMels..<(settings.nMels + settings.nMFCC),
@@ -39,40 +82,69 @@ enum FeatureVerbs {
             throw VerbFailure("'\(s)' is listed twice", argument: "sets")
         }
         let columns = sets.flatMap { Array(blocks[$0]!) }
-        for s in signals where s.signal.sampleRate != settings.sampleRate {
-            throw VerbFailure("\(s.name) is at \(s.signal.sampleRate) Hz; features need \(settings.sampleRate) Hz (load audio rate=22050Hz)", argument: "source")
+        struct Piece: Sendable {
+            var name: String
+            var attributes: [String: String]
+            var rate: Int
+            var ranges: [Range<Int>]
+            var values: [Float]
         }
-        let results = Results<([Float], [Range<Int>])>(count: signals.count)
+        let results = Results<Result<[Piece], VerbFailure>>(count: job.count)
         let done = Atomic<Int>(0)
-        let workers = max(1, min(call.session.threads, signals.count))
+        let failed = Atomic<Bool>(false)
+        let workers = max(1, min(call.session.threads, job.count))
         let cancellation = call.session.cancellation
-        let total = signals.count
+        let total = job.count
         let progress = ProgressRelay(call)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let extractor = FeatureExtractor(settings: settings)
             var i = worker
-            while i < total, !cancellation.isRequested {
-                let s = signals[i].signal
-                let ranges = windowing.ranges(sampleCount: s.samples.count, sampleRate: s.sampleRate)
-                let full = extractor.vectors(s.samples, windows: ranges)
-                var picked: [Float] = []
-                picked.reserveCapacity(ranges.count * columns.count)
-                for r in 0..<ranges.count { for c in columns { picked.append(full[r * settings.vectorLength + c]) } }
-                results.set(i, (picked, ranges))
+            while i < total, !cancellation.isRequested, !failed.load(ordering: .relaxed) {
+                do {
+                    var pieces: [Piece] = []
+                    for sv in try job.load(i) {
+                        let s = sv.signal
+                        guard s.sampleRate == settings.sampleRate else {
+                            throw VerbFailure("\(sv.name) is at \(s.sampleRate) Hz; features need \(settings.sampleRate) Hz (load audio rate=22050Hz)")
+                        }
+                        let ranges = windowing.ranges(sampleCount: s.samples.count, sampleRate: s.sampleRate)
+                        let full = extractor.vectors(s.samples, windows: ranges)
+                        var picked: [Float] = []
+                        picked.reserveCapacity(ranges.count * columns.count)
+                        for r in 0..<ranges.count { for c in columns { picked.append(full[r * settings.vectorLength + c]) } }
+                        pieces.append(Piece(name: sv.name, attributes: sv.attributes, rate: s.sampleRate, ranges: ranges, values: picked))
+                    }
+                    results.set(i, .success(pieces))
+                } catch let e as VerbFailure {
+                    results.set(i, .failure(e))
+                    failed.store(true, ordering: .relaxed)
+                } catch {
+                    results.set(i, .failure(VerbFailure("\(job.name(i)): \(error)")))
+                    failed.store(true, ordering: .relaxed)
+                }
                 let n = done.add(1, ordering: .relaxed).newValue
                 progress.report("features \(n)/\(total) files")
                 i += workers
             }
         }
+        // The first failure in input order names its file.
+        for i in 0..<total {
+            if case .failure(var e)? = results.get(i) {
+                e.argument = e.argument ?? "source"
+                throw e
+            }
+        }
         try call.checkCancelled()
         var table = FeatureTable(width: columns.count)
-        for (i, s) in signals.enumerated() {
-            let (values, ranges) = results.get(i)!
-            for (w, r) in ranges.enumerated() {
-                let start = Double(r.lowerBound) / Double(s.signal.sampleRate)
-                let end = Double(r.upperBound) / Double(s.signal.sampleRate)
-                table.append(values[(w * columns.count)..<((w + 1) * columns.count)],
-                             FeatureRow(file: s.name, window: w, start: start, end: end, attributes: s.attributes))
+        for i in 0..<total {
+            guard case .success(let pieces)? = results.get(i) else { continue }
+            for p in pieces {
+                for (w, r) in p.ranges.enumerated() {
+                    let start = Double(r.lowerBound) / Double(p.rate)
+                    let end = Double(r.upperBound) / Double(p.rate)
+                    table.append(p.values[(w * columns.count)..<((w + 1) * columns.count)],
+                                 FeatureRow(file: p.name, window: w, start: start, end: end, attributes: p.attributes))
+                }
             }
         }
         return table
