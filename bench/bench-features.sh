@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Feature-extraction benchmark: `ser features` (release build) against the same extraction written with
 # librosa 0.11 (bench/features_librosa.py, one Python process, as a notebook would run it), on the same
-# synthetic corpus of 300 speech-like clips (2-5 s, 48 kHz 16-bit WAV, generated under build/bench-corpus).
+# synthetic corpus of 300 speech-like clips (2-5 s, 48 kHz 16-bit WAV, generated under build/bench-features/corpus).
 # Prints wall and CPU times, the ratio, the 1- vs 2-thread scaling, and ser's per-stage profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ser=.build/release/ser
-corpus=build/bench-corpus
+corpus=build/bench-features/corpus  # (build/bench-corpus belongs to bench-corpus.sh)
 work=build/bench-features
 files=${BENCH_FEATURES_FILES:-300}
 
