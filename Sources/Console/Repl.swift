@@ -114,6 +114,10 @@ public final class Repl {
         }
         let chunks = path.hasSuffix(".md") ? Repl.cells(of: text) : [(1, text)]
         for (firstLine, source) in chunks {
+            if source.contains("{{") {
+                Terminal.writeError("\(file):\(firstLine): this cell uses the notebook's parameters ({{…}}); run the notebook with `ser run \(file)`\n")
+                return
+            }
             session.cancellation.clear()
             let (out, error) = session.executePartial(source, file: file, firstLine: firstLine)
             if !out.text.isEmpty { Terminal.writeOut(Terminal.block(out.text)) }
