@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Evaluate", swiftSettings: swiftSettings),
         .target(name: "Corpus", dependencies: ["Audio"], swiftSettings: swiftSettings),
         .target(
-            name: "Language", dependencies: ["Audio", "Features", "Augment", "Learn", "Evaluate", "Plot"],
+            name: "Language", dependencies: ["Audio", "Corpus", "Features", "Augment", "Learn", "Evaluate", "Plot"],
             swiftSettings: swiftSettings
         ),
         .target(name: "Console", dependencies: ["CEdit", "Language"], swiftSettings: swiftSettings),
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Language", "Features"], swiftSettings: swiftSettings),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio", "Features", "Evaluate"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "LanguageTests", dependencies: ["Language", "Audio", "Features", "Learn", "Evaluate"],
+            name: "LanguageTests", dependencies: ["Language", "Audio", "Corpus", "Features", "Learn", "Evaluate"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -63,7 +63,7 @@ public final class Repl {
         session.cancellation.clear()
         let start = DispatchTime.now().uptimeNanoseconds
         let (out, error) = session.executePartial(text, file: file, firstLine: firstLine)
-        if !out.text.isEmpty { Terminal.writeOut(out.text + "\n") }
+        if !out.text.isEmpty { Terminal.writeOut(Terminal.block(out.text)) }
         if let error { Terminal.writeError(error.description + "\n") }
         if timing {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -116,7 +116,7 @@ public final class Repl {
         for (firstLine, source) in chunks {
             session.cancellation.clear()
             let (out, error) = session.executePartial(source, file: file, firstLine: firstLine)
-            if !out.text.isEmpty { Terminal.writeOut(out.text + "\n") }
+            if !out.text.isEmpty { Terminal.writeOut(Terminal.block(out.text)) }
             if let error {
                 Terminal.writeError(error.description + "\n")
                 return

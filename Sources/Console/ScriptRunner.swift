@@ -43,7 +43,7 @@ public struct ScriptRunner {
     private func execute(_ text: String, firstLine: Int) -> Bool {
         session.cancellation.clear()
         let (out, error) = session.executePartial(text, file: file, firstLine: firstLine)
-        if !out.text.isEmpty { Terminal.writeOut(out.text + "\n") }
+        if !out.text.isEmpty { Terminal.writeOut(Terminal.block(out.text)) }
         if let error {
             Terminal.writeError(error.description + "\n")
             return false
@@ -95,4 +95,11 @@ public enum Terminal {
     }
 
     public static var stdinIsTerminal: Bool { isatty(0) == 1 }
+
+    /// Output of one statement group, ending in a newline; a blank line follows tables so the next output
+    /// does not run into them.
+    public static func block(_ text: String) -> String {
+        let hasTable = text.hasPrefix("|") || text.hasPrefix("**") || text.contains("\n|")
+        return text + (hasTable ? "\n\n" : "\n")
+    }
 }

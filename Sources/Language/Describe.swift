@@ -8,6 +8,7 @@ enum Describe {
         case .features(let t): featureDescription(t, detailed: true)
         case .report(let r): confusionTable(r, normalized: true)
         case .run(let r): historyTable(r.history)
+        case .corpus(let c): CorpusVerbs.table(c, detailed: true)
         default: value.describe()
         }
     }

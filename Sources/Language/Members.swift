@@ -1,4 +1,5 @@
 import Audio
+import Corpus
 import Evaluate
 import Features
 import Learn
@@ -21,6 +22,7 @@ enum Members {
         case .model: ["parameters", "layers"]
         case .run: ["model", "history", "epochs", "best_epoch"]
         case .report: ["accuracy", "uar", "macro_f1", "confusion"]
+        case .corpus: ["files", "speakers", "emotions"]
         }
     }
 
@@ -53,6 +55,9 @@ enum Members {
         case (.report(let r), "uar"): derived(value, name, .number(r.uar, .none))
         case (.report(let r), "macro_f1"): derived(value, name, .number(r.macroF1, .none))
         case (.report(let r), "confusion"): derived(value, name, .table(confusionTable(r, normalized: false)))
+        case (.corpus(let c), "files"): derived(value, name, .number(Double(c.corpus.files.count), .none))
+        case (.corpus(let c), "speakers"): derived(value, name, .list(c.corpus.speakers.map { Value.string($0) }))
+        case (.corpus(let c), "emotions"): derived(value, name, .list(c.corpus.emotions.map { Value.string($0) }))
         default: nil
         }
     }
@@ -66,6 +71,8 @@ enum Members {
                 throw Failure(message: "index \(i) is out of range for a list of \(items.count)")
             }
             return items[j]
+        case (.corpus(let c), let i):
+            return try CorpusVerbs.signal(c, i, hash: value.hash)
         case (.split(let s), .number(let v, .none)):
             guard v == v.rounded(), let i = Int(exactly: v), i >= 0, i < s.splits.count else {
                 throw Failure(message: "fold index must be a whole number in 0…\(s.splits.count - 1)")

@@ -1,4 +1,5 @@
 import Audio
+import Corpus
 import Evaluate
 import Features
 import Learn
@@ -60,6 +61,7 @@ public struct Value: Sendable {
         case model(ModelValue)
         case run(RunValue)
         case report(ReportValue)
+        case corpus(CorpusValue)
     }
 
     public var payload: Payload
@@ -98,6 +100,7 @@ public struct Value: Sendable {
         case .model: .model
         case .run: .run
         case .report: .report
+        case .corpus: .corpus
         }
     }
 
@@ -123,6 +126,7 @@ public struct Value: Sendable {
         case .report(let r):
             r.aggregate.map { "report over \($0.count): accuracy \($0.accuracy), UAR \($0.uar)" }
                 ?? "report: accuracy \(formatNumber(r.accuracy, digits: 3)), UAR \(formatNumber(r.uar, digits: 3)), macro-F1 \(formatNumber(r.macroF1, digits: 3))"
+        case .corpus(let c): CorpusVerbs.summary(c)
         }
     }
 
@@ -158,6 +162,7 @@ public struct Value: Sendable {
             return t
         case .run(let r): return historyTable(r.history)
         case .report(let r): return reportTable(r, title: summary)
+        case .corpus(let c): return CorpusVerbs.table(c, detailed: false)
         }
     }
 }

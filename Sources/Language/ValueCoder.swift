@@ -1,4 +1,5 @@
 import Audio
+import Corpus
 import Evaluate
 import Features
 import Foundation
@@ -147,6 +148,16 @@ struct ByteWriter {
                 strings(report.classes.names)
                 ints(report.confusion.counts)
             }
+        case .corpus(let c):
+            let k = c.corpus
+            string(k.root)
+            string(k.layout.rawValue)
+            int(k.files.count)
+            for f in k.files { strings([f.path, f.relativePath, f.corpus, f.speaker, f.gender, f.sentence, f.emotion, f.intensity]) }
+            int(k.problems.count)
+            for p in k.problems { string(p.relativePath); string(p.reason) }
+            strings(k.warnings)
+            int(k.otherFiles)
         }
     }
 }
@@ -324,7 +335,23 @@ struct ByteReader {
             do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw fail("aggregate: \(error)") }
             payload = .report(ReportValue(reports: reports, names: names, aggregate: aggregate))
         case .corpus:
-            throw fail("values of type \(type.rawValue) are not serialisable")
+            let root = try string()
+            guard let layout = Layout(rawValue: try string()) else { throw fail("corpus layout") }
+            let n = try count(64)
+            var files: [CorpusFile] = []
+            for _ in 0..<n {
+                let f = try strings()
+                guard f.count == 8 else { throw fail("corpus file") }
+                files.append(CorpusFile(path: f[0], relativePath: f[1], corpus: f[2], speaker: f[3], gender: f[4],
+                                        sentence: f[5], emotion: f[6], intensity: f[7]))
+            }
+            let np = try count(16)
+            var problems: [Problem] = []
+            for _ in 0..<np { problems.append(Problem(relativePath: try string(), reason: try string())) }
+            let warnings = try strings()
+            let other = try int()
+            payload = .corpus(CorpusValue(corpus: Corpus(root: root, layout: layout, files: files, problems: problems,
+                                                         warnings: warnings, otherFiles: other)))
         }
         return Value(payload, hash: hash)
     }

@@ -36,6 +36,6 @@ public struct VerbRegistry: Sendable {
 
     /// The language's verbs, grouped as `help` lists them.
     public static let standard = VerbRegistry(
-        SessionVerbs.all + AudioVerbs.all + FeatureVerbs.all + AugmentVerbs.all + LearnVerbs.all + PlotVerbs.all
+        SessionVerbs.all + CorpusVerbs.all + AudioVerbs.all + FeatureVerbs.all + AugmentVerbs.all + LearnVerbs.all + PlotVerbs.all
     )
 }

@@ -1,5 +1,6 @@
 import Audio
 import Augment
+import Corpus
 import Dispatch
 import Features
 import Synchronization
@@ -62,11 +63,12 @@ enum FeatureVerbs {
         }
     }
 
-    static let sourceTypes: [ValueType] = [.signal, .list]
-    static let sourceDoc = "a signal or a list of signals"
+    static let sourceTypes: [ValueType] = [.corpus, .signal, .list]
+    static let sourceDoc = "a corpus (every file, decoded at 22050 Hz), a signal or a list of signals"
 
     /// The job for a `source` argument.
     static func loader(_ value: Value, argument: String) throws(VerbFailure) -> SignalJob {
+        if case .corpus(let c) = value.payload { return CorpusVerbs.loader(c) }
         let signals = try signalList(value, argument: argument)
         return SignalJob(count: signals.count, name: { signals[$0].name }) { [signals[$0]] }
     }
@@ -161,10 +163,23 @@ enum FeatureVerbs {
     }
 
     static let merge = Verb(
-        "merge", summary: "Joins feature tables (same width) into one, rows in order; e.g. RAVDESS + CREMA-D for transfer learning.",
-        parameters: [Parameter("tables", .list(.value([.features])), positional: true, doc: "the tables to join")],
-        examples: ["both = merge [ravdess_feats, cremad_feats]"], result: .features
+        "merge", summary: "Joins corpora, or feature tables of the same width, into one (rows in order); e.g. RAVDESS + CREMA-D for transfer learning.",
+        parameters: [Parameter("tables", .list(.value([.corpus, .features])), positional: true, doc: "the corpora or the tables to join")],
+        examples: ["both = merge [ravdess, cremad]", "both = merge [ravdess_feats, cremad_feats]"], result: nil
     ) { call in
+        let values = call.list("tables").compactMap { b -> Value? in if case .value(let v) = b { v } else { nil } }
+        let corpora = values.compactMap { v -> Corpus? in if case .corpus(let c) = v.payload { c.corpus } else { nil } }
+        if !corpora.isEmpty {
+            guard corpora.count == values.count else { throw VerbFailure("merge corpora with corpora and tables with tables", argument: "tables") }
+            var seen = Set<String>()
+            for c in corpora { for f in c.files where !seen.insert(f.relativePath).inserted {
+                throw VerbFailure("'\(f.relativePath)' is in two of the corpora", argument: "tables")
+            } }
+            let merged = Corpus(root: corpora.map(\.root).joined(separator: " + "), layout: corpora[0].layout,
+                                files: corpora.flatMap(\.files), problems: corpora.flatMap(\.problems),
+                                warnings: corpora.flatMap(\.warnings), otherFiles: corpora.reduce(0) { $0 + $1.otherFiles })
+            return call.make(.corpus(CorpusValue(corpus: merged)))
+        }
         let tables = call.list("tables").compactMap { b -> FeatureTable? in
             if case .value(let v) = b, case .features(let t) = v.payload { t } else { nil }
         }

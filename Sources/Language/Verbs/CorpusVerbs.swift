@@ -1,0 +1,149 @@
+import Audio
+import Corpus
+import Foundation
+
+/// A corpus in the session: its files with their harmonised labels (the audio stays on disk).
+public struct CorpusValue: Sendable {
+    public var corpus: Corpus
+}
+
+/// Verbs making corpora: `demo KIND`, `load KIND`.
+enum CorpusVerbs {
+    static var all: [Verb] { demos + loads + [loadCorpus] }
+
+    static let demoLayouts: [Layout] = [.emovo, .ravdess, .cremad]
+
+    static var demos: [Verb] {
+        demoLayouts.map { layout in
+            Verb(
+                "demo \(layout.rawValue)",
+                summary: "A synthetic stand-in for \(layout.rawValue.uppercased()) in its exact layout, spoken by espeak-ng with emotional prosody (NOT the real recordings). Made once into a folder under data/demo and read back from there afterwards.",
+                parameters: [
+                    Parameter("size", .word(DemoSize.allCases.map(\.rawValue)), default: .text("full"),
+                              doc: "full: the corpus's design; small: a reduced set for quick runs"),
+                    Parameter("into", .path, defaultText: "data/demo/\(layout.rawValue)-SIZE-seedSEED", doc: "the folder to write the files to"),
+                    Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of every random choice of the synthesis"),
+                ],
+                examples: ["\(layout.rawValue) = demo \(layout.rawValue) size=small"], result: .corpus, seeded: true
+            ) { call in
+                let size = DemoSize(rawValue: call.text("size"))!
+                let seed = call.seed
+                let folder = call.optionalText("into") ?? "data/demo/\(layout.rawValue)-\(size.rawValue)-seed\(seed)"
+                // An earlier run's complete folder is read back instead of synthesised again.
+                if FileManager.default.fileExists(atPath: folder + "/" + DemoCorpus.markerName),
+                   let existing = try? Corpus.load(folder, layout: layout),
+                   let expected = try? DemoCorpus.fileCount(layout, size: size), existing.files.count == expected {
+                    call.print("\(folder): demo corpus already there (\(expected) files)")
+                    return call.make(.corpus(CorpusValue(corpus: existing)))
+                }
+                let relay = ProgressRelay(call)
+                do {
+                    let corpus = try DemoCorpus.synthesize(layout, into: folder, seed: seed, size: size, jobs: call.session.threads) { done, total in
+                        relay.report("demo \(layout.rawValue) \(done)/\(total) files")
+                    }
+                    call.print("\(folder): synthesised \(corpus.files.count) files (demo corpus, not the real \(layout.rawValue.uppercased()))")
+                    return call.make(.corpus(CorpusValue(corpus: corpus)))
+                } catch {
+                    throw VerbFailure("\(error)", argument: call.given.contains("into") ? "into" : nil)
+                }
+            }
+        }
+    }
+
+    static let calmDoc = "RAVDESS's calm files: drop them, or label them neutral"
+
+    static var loads: [Verb] {
+        Layout.allCases.map { layout in
+            Verb(
+                "load \(layout.rawValue)",
+                summary: layout == .folders
+                    ? "Reads a corpus laid out as one folder per emotion label (anger/x.wav, …)."
+                    : "Reads a \(layout.rawValue.uppercased()) folder as distributed, with harmonised emotion labels, speakers, sentences and genders; files that do not fit are listed with the reason.",
+                parameters: [
+                    Parameter("path", .path, positional: true, doc: "the corpus folder"),
+                    Parameter("calm", .word(CalmHandling.allCases.map(\.rawValue)), default: .text("drop"), doc: calmDoc),
+                ],
+                examples: [#"\#(layout.rawValue) = load \#(layout.rawValue) "~/data/\#(layout == .folders ? "my-corpus" : layout.rawValue.uppercased())""#],
+                result: .corpus
+            ) { call in
+                try load(call, layout: layout)
+            }
+        }
+    }
+
+    static let loadCorpus = Verb(
+        "load corpus", summary: "Reads a corpus folder whose layout (EMOVO, RAVDESS, CREMA-D or one folder per label) is detected from its file names.",
+        parameters: [
+            Parameter("path", .path, positional: true, doc: "the corpus folder"),
+            Parameter("calm", .word(CalmHandling.allCases.map(\.rawValue)), default: .text("drop"), doc: calmDoc),
+        ],
+        examples: [#"c = load corpus "~/data/EMOVO""#], result: .corpus
+    ) { call in
+        try load(call, layout: nil)
+    }
+
+    static func load(_ call: Call, layout: Layout?) throws -> Outcome {
+        do {
+            let corpus = try Corpus.load(call.text("path"), layout: layout, calm: CalmHandling(rawValue: call.text("calm"))!)
+            if !corpus.problems.isEmpty {
+                call.print("\(corpus.problems.count) file\(corpus.problems.count == 1 ? "" : "s") left out (describe shows why)")
+            }
+            return call.make(.corpus(CorpusValue(corpus: corpus)))
+        } catch {
+            throw VerbFailure("\(error)", argument: "path")
+        }
+    }
+
+    /// The job `features` runs on a corpus: each file decoded and resampled to 22050 Hz as librosa.load does.
+    static func loader(_ c: CorpusValue) -> FeatureVerbs.SignalJob {
+        let files = c.corpus.files
+        return FeatureVerbs.SignalJob(count: files.count, name: { files[$0].relativePath }) { i in
+            let f = files[i]
+            return [SignalValue(name: f.relativePath, signal: try Audio.load(f.path, sampleRate: 22050), attributes: f.metadata)]
+        }
+    }
+
+    static func summary(_ c: CorpusValue) -> String {
+        let k = c.corpus
+        return "corpus \(k.layout.rawValue) \(k.root): \(k.files.count) files, \(k.speakers.count) speakers, \(k.emotions.count) emotions"
+            + (k.problems.isEmpty ? "" : ", \(k.problems.count) left out")
+    }
+
+    static func table(_ c: CorpusValue, detailed: Bool) -> Table {
+        let cells = c.corpus.summary.cells
+        var t = Table(title: summary(c), columns: cells[0], rows: Array(cells.dropFirst()))
+        if detailed {
+            for p in c.corpus.problems.prefix(30) { t.rows.append(["left out: " + p.relativePath, p.reason]) }
+            if c.corpus.problems.count > 30 { t.rows.append(["… \(c.corpus.problems.count - 30) more left out"]) }
+            for w in c.corpus.warnings { t.rows.append(["warning: " + w]) }
+        }
+        return t
+    }
+
+    /// `c["f1/rab-f1-b1.wav"]` or `c[0]`: one file's signal at 22050 Hz with its labels.
+    static func signal(_ c: CorpusValue, _ index: Value.Payload, hash: ContentHash) throws(Members.Failure) -> Value {
+        let file: CorpusFile
+        switch index {
+        case .string(let name):
+            guard let f = c.corpus[name] else {
+                let names = c.corpus.files.map(\.relativePath)
+                throw Members.Failure(message: "no file '\(name)' in the corpus\(suggestion(name, among: names))")
+            }
+            file = f
+        case .number(let v, .none):
+            guard v == v.rounded(), let i = Int(exactly: v), i >= 0, i < c.corpus.files.count else {
+                throw Members.Failure(message: "file index must be a whole number in 0…\(c.corpus.files.count - 1)")
+            }
+            file = c.corpus.files[i]
+        default:
+            throw Members.Failure(message: "a corpus is indexed by a file name (\"f1/rab-f1-b1.wav\") or a number")
+        }
+        do {
+            let s = try Audio.load(file.path, sampleRate: 22050)
+            return Value(.signal(SignalValue(name: file.relativePath, signal: s, attributes: file.metadata)),
+                         hash: ContentHash(of: hash.hex + "[" + file.relativePath + "]"))
+        } catch {
+            throw Members.Failure(message: "\(error)")
+        }
+    }
+}
