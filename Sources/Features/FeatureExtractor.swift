@@ -95,7 +95,7 @@ public final class FeatureExtractor {
     private let analyzer: FrameAnalyzer
     private let mel: Filterbank
     private let dct: [Double]
-    private var chromaBanks: [Int: Filterbank] = [:]
+    private var chromaBanks: [UInt64: Filterbank] = [:]
     private var tracker: PitchTracker
     private var power: [Float] = []
     private var melFrames: [Float] = []
@@ -108,13 +108,14 @@ public final class FeatureExtractor {
         tracker = PitchTracker(bins: settings.stft.bins, sampleRate: settings.sampleRate)
     }
 
-    /// The chroma filterbank for a tuning, cached per 1/1000 bin.
+    /// The chroma filterbank for a tuning: looked up in this extractor's cache, then in the process-wide one
+    /// (shared by all threads, so each bank is built once), keyed by the tuning's exact value.
     func chromaBank(tuning: Double) -> Filterbank {
-        let key = Int((tuning * 1000).rounded())
-        if let bank = chromaBanks[key] { return bank }
-        let bank = Filterbank.chroma(sampleRate: settings.sampleRate, nFFT: settings.stft.nFFT,
-                                     nChroma: settings.nChroma, tuning: tuning)
-        chromaBanks[key] = bank
+        let key = ChromaBankKey(sampleRate: settings.sampleRate, nFFT: settings.stft.nFFT, nChroma: settings.nChroma,
+                                tuning: tuning.bitPattern)
+        if let bank = chromaBanks[key.tuning] { return bank }
+        let bank = ChromaBankKey.shared(key, tuning: tuning)
+        chromaBanks[key.tuning] = bank
         return bank
     }
 
@@ -156,12 +157,7 @@ public final class FeatureExtractor {
         power.withUnsafeMutableBufferPointer { p in
             for t in 0..<frames {
                 let spectrum = analyzer.transform(frame: t, of: x)
-                let row = p.baseAddress! + t * bins
-                for k in 0..<bins {
-                    let re = spectrum[2 * k], im = spectrum[2 * k + 1]
-                    let magnitude = complexAbs(re, im)
-                    row[k] = magnitude * magnitude
-                }
+                powerSpectrum(spectrum, into: p.baseAddress! + t * bins, bins: bins)
             }
         }
         profile.stft += clock.lap()
@@ -230,6 +226,24 @@ public final class FeatureExtractor {
             for c in 0..<nChroma { out[nMels + nMFCC + c] = Float(chromaSum[c] / Double(frames)) }
         }
         profile.chroma += clock.lap()
+    }
+}
+
+/// Chroma filterbanks shared between threads: building one costs ~25 000 `exp`, and a corpus needs at most a
+/// hundred (tunings come in 0.01-bin steps).
+struct ChromaBankKey: Hashable {
+    var sampleRate: Int, nFFT: Int, nChroma: Int
+    /// `Double.bitPattern` of the tuning.
+    var tuning: UInt64
+
+    private static let lock = PlanLock()
+    nonisolated(unsafe) private static var banks: [ChromaBankKey: Filterbank] = [:]
+
+    static func shared(_ key: ChromaBankKey, tuning: Double) -> Filterbank {
+        if let bank = lock.withLock({ banks[key] }) { return bank }
+        let bank = Filterbank.chroma(sampleRate: key.sampleRate, nFFT: key.nFFT, nChroma: key.nChroma, tuning: tuning)
+        lock.withLock { banks[key] = bank }
+        return bank
     }
 }
 

@@ -196,6 +196,8 @@ public struct Parser {
             return try list(depth: depth + 1)
         case .rightBracket, .rightParen:
             throw error("unexpected \(found(t)) with nothing open", t.range)
+        case .leftParen:
+            throw error("expected a value, found '('; verbs do not nest: name the inner result first (x = verb …)", t.range)
         default:
             throw error("expected a value, found \(found(t))", t.range)
         }

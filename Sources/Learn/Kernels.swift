@@ -247,8 +247,26 @@ final class MaxPooling1DKernel: LayerKernel {
                   dx: UnsafeMutablePointer<Float>?, batch: Int,
                   params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
         guard let dx else { return }
-        dx.update(repeating: 0, count: batch * inputSize)
         let arg = argmax.pointer
+        if poolSize == 2 && stride == 2 {
+            // Non-overlapping pairs: each input row gets its gradient or 0 directly; only an odd last row is zeroed.
+            for b in 0..<batch {
+                for t in 0..<outLength {
+                    let out = b * outputSize + t * channels, first = b * inputSize + 2 * t * channels
+                    let d0 = dx + first, d1 = dx + first + channels, g = dy + out, a = arg + out
+                    let secondIndex = Int32(truncatingIfNeeded: first + channels)
+                    for ch in 0..<channels {
+                        let second = a[ch] == secondIndex &+ Int32(truncatingIfNeeded: ch)
+                        d0[ch] = second ? 0 : g[ch]
+                        d1[ch] = second ? g[ch] : 0
+                    }
+                }
+                let covered = 2 * outLength * channels
+                if covered < inputSize { (dx + b * inputSize + covered).update(repeating: 0, count: inputSize - covered) }
+            }
+            return
+        }
+        dx.update(repeating: 0, count: batch * inputSize)
         for i in 0..<(batch * outputSize) { dx[Int(arg[i])] += dy[i] }
     }
 }

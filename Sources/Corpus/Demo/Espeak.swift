@@ -14,7 +14,9 @@ enum Espeak {
             "espeak-ng", "-m", "-z", "-v", voice.voice, "-s", String(voice.rate), "-p", String(voice.pitch),
             "-g", String(voice.gap), "-a", "100", "-w", output, ssml,
         ]
-        try run(arguments, log: log)
+        do { try run(arguments, log: log) } catch {
+            throw CorpusError(error.code, path: error.path, "\(error.message) (voice \(voice.voice), rate \(voice.rate), pitch \(voice.pitch))")
+        }
     }
 
     /// Runs a command, stdout and stderr into `log`; throws unless it exits with 0.
@@ -33,7 +35,8 @@ enum Espeak {
         guard spawned == 0 else {
             unlink(log)
             if spawned == ENOENT {
-                throw CorpusError(.toolFailed, "espeak-ng is not installed (apt-get install espeak-ng; scripts/bootstrap installs it)")
+                throw CorpusError(.toolFailed,
+                    "\(arguments[0]) is not installed or not on PATH (apt-get install espeak-ng; scripts/bootstrap installs it)")
             }
             throw CorpusError(.toolFailed, "cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
         }
@@ -49,7 +52,7 @@ enum Espeak {
         guard exited, code == 0 else {
             let detail = message.split(whereSeparator: \.isNewline).prefix(3).joined(separator: "; ")
             throw CorpusError(.toolFailed,
-                "\(arguments[0]) -v \(arguments.count > 4 ? arguments[4] : "") failed (\(exited ? "exit \(code)" : "signal \(status & 0x7F)"))\(detail.isEmpty ? "" : ": " + detail)")
+                "\(arguments[0]) failed (\(exited ? "exit \(code)" : "signal \(status & 0x7F)"))\(detail.isEmpty ? "" : ": " + detail)")
         }
     }
 
