@@ -75,6 +75,8 @@ let package = Package(
             name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
+        // End-to-end tests of the `ser` executable (runs the built binary; no module dependency).
+        .testTarget(name: "CLITests", dependencies: ["ser"], swiftSettings: swiftSettings),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

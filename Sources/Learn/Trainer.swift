@@ -129,7 +129,8 @@ public enum Trainer {
     ///
     /// Early stopping (patience > 0) monitors val_loss (loss without validation rows), stops after
     /// `patience` epochs without improvement and, with `restoreBestWeights`, ends with the best epoch's
-    /// weights — also when the epochs run out or `cancellation` stops the training at the next batch.
+    /// weights — also when the epochs run out. A `cancellation` stops the training at the next batch and ends
+    /// with the best epoch's weights so far (with `restoreBestWeights`, even when early stopping is off).
     /// `onEpoch` is called after every epoch (for progress). Frozen layers are not changed.
     @discardableResult
     public static func fit(_ model: Model, train: Dataset, validation: Dataset? = nil,
@@ -252,7 +253,7 @@ public enum Trainer {
             }
         }
 
-        if options.patience > 0 && options.restoreBestWeights && history.bestEpoch != nil {
+        if (options.patience > 0 || history.cancelled) && options.restoreBestWeights && history.bestEpoch != nil {
             network.weights.pointer.update(from: best.pointer, count: network.parameterCount)
             history.restoredBestWeights = true
         }

@@ -55,7 +55,7 @@ public final class LanguageNotebookSession: NotebookSession {
             // Tables, bold titles, code spans and fenced examples (what `show`, `table` and `help` print) are
             // Markdown; everything else (assignments, messages) is plain text.
             let isMarkdown = block.hasPrefix("|") || block.hasPrefix("**") || block.hasPrefix("`") || block.hasPrefix("#")
-                || block.contains("\n```")
+                || block.contains("\n```") || (!block.contains("\n") && block.hasSuffix(":"))
             if isMarkdown {
                 items.append(.markdown(block))
             } else if case .text(let previous) = items.last {

@@ -118,7 +118,7 @@ import Testing
         let model = try Model(spec: Self.smallCNN(classes: 3, width: 16), seed: 5)
         let flag = CancellationFlag()
         var seen = 0
-        let history = try Trainer.fit(model, train: train, validation: train, options: Self.options(epochs: 50, patience: 10),
+        let history = try Trainer.fit(model, train: train, validation: train, options: Self.options(epochs: 50, patience: 0),
                                       cancellation: flag) { record in
             seen = record.epoch
             if record.epoch == 3 { flag.cancel() }
