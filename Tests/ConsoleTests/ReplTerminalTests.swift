@@ -101,6 +101,17 @@ import Testing
             }
         }
 
+        /// Waits until libedit has the terminal in its editing mode (canonical input off), so keys reach it.
+        func waitUntilEditing(timeout: Double = 30) throws {
+            let deadline = Date().addingTimeInterval(timeout)
+            var t = termios()
+            while Date() < deadline {
+                if tcgetattr(master, &t) == 0, t.c_lflag & tcflag_t(ICANON) == 0 { return }
+                usleep(10_000)
+            }
+            throw Failure("the prompt never entered editing mode; transcript:\n\(transcript)")
+        }
+
         /// Waits for the child to exit; returns its exit status.
         func exitStatus(timeout: Double = 30) throws -> Int32 {
             let deadline = Date().addingTimeInterval(timeout)
@@ -151,7 +162,10 @@ import Testing
         term.send(" 5\r")
         at = try term.expect("seed = 5", after: at)
         at = try term.expect("ser> ", after: at)
-        // Ctrl-C at the prompt discards the typed line.
+        // Ctrl-C at the prompt discards the typed line. (Wait until the prompt is idle: libedit draws the prompt
+        // a moment before it puts the terminal in its editing mode, and a Ctrl-C typed ahead into that moment is
+        // a signal the prompt cannot see.)
+        try term.waitUntilEditing()
         term.send("bogus")
         at = try term.expect("bogus", after: at)
         term.send("\u{03}")
@@ -201,6 +215,7 @@ import Testing
             term.send("seed 77\r")
             at = try term.expect("seed = 77", after: at)
             try term.expect("ser> ", after: at)
+            try term.waitUntilEditing()   // an idle prompt (see the Ctrl-C test)
             term.send("\u{04}")
             #expect(try term.exitStatus() == 0)
         }
@@ -210,6 +225,36 @@ import Testing
         term.send("\u{1B}[A\r")
         at = try term.expect("seed = 77", after: at)
         term.send(":quit\r")
+        #expect(try term.exitStatus() == 0)
+    }
+
+    @Test func metaCommands() throws {
+        let home = NSTemporaryDirectory() + "ser-repl-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try "a = 41\nb = [a, 2]\n".write(toFile: home + "/script.ser", atomically: true, encoding: .utf8)
+        try "# Notebook\n\n```ser\nc = 3\n```\n\n```ser\nshow d\n```\n".write(toFile: home + "/nb.md", atomically: true, encoding: .utf8)
+        let env = ["HOME": home, "TERM": "xterm", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+        let term = try Terminal(arguments: [ReplTerminalTests.serPath], environment: env)
+        var at = try term.expect("ser> ")
+        term.send(":run \(home)/script.ser\r")
+        at = try term.expect("b = list of 2", after: at)
+        term.send(":run \(home)/nb.md\r")
+        at = try term.expect("c = 3", after: at)
+        at = try term.expect("nb.md:8:6: error: unknown name 'd'", after: at)
+        term.send(":time\r")
+        at = try term.expect("timing on", after: at)
+        term.send("a\r")
+        at = try term.expect("time: ", after: at)
+        term.send(":vars\r")
+        at = try term.expect("| c    | number | 3", after: at)
+        term.send(":reset\r")
+        at = try term.expect("session cleared", after: at)
+        term.send(":vars\r")
+        at = try term.expect("no values yet", after: at)
+        term.send(":tiem\r")
+        at = try term.expect("unknown command ':tiem'; did you mean ':time'?", after: at)
+        term.send(":q\r")
         #expect(try term.exitStatus() == 0)
     }
 
