@@ -88,6 +88,16 @@ func sources(of table: FeatureTable) -> [String] {
     }
 }
 
+/// Per row, whether it is an augmented copy (its `augmentation` attribute names a transform); nil when the
+/// table holds no augmented rows.
+func augmentedRows(of table: FeatureTable) -> [Bool]? {
+    let flags = table.rows.map { row in
+        guard let a = row.attributes["augmentation"] else { return false }
+        return !a.isEmpty && a != "none"
+    }
+    return flags.contains(true) ? flags : nil
+}
+
 /// Each row's value of a column: `file` or an attribute. Throws naming the available columns.
 func column(_ name: String, of table: FeatureTable, argument: String) throws(VerbFailure) -> [String] {
     if name == "file" { return table.rows.map(\.file) }

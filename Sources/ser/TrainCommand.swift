@@ -79,12 +79,18 @@ struct TrainCommand: ParsableCommand {
 
         let data = try LabeledTable(prefix: features, column: label)
         let sources = data.table.rows.map { $0.attributes["source"].flatMap { $0.isEmpty ? nil : $0 } ?? $0.file }
-        let partition: Split
+        var partition: Split
         switch split {
         case "naive": partition = try Splits.naive(sources: sources, seed: seed)
         case "grouped": partition = try Splits.grouped(sources: sources, seed: seed)
         default: throw ValidationError("unknown split '\(split)' (known: naive, grouped)")
         }
+        // Augmented copies (rows of `ser features` on augmented audio) are training data only.
+        let augmented = data.table.rows.map { row in
+            let a = row.attributes["augmentation"] ?? ""
+            return !a.isEmpty && a != "none"
+        }
+        partition = try partition.trainingOnlyAugmentation(augmented: augmented, sources: sources)
         guard !partition.train.isEmpty, !partition.test.isEmpty else {
             throw CommandFailure("\(data.table.count) rows are too few to split into train and test")
         }

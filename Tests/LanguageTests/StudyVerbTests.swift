@@ -80,6 +80,41 @@ import Testing
         }
     }
 
+    /// Rows of augmented copies (augmentation ≠ none) are training data only: `split` never tests or validates on them.
+    @Test func augmentedRowsStayOnTheTrainingSide() throws {
+        var t = FeatureTable(width: 160)
+        for f in 0..<20 {
+            for augmentation in ["none", "noise", "stretch", "pitch"] {
+                let file = augmentation == "none" ? "f\(f).wav" : "f\(f).wav#\(augmentation)"
+                t.append([Float](repeating: Float(f), count: 160),
+                         FeatureRow(file: file, window: 0, start: 0, end: 2,
+                                    attributes: ["emotion": f % 2 == 0 ? "ang" : "sad", "speaker": "s\(f % 4)",
+                                                 "source": "f\(f).wav", "augmentation": augmentation]))
+            }
+        }
+        let dir = NSTemporaryDirectory() + "ser-aug-split-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try t.write(prefix: dir + "/aug")
+        let session = Session()
+        try session.execute("""
+            aug = load features "\(dir)/aug"
+            g = split aug grouped seed=2
+            n = split aug naive seed=2
+            l = split aug loso
+            """, file: "t")
+        guard case .split(let g) = try #require(session.values["g"]).payload,
+              case .split(let n) = try #require(session.values["n"]).payload,
+              case .split(let l) = try #require(session.values["l"]).payload else {
+            Issue.record("not splits"); return
+        }
+        for split in g.splits + n.splits + l.splits {
+            #expect(!split.test.isEmpty)
+            for row in split.test + split.validation { #expect(t.rows[row].attributes["augmentation"] == "none", "\(split.name)") }
+        }
+        #expect(g.splits[0].train.contains { t.rows[$0].attributes["augmentation"] != "none" })
+    }
+
     @Test func modelTrainEvaluatePredictSaveLoad() throws {
         let (session, dir) = try StudyVerbTests.session()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -38,7 +38,7 @@ enum LearnVerbs {
         let labels: [Int]? = call.bool("stratify") ? try codes(table, label: label, argument: "label").codes : nil
         let seed = call.seed
         let validation = call.number("val")
-        let splits: [Split]
+        var splits: [Split]
         do {
             switch scheme {
             case "naive", "grouped":
@@ -53,6 +53,10 @@ enum LearnVerbs {
                                                      validation: validation, name: scheme, seed: seed)
             default:
                 splits = try Splits.kFold(k: call.integer("k"), sources: src, stratifyBy: labels, validation: validation, seed: seed)
+            }
+            if let augmented = augmentedRows(of: table) {
+                // Augmented copies are training data only: none is validated or tested on.
+                splits = try splits.map { split throws(EvaluateError) in try split.trainingOnlyAugmentation(augmented: augmented, sources: src) }
             }
         } catch let error as EvaluateError {
             throw VerbFailure(error.message, argument: error.code == .unknownName ? "only" : nil)
@@ -439,8 +443,10 @@ enum LearnVerbs {
             try call.checkCancelled()
             let s: Split
             do {
-                s = call.text("scheme") == "naive" ? try Splits.naive(sources: sources(of: table), seed: UInt64(seed))
-                    : try Splits.grouped(sources: sources(of: table), seed: UInt64(seed))
+                let src = sources(of: table)
+                s = try (call.text("scheme") == "naive" ? Splits.naive(sources: src, seed: UInt64(seed))
+                         : Splits.grouped(sources: src, seed: UInt64(seed)))
+                    .trainingOnlyAugmentation(augmented: augmentedRows(of: table) ?? Array(repeating: false, count: src.count), sources: src)
             } catch { throw VerbFailure(errorMessage(error), argument: "table") }
             let split = SplitValue(table: table, splits: [s], scheme: call.text("scheme"), label: label)
             let seeded = Call(verb: call.verb, session: call.session, arguments: call.arguments.merging(["seed": .number(Double(seed), .none)]) { $1 },
