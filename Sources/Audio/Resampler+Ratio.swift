@@ -1,5 +1,3 @@
-import CSoxr
-
 extension Resampler {
     /// The output length librosa gives for non-integer rates: `ceil(n * (target / source))`, computed in
     /// double precision exactly as `librosa.resample` does (`ratio = target_sr / orig_sr`, then `np.ceil`).
@@ -22,28 +20,7 @@ extension Resampler {
             throw AudioError(.badParameter, "sample rates must be positive and finite (got \(source) → \(target) Hz)")
         }
         if source == target || samples.isEmpty { return samples }
-        let wanted = outputLength(inputLength: samples.count, from: source, to: target)
-        var output = [Float](repeating: 0, count: wanted + 16)
-        var io = ser_soxr_io_float32()
-        var q = ser_soxr_quality(quality.recipe, 0)
-        var done = 0
-        let error: soxr_error_t? = samples.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                soxr_oneshot(source, target, 1,
-                             input.baseAddress, input.count, nil,
-                             out.baseAddress, out.count, &done,
-                             &io, &q, nil)
-            }
-        }
-        if let error {
-            throw AudioError(.resampleFailed, "soxr: \(String(cString: error))")
-        }
-        output.removeSubrange(min(done, output.count)...)
-        if output.count < wanted {
-            output.append(contentsOf: repeatElement(0, count: wanted - output.count))
-        } else if output.count > wanted {
-            output.removeSubrange(wanted...)
-        }
-        return output
+        return try oneshot(samples, from: source, to: target,
+                           length: outputLength(inputLength: samples.count, from: source, to: target), quality: quality)
     }
 }

@@ -33,14 +33,21 @@ public enum Resampler {
             throw AudioError(.badParameter, "sample rates must be positive (got \(source) → \(target) Hz)")
         }
         if source == target || samples.isEmpty { return samples }
-        let wanted = outputLength(inputLength: samples.count, from: source, to: target)
+        return try oneshot(samples, from: Double(source), to: Double(target),
+                           length: outputLength(inputLength: samples.count, from: source, to: target), quality: quality)
+    }
+
+    /// soxr's one-shot conversion (`soxr_oneshot`, float32 I/O) of `samples` from `source` to `target` Hz,
+    /// padded with zeros or trimmed to `length` samples (librosa's `fix_length`).
+    static func oneshot(_ samples: [Float], from source: Double, to target: Double, length wanted: Int,
+                        quality: Quality) throws(AudioError) -> [Float] {
         var output = [Float](repeating: 0, count: wanted + 16)
         var io = ser_soxr_io_float32()
         var q = ser_soxr_quality(quality.recipe, 0)
         var done = 0
         let error: soxr_error_t? = samples.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
-                soxr_oneshot(Double(source), Double(target), 1,
+                soxr_oneshot(source, target, 1,
                              input.baseAddress, input.count, nil,
                              out.baseAddress, out.count, &done,
                              &io, &q, nil)
