@@ -2,10 +2,11 @@ extension Figure {
     /// A grouped bar chart with error bars: for each group (x), one bar per series side by side, height
     /// `means[s][g]`, whisker ± `stds[s][g]` (omit `stds` or give an empty row for no whiskers), value
     /// printed above each bar with `decimals` decimals (default 1). Used for the results table: the study's
-    /// numbers beside ser's, mean ± std over folds. Default 820 × 440 logical pixels, y from 0 to `yMax` (default 1.3 × the highest whisker).
+    /// numbers beside ser's, mean ± std over folds. Default 820 × 440 logical pixels, y from 0 to `yMax` (default 1.3 × the highest whisker,
+    /// headroom for the value labels and the legend); `tickMax` hides y ticks above it (e.g. 100 for percentages).
     public static func groupedBars(groups: [String], series: [String], means: [[Double]], stds: [[Double]] = [],
                                    yLabel: String? = nil, title: String? = nil, decimals: Int = 1,
-                                   yMax: Double? = nil, width: Int = 820, height: Int = 440,
+                                   yMax: Double? = nil, tickMax: Double? = nil, width: Int = 820, height: Int = 440,
                                    scale: Int = 1) throws(PlotError) -> Figure {
         guard !groups.isEmpty, !series.isEmpty else { throw PlotError("bar chart: no groups or no series") }
         guard means.count == series.count else {
@@ -33,7 +34,7 @@ extension Figure {
         for s in series.indices { for g in groups.indices { top = max(top, means[s][g] + (std(s, g) ?? 0)) } }
         let hi = yMax ?? (top > 0 ? top * 1.3 : 1)  // headroom for value labels and the legend
         var y = Axis(0, hi, label: yLabel, maxTicks: 7)
-        y.ticks = y.ticks.filter { $0.value <= hi }
+        y.ticks = y.ticks.filter { $0.value <= min(hi, tickMax ?? hi) }
         var x = Axis(categories: groups)
         x.rotatesTickLabels = nil
         var panel = Panel(x: x, y: y) { canvas, area in

@@ -212,7 +212,7 @@ enum PlotVerbs {
         let figure: Plot.Figure
         do {
             figure = try Plot.Figure.groupedBars(groups: names, series: metrics.map { $0 == "uar" ? "UAR" : $0 == "macro_f1" ? "macro-F1" : $0 },
-                                                 means: means, stds: stds, yLabel: "%", title: title, yMax: 100, scale: call.integer("scale"))
+                                                 means: means, stds: stds, yLabel: "%", title: title, tickMax: 100, scale: call.integer("scale"))
         } catch { throw plotFailure(error) }
         return try finish(figure, kind: "bars", title: title, call: call)
     }
