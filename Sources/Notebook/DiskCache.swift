@@ -147,8 +147,8 @@ public final class DiskCache: @unchecked Sendable {
     }
 }
 
-/// The names in a folder (without `.` and `..`), or none when it cannot be read.
-func listFolder(_ path: String) -> [String] {
+/// The names in a folder (without `.` and `..`), sorted, or none when it cannot be read (`opendir`/`readdir`).
+public func listFolder(_ path: String) -> [String] {
     guard let dir = opendir(path) else { return [] }
     defer { closedir(dir) }
     var names: [String] = []

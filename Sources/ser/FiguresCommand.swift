@@ -56,7 +56,7 @@ struct FiguresCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = listFolderNames(notebooks)
+        let paths = listFolder(notebooks)
             .filter { $0.hasSuffix(".md") && $0.first?.isNumber == true && !$0.hasPrefix("00-") }
             .map { notebooks + "/" + $0 }
         guard !paths.isEmpty else {
@@ -80,7 +80,7 @@ struct FiguresCommand: ParsableCommand {
         let hits = executed.reduce(0) { $0 + $1.results.reduce(0) { $0 + $1.output.cacheHits } }
         print("\(figures.count) figures in \(out)/ from \(executed.count) notebooks in "
             + NotebookRun.seconds(Double(elapsed.components.seconds)) + (hits > 0 ? " (\(hits) results from the cache)" : ""))
-        let names = listFolderNames(out)
+        let names = listFolder(out)
         let missing = (1...8).filter { n in !names.contains { $0.hasPrefix("fig\(n)-") && $0.hasSuffix(".png") } }
         if !missing.isEmpty {
             printError("missing: " + missing.map { "fig\($0)-*.png" }.joined(separator: ", "))
@@ -93,17 +93,4 @@ struct FiguresCommand: ParsableCommand {
 func isFolder(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-}
-
-func listFolderNames(_ path: String) -> [String] {
-    guard let dir = opendir(path) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafePointer(to: entry.pointee.d_name) {
-            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-        }
-        if name != ".", name != ".." { names.append(name) }
-    }
-    return names.sorted()
 }
