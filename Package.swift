@@ -21,6 +21,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Markdown → HTML for the notebook reports (`ser run --to html`)
+        .package(url: "https://github.com/JohnSundell/Ink", exact: "0.6.0"),
     ],
     targets: [
         // C libraries
@@ -44,7 +46,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Console", dependencies: ["CEdit", "Language"], swiftSettings: swiftSettings),
-        .target(name: "Notebook", dependencies: ["Audio", "Language"], swiftSettings: swiftSettings),
+        .target(
+            name: "Notebook", dependencies: ["Audio", "Language", .product(name: "Ink", package: "Ink")],
+            swiftSettings: swiftSettings
+        ),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
@@ -77,7 +82,8 @@ let package = Package(
         ),
         // End-to-end tests of the `ser` executable (runs the built binary; no module dependency).
         .testTarget(name: "CLITests", dependencies: ["ser"], swiftSettings: swiftSettings),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language"], resources: [.copy("Fixtures")],
+                    swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,8 +18,11 @@ public struct ScriptRunner {
         self.file = file
     }
 
-    /// Runs every line `next()` returns until it returns `nil`. Returns `false` after the first error.
+    /// Runs every line `next()` returns until it returns `nil`. Returns `false` after the first error, and
+    /// after Ctrl-C: the running statement stops at its next unit of work (training keeps its best weights),
+    /// its output is shown and nothing after it runs (`session.cancellation.isRequested` tells it apart).
     public func run(lines next: () -> String?) -> Bool {
+        session.cancellation.clear()
         var pending = ""
         var firstLine = 1
         var lineNumber = 0
@@ -41,11 +44,14 @@ public struct ScriptRunner {
     }
 
     private func execute(_ text: String, firstLine: Int) -> Bool {
-        session.cancellation.clear()
         let (out, error) = session.executePartial(text, file: file, firstLine: firstLine)
         if !out.text.isEmpty { Terminal.writeOut(Terminal.block(out.text)) }
         if let error {
             Terminal.writeError(error.description + "\n")
+            return false
+        }
+        if session.cancellation.isRequested {
+            Terminal.writeError("\(file):\(firstLine): cancelled (Ctrl-C): the statements after this line did not run\n")
             return false
         }
         return true

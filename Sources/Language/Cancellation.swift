@@ -34,7 +34,10 @@ public final class Cancellation: Sendable {
 
     /// Installs a SIGINT handler that sets `shared` instead of killing the process (`sigaction`).
     /// Without `SA_RESTART`, a blocking `read` returns `EINTR`, so a prompt can notice Ctrl-C too.
-    public static func installInterruptHandler() {
+    ///
+    /// `once` (headless runs: `ser run`, `ser exec`): only the first Ctrl-C is caught (`SA_RESETHAND`); a
+    /// second one ends the process as usual, for a user who does not want to wait for the next batch.
+    public static func installInterruptHandler(once: Bool = false) {
         _ = shared.isRequested
         var action = sigaction()
         #if canImport(Glibc)
@@ -43,7 +46,7 @@ public final class Cancellation: Sendable {
         action.__sigaction_u.__sa_handler = { _ in Cancellation.shared.request() }
         #endif
         sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
+        action.sa_flags = once ? Int32(bitPattern: UInt32(truncatingIfNeeded: SA_RESETHAND)) : 0
         sigaction(SIGINT, &action, nil)
     }
 }

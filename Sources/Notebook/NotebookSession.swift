@@ -17,10 +17,14 @@ public protocol NotebookSession: AnyObject {
 
     /// Receives progress lines of long statements (`epoch 37/200 …`) while a cell runs, or nil to stop.
     func setProgressHandler(_ handler: (@Sendable (String) -> Void)?)
+
+    /// Whether Ctrl-C asked the run to stop: checked after each cell and before the next one starts.
+    var isCancelled: Bool { get }
 }
 
 extension NotebookSession {
     public func setProgressHandler(_ handler: (@Sendable (String) -> Void)?) {}
+    public var isCancelled: Bool { false }
 }
 
 /// What a cell produced, in the order it produced it.
