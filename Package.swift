@@ -35,7 +35,7 @@ let package = Package(
         // The bottom: files, atomic writes, locks, seeded generators, ordered parallel map, the error protocol
         .target(name: "Support", swiftSettings: swiftSettings),
 
-        // Library modules (dependencies point one way: see docs/ARCHITECTURE.md)
+        // Library modules (dependencies point one way: see docs/architecture.md)
         .target(name: "Audio", dependencies: ["Support", "CSndFile", "CSoxr"], swiftSettings: swiftSettings),
         .target(name: "Features", dependencies: ["Support", "Audio", "CFFTW"], swiftSettings: swiftSettings),
         .target(name: "Augment", dependencies: ["Support", "Audio", "Features"], swiftSettings: swiftSettings),
