@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension ExecutedNotebook {
     /// Reads an executed notebook that `ser run` wrote (`build/notebooks/<name>.md`) back into the run it
@@ -8,8 +9,8 @@ extension ExecutedNotebook {
     /// - Throws: ``NotebookError`` naming the file (and line) when it is not an executed notebook or its
     ///   records are damaged.
     public init(contentsOf path: String) throws(NotebookError) {
-        guard let text = readTextFile(path) else {
-            throw NotebookError(.io, file: path, "cannot read executed notebook: \(lastErrorDescription())")
+        guard let text = Files.readText(path) else {
+            throw NotebookError(.io, file: path, "cannot read executed notebook: \(Files.lastErrorDescription())")
         }
         try self.init(text: text, path: path)
     }
@@ -77,7 +78,7 @@ extension ExecutedNotebook {
             parameters.append((declaration, value, header.set.contains(declaration.name)))
         }
 
-        let folder = parentFolder(path)
+        let folder = Files.parentFolder(path)
         var results: [CellResult] = []
         let cells = notebook.cells
         guard outputs.count == cells.count else {

@@ -1,4 +1,5 @@
 import Language
+import Support
 
 /// Writes an executed notebook as Markdown: a header with the run's parameters and status, then the notebook's
 /// prose and cells verbatim, each cell followed by its output (text, tables, links to its figures) and a
@@ -88,7 +89,7 @@ struct ExecutedNotebookRenderer {
     private func render(_ result: CellResult) -> String {
         var out = ""
         var kinds: [String] = []
-        let folder = parentFolder(executed.outputPath)
+        let folder = Files.parentFolder(executed.outputPath)
         for item in result.output.items {
             let rendered: String
             let kind: String

@@ -1,6 +1,6 @@
-import Audio
 import Foundation
 import Language
+import Support
 
 /// What `--to` writes besides the executed Markdown.
 public enum ExportFormat: String, Sendable, CaseIterable {
@@ -22,21 +22,20 @@ public enum NotebookExport {
         case .ipynb: bytes = try IPYNBWriter(run).data()
         case .html: bytes = Array(try HTMLReport(run).render().utf8)
         }
-        let folder = parentFolder(path)
-        if !folder.isEmpty, !makeDirectories(folder) {
-            throw NotebookError(.io, file: folder, "cannot create the output folder: \(lastErrorDescription())")
-        }
-        do { try AtomicFile.write(bytes, to: path) } catch {
-            throw NotebookError(.io, file: path, error.description)
+        do {
+            try Files.makeParentDirectories(of: path)
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw NotebookError(.io, file: error.path ?? path, error.message)
         }
         return path
     }
 
     /// The PNG bytes of a figure an executed notebook shows, or an error naming it.
     static func figureBytes(_ path: String, cell: Cell, notebook: String) throws(NotebookError) -> [UInt8] {
-        guard let bytes = readFile(path), bytes.count > 8, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
+        guard let bytes = Files.read(path), bytes.count > 8, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
             throw NotebookError(.io, file: path, "cannot embed the figure of \(notebook) \(cell.title): "
-                + (readFile(path) == nil ? "cannot read it (\(lastErrorDescription()))" : "not a PNG file"))
+                + (Files.read(path) == nil ? "cannot read it (\(Files.lastErrorDescription()))" : "not a PNG file"))
         }
         return bytes
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// `ser import NB.ipynb`: a Jupyter notebook whose code cells are ser back to ser's plain-text notebook.
 ///
@@ -12,8 +13,8 @@ import Foundation
 public enum IPYNBImport {
     /// The notebook text of the .ipynb file at `path`.
     public static func notebookText(contentsOf path: String) throws(NotebookError) -> String {
-        guard let bytes = readFile(path) else {
-            throw NotebookError(.io, file: path, "cannot read: \(lastErrorDescription())")
+        guard let bytes = Files.read(path) else {
+            throw NotebookError(.io, file: path, "cannot read: \(Files.lastErrorDescription())")
         }
         return try notebookText(bytes, path: path)
     }

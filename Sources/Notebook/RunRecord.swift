@@ -55,7 +55,7 @@ extension ParameterValue {
     }
 
     /// Reads a value of `type` back from JSON; nil when the JSON does not hold one.
-    init?(json: JSONValue, type: ParameterType) {
+    init?(json: JSONValue, type: NotebookParameterType) {
         switch (type, json) {
         case (.int, .int(let v)): self = .int(v)
         case (.number, .int(let v)): self = .number(Double(v))

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Audio
 import Notebook
+import Support
 
 /// `ser import NB.ipynb`: a Jupyter notebook of ser cells back to the plain-text notebook.
 struct ImportCommand: ParsableCommand {
