@@ -101,9 +101,10 @@ public final class Session {
         var out = Execution()
         let statements: [Statement]
         do { statements = try Parser.parse(sourceFile) } catch { return (out, error) }
-        for statement in statements {
+        for (index, statement) in statements.enumerated() {
             // Ctrl-C stops at the end of the running statement: the statements after it do not start.
-            if cancellation.isRequested {
+            // (Before the first one, the caller decides: the REPL clears the flag, a runner stops.)
+            if index > 0, cancellation.isRequested {
                 return (out, Diagnostic("cancelled (Ctrl-C) before this statement", at: statement.range, in: sourceFile))
             }
             do {

@@ -26,7 +26,7 @@ struct ExecutedNotebookRenderer {
                 out += text
             case .parameters(let text):
                 out += text
-                out += "\n" + ExecutedMarker.parameters + "\n" + parameterTable() + ExecutedMarker.end + "\n"
+                out += "\n" + ExecutedMarker.parameters + "\n" + executed.parameterTable + ExecutedMarker.end + "\n"
             case .cell(let cell):
                 out += cell.openingFence + "\n" + cell.source + cell.closingFence + "\n"
                 if let result = results.next() { out += "\n" + render(result) }
@@ -77,14 +77,6 @@ struct ExecutedNotebookRenderer {
         return parts.joined(separator: ", ")
     }
 
-    private func parameterTable() -> String {
-        var out = "| parameter | type | value | |\n| --- | --- | --- | --- |\n"
-        for (declaration, value, overridden) in executed.parameters {
-            out += "| `\(declaration.name)` | \(escapeCell(declaration.type.description)) | `\(value)` | "
-                + (overridden ? "set by `--param`" : value == declaration.defaultValue ? "default" : "set by the run") + " |\n"
-        }
-        return out
-    }
 
     private func render(_ result: CellResult) -> String {
         var out = ""
@@ -139,8 +131,18 @@ struct ExecutedNotebookRenderer {
         text.replacingAll("*", with: "\\*").replacingAll("_", with: "\\_")
     }
 
-    private func escapeCell(_ text: String) -> String {
-        text.replacingAll("|", with: "\\|")
+}
+
+extension ExecutedNotebook {
+    /// The parameters' values as a Markdown table: name, type, value, and whether `--param`, the run
+    /// (figures beside the executed notebook) or the default set it.
+    var parameterTable: String {
+        var out = "| parameter | type | value | |\n| --- | --- | --- | --- |\n"
+        for (declaration, value, overridden) in parameters {
+            out += "| `\(declaration.name)` | \(declaration.type.description.replacingAll("|", with: "\\|")) | `\(value)` | "
+                + (overridden ? "set by `--param`" : value == declaration.defaultValue ? "default" : "set by the run") + " |\n"
+        }
+        return out
     }
 }
 

@@ -30,7 +30,7 @@ struct HTMLReport {
                 body += "<div class=\"prose\">\n" + parser.html(from: text) + "\n</div>\n"
             case .parameters:
                 body += "<section class=\"cell parameters\">\n<div class=\"status\">parameters</div>\n"
-                    + parser.html(from: parameterTable()) + "\n</section>\n"
+                    + parser.html(from: run.parameterTable) + "\n</section>\n"
             case .cell(let cell):
                 body += try render(cell, result: results[cell.index], parser: parser)
             }
@@ -79,14 +79,6 @@ struct HTMLReport {
         return out + "</header>\n"
     }
 
-    private func parameterTable() -> String {
-        var out = "| parameter | type | value | |\n| --- | --- | --- | --- |\n"
-        for (declaration, value, overridden) in run.parameters {
-            out += "| `\(declaration.name)` | \(declaration.type.description.replacingAll("|", with: "\\|")) | `\(value)` | "
-                + (overridden ? "set by `--param`" : value == declaration.defaultValue ? "default" : "set by the run") + " |\n"
-        }
-        return out
-    }
 
     private func render(_ cell: Cell, result: CellResult?, parser: MarkdownParser) throws(NotebookError) -> String {
         let status = result?.status.word ?? "not run"

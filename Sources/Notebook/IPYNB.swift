@@ -142,7 +142,7 @@ struct IPYNBWriter {
                 cells.append(.object([
                     "cell_type": .string("code"), "id": .string("parameters"), "execution_count": .null,
                     "metadata": .object(metadata), "source": Self.source(body),
-                    "outputs": .array([Self.display(markdown: parameterTable())]),
+                    "outputs": .array([Self.display(markdown: run.parameterTable)]),
                 ]))
             case .cell(let cell):
                 ser["fence"] = .string(cell.openingFence)
@@ -184,6 +184,15 @@ struct IPYNBWriter {
             "seconds": .number((run.seconds * 1000).rounded() / 1000),
         ]
         if layout.leadingBlanks > 0 { ser["leading_blank_lines"] = .int(layout.leadingBlanks) }
+        // Each cell's status, time and cache hits, also here for tools that read only the notebook's metadata.
+        ser["cells"] = .array(run.results.map { result in
+            var cell: [String: JSONValue] = [
+                "cell": .int(result.cell.index), "status": .string(result.status.word),
+                "seconds": .number((result.seconds * 1000).rounded() / 1000), "cache_hits": .int(result.output.cacheHits),
+            ]
+            if let label = result.cell.label { cell["label"] = .string(label) }
+            return .object(cell)
+        })
         return .object([
             "nbformat": .int(4), "nbformat_minor": .int(5),
             "metadata": .object([
@@ -222,14 +231,6 @@ struct IPYNBWriter {
         ])
     }
 
-    private func parameterTable() -> String {
-        var out = "| parameter | type | value | |\n| --- | --- | --- | --- |\n"
-        for (declaration, value, overridden) in run.parameters {
-            out += "| `\(declaration.name)` | \(declaration.type.description.replacingAll("|", with: "\\|")) | `\(value)` | "
-                + (overridden ? "set by `--param`" : value == declaration.defaultValue ? "default" : "set by the run") + " |\n"
-        }
-        return out
-    }
 
     private func outputs(_ result: CellResult) throws(NotebookError) -> [JSONValue] {
         var outputs: [JSONValue] = []

@@ -42,6 +42,9 @@ import Testing
         #expect(ipynb["metadata"]?["language_info"]?["name"] == .string("ser"))
         #expect(ipynb["metadata"]?["ser"]?["parameters"]?["size"] == .string("small"))
         #expect(ipynb["metadata"]?["ser"]?["version"] == .string(serVersion))
+        guard case .array(let states) = ipynb["metadata"]?["ser"]?["cells"] ?? .null else { Issue.record("no cell states"); return }
+        #expect(states.map { $0["status"]?.string } == ["ok", "skipped", "ok", "ok", "ok", "ok"])
+        #expect(states[4]["label"] == .string("figure-1") && states[4]["cache_hits"] == .int(0))
 
         // Figure 1 is embedded as a PNG in the figure-1 cell, which has its execution count and time.
         guard case .array(let cells) = ipynb["cells"] ?? .null else { Issue.record("no cells"); return }
