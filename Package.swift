@@ -84,10 +84,9 @@ let package = Package(
             name: "EvaluateTests", dependencies: ["Support", "Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-        // End-to-end tests of the `ser` executable (runs the built binary; no module dependency).
-        .testTarget(name: "CLITests", dependencies: ["ser"], swiftSettings: swiftSettings),
-        // Each `ser` command against its verb: the same weights, reports, tables, audio and PNG bytes.
-        .testTarget(name: "ParityTests", dependencies: ["ser", "Language", "Audio", "Features", "Learn", "Evaluate"],
+        // End-to-end tests of the `ser` executable (runs the built binary), and ParityTests: each `ser` command
+        // against its verb (the same weights, reports, tables, audio and PNG bytes).
+        .testTarget(name: "CLITests", dependencies: ["ser", "Language", "Audio", "Features", "Learn", "Evaluate"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language"], swiftSettings: swiftSettings),
     ],

@@ -20,37 +20,12 @@ import Testing
         return d
     }()
 
-    /// The built `ser` (`.build/debug/ser`, beside the test bundle).
-    static let serPath: String = {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("ser").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return "ser"
-    }()
-
-    /// Runs `ser arguments…`; returns its exit status and stdout, recording stderr on failure.
+    /// Runs `ser arguments…` (as `CLITests` does); expects success, returns stdout.
     @discardableResult
     static func ser(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: serPath)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "ser \(arguments.joined(separator: " ")): \(String(decoding: errData, as: UTF8.self))")
-        return String(decoding: outData, as: UTF8.self)
+        let run = try CLITests.ser(arguments)
+        #expect(run.status == 0, "ser \(arguments.joined(separator: " ")): \(run.stderr)")
+        return run.stdout
     }
 
     /// Runs statements in a fresh session (seed 1, as `ser exec`).
