@@ -39,7 +39,7 @@ struct ExecCommand: ParsableCommand {
             print(Help.markdownReference(session.registry), terminator: "")
             return
         }
-        Cancellation.installInterruptHandler(once: true)
+        Cancellation.installInterruptHandler(secondInterruptExits: true)
         let ok: Bool
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {

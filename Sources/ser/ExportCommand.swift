@@ -42,7 +42,7 @@ struct ExportCommand: ParsableCommand {
                     print(try NotebookExport.write(run, as: format, to: output))
                 }
             } catch {
-                printError(error.description)
+                Output.message(error.description)
                 failed = true
             }
         }

@@ -27,7 +27,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let text: String
         do { text = try IPYNBImport.notebookText(contentsOf: notebook) } catch {
-            printError(error.description)
+            Output.message(error.description)
             throw ExitCode(1)
         }
         guard let output else {
@@ -35,7 +35,7 @@ struct ImportCommand: ParsableCommand {
             return
         }
         do { try AtomicFile.write(Array(text.utf8), to: output) } catch {
-            printError("error: \(error.description)")
+            Output.message("error: \(error.description)")
             throw ExitCode(1)
         }
     }

@@ -20,7 +20,7 @@ struct ReplCommand: ParsableCommand {
         if Terminal.stdinIsTerminal {
             Repl(session: session).run()
         } else {
-            Cancellation.installInterruptHandler(once: true)
+            Cancellation.installInterruptHandler(secondInterruptExits: true)
             let reader = LineReader(fd: 0)
             if !ScriptRunner(session: session, file: "<stdin>").run(lines: reader.next) {
                 throw ExitCode(session.cancellation.isRequested ? 130 : 1)

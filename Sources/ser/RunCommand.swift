@@ -123,7 +123,7 @@ enum NotebookRun {
                 onEvent: onEvent
             )
             // Ctrl-C stops at the next batch and the executed notebooks are still written; a second ends ser.
-            Cancellation.installInterruptHandler(once: true)
+            Cancellation.installInterruptHandler(secondInterruptExits: true)
             let executed = try runner.run(notebooks, options: options)
             var exportFailed = false
             for run in executed {
@@ -133,7 +133,7 @@ enum NotebookRun {
                         let path = try NotebookExport.write(run, as: format)
                         if !quiet { print("  → \(path)") }
                     } catch {
-                        printError(error.description)
+                        Output.message(error.description)
                         exportFailed = true
                     }
                 }
@@ -141,7 +141,7 @@ enum NotebookRun {
             if exportFailed { throw ExitCode(1) }
             return executed
         } catch let error as NotebookError {
-            printError(error.description)
+            Output.message(error.description)
             throw ExitCode(1)
         }
     }
@@ -161,7 +161,7 @@ enum NotebookRun {
                 print(ParameterListing(notebook).text, terminator: "")
             }
         } catch {
-            printError(error.description)
+            Output.message(error.description)
             throw ExitCode(1)
         }
     }
@@ -175,7 +175,7 @@ enum NotebookRun {
         print("\(run.notebook.path): \(status): \(ok)/\(run.results.count) cells ran in \(seconds(run.seconds))\(cached) → \(run.outputPath)")
         for failure in run.failures {
             if case .failed(_, let message) = failure.status {
-                printError("\(failure.cell.title) failed:\n\(message)")
+                Output.message("\(failure.cell.title) failed:\n\(message)")
             }
         }
     }
@@ -183,11 +183,6 @@ enum NotebookRun {
     static func seconds(_ s: Double) -> String {
         s < 60 ? "\(Double(Int(s * 10)) / 10) s" : "\(Int(s) / 60) min \(Int(s) % 60) s"
     }
-}
-
-/// Writes a line to stderr.
-func printError(_ text: String) {
-    writeStandardError(text.hasSuffix("\n") ? text : text + "\n")
 }
 
 /// Writes to stdout at once, in order with `print` (stdout is line-buffered: see `SER.main`).
@@ -200,8 +195,6 @@ func writeStandardOutput(_ text: String) {
         bytes = bytes.dropFirst(n)
     }
 }
-
-
 
 /// The one-line progress display of a notebook run on a TTY: `02-emovo-baseline: cell 4/9 [train-emovo]
 /// epoch 37/200 …`, rewritten in place; nothing at all when stderr is not a terminal.
@@ -232,6 +225,6 @@ final class ProgressLine: @unchecked Sendable {
         var size = winsize()
         if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 10 { columns = Int(size.ws_col) - 1 }
         let clipped = text.count > columns ? String(text.prefix(columns - 1)) + "…" : text
-        writeStandardError("\r\u{1B}[K" + clipped)
+        Output.standardError("\r\u{1B}[K" + clipped)
     }
 }
