@@ -43,8 +43,8 @@ let package = Package(
             name: "Language", dependencies: ["Audio", "Corpus", "Features", "Augment", "Learn", "Evaluate", "Plot"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Console", dependencies: ["CEdit", "Language"], swiftSettings: swiftSettings),
         .target(name: "Notebook", dependencies: ["Audio", "Language"], swiftSettings: swiftSettings),
+        .target(name: "Console", dependencies: ["CEdit", "Language", "Notebook", "Plot"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
@@ -65,7 +65,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Language", "Features"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Language", "Features", "Notebook", "Plot"], swiftSettings: swiftSettings),
         .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio", "Features", "Evaluate"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LanguageTests", dependencies: ["Language", "Audio", "Corpus", "Features", "Learn", "Evaluate"],
