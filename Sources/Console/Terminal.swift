@@ -84,7 +84,7 @@ public final class Display {
             switch item {
             case .text(let text):
                 // "wrote PATH" of a figure: the path becomes a link (or the figure follows inline).
-                out += text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+                out += markdown.wrapPlain(text).split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
                     if line.hasPrefix("wrote "), figurePaths.contains(String(line.dropFirst(6))), figures.linksOnly {
                         return "wrote " + FigureViewer.hyperlink(String(line.dropFirst(6)))
                     }

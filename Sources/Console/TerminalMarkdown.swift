@@ -327,19 +327,46 @@ public struct TerminalMarkdown {
 
     /// Styled text of one line of segments.
     func emit(_ segments: [Segment], bold extraBold: Bool = false) -> String {
+        // A space between two pieces of one style takes that style; then runs of one style are merged, so
+        // `**The model**` is one bold run.
+        var pieces = segments
+        for i in pieces.indices.dropFirst().dropLast() where pieces[i].text == " " {
+            let (a, b) = (pieces[i - 1], pieces[i + 1])
+            if a.bold == b.bold, a.italic == b.italic, a.code == b.code {
+                pieces[i].bold = a.bold; pieces[i].italic = a.italic; pieces[i].code = a.code
+            }
+        }
+        var merged: [Segment] = []
+        for piece in pieces {
+            if let last = merged.last, last.bold == piece.bold, last.italic == piece.italic, last.code == piece.code {
+                merged[merged.count - 1].text += piece.text
+            } else {
+                merged.append(piece)
+            }
+        }
         var out = ""
-        for s in segments {
+        for s in merged {
             var codes: [String] = []
             if s.bold || extraBold { codes.append("1") }
             if s.italic { codes.append("3") }
             if s.code { codes.append("36") }
-            if styled, !codes.isEmpty, s.text != " " {
+            if styled, !codes.isEmpty, !s.text.allSatisfy({ $0 == " " }) {
                 out += "\u{1B}[" + codes.joined(separator: ";") + "m" + s.text + "\u{1B}[0m"
             } else {
                 out += s.text
             }
         }
         return out
+    }
+
+    /// Plain text (no Markdown), each line longer than the width broken at spaces.
+    public func wrapPlain(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.count > width else { return String(line) }
+            let indent = String(line.prefix { $0 == " " })
+            return wrapSegments([Segment(text: String(line.dropFirst(indent.count)))], width: width - indent.count)
+                .map { indent + $0.map(\.text).joined() }.joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 
     /// A paragraph wrapped to `width`, the first line prefixed by `first` and the others by `rest`.
