@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Notebook
+import Support
 
 /// A notebook opened at the prompt (`:open`), stepped through in the prompt's own session: `:next` shows the
 /// prose up to the next cell, the cell's source under a `[cell 3/8 · split]` header, runs it and shows its

@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Notebook
+import Support
 
 /// The interactive prompt: `ser` (on a terminal) or `ser repl`.
 ///
