@@ -77,7 +77,7 @@ let package = Package(
         ),
         // End-to-end tests of the `ser` executable (runs the built binary; no module dependency).
         .testTarget(name: "CLITests", dependencies: ["ser"], swiftSettings: swiftSettings),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language", "Features", "Evaluate"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

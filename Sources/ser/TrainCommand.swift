@@ -2,13 +2,14 @@ import ArgumentParser
 import Evaluate
 import Features
 import Foundation
+import Language
 import Learn
 
 /// `ser train`: trains a 1-D CNN on a feature table and reports the test result.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a 1-D CNN (the study's cnn1d) on a feature table and test it.",
+        abstract: "Train a 1-D CNN (cnn1d, ser's reading of the paper's model) on a feature table and test it.",
         discussion: """
         Reads PREFIX.npy + PREFIX.csv (written by `ser features`), takes the class of each row from the CSV \
         column --label, splits the rows (naive: at random, 70 % train / 10 % validation / 20 % test; grouped: \
@@ -34,7 +35,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV column holding the class of each row (e.g. emotion).", valueName: "COLUMN"))
     var label: String
 
-    @Option(help: ArgumentHelp("'cnn1d' (the study's model) or a JSON model description (input_shape, layers).", valueName: "NAME|FILE"))
+    @Option(help: ArgumentHelp("'cnn1d' (ser's reading of the paper's model) or a JSON model description (input_shape, layers).", valueName: "NAME|FILE"))
     var model: String = "cnn1d"
 
     @Option(help: ArgumentHelp("Continue from a saved model (fine-tuning); its output layer is replaced when the classes differ.", valueName: "MODEL"))
@@ -55,7 +56,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Epochs without a lower validation loss before stopping; 0 = no early stopping.")
     var patience: Int = 20
 
-    @Option(help: ArgumentHelp("naive (rows at random, the study's) or grouped (by source file, no leakage).", valueName: "naive|grouped"))
+    @Option(help: ArgumentHelp("naive (rows at random, the paper's) or grouped (by source file, no leakage).", valueName: "naive|grouped"))
     var split: String = "naive"
 
     @Option(help: "Seed of the split, the initial weights, shuffling and dropout.")
@@ -79,18 +80,20 @@ struct TrainCommand: ParsableCommand {
 
         let data = try LabeledTable(prefix: features, column: label)
         let sources = data.table.rows.map { $0.attributes["source"].flatMap { $0.isEmpty ? nil : $0 } ?? $0.file }
+        // Augmented copies (rows of `ser features` on augmented audio) are training data only, and only when
+        // none of their audio is on the validation or test side (the same placement as the `split` verb).
+        let origins: [Origin]?
+        do { origins = try Language.origins(of: data.table) } catch { throw CommandFailure("\(features): \(error.message)") }
         var partition: Split
         switch split {
-        case "naive": partition = try Splits.naive(sources: sources, seed: seed)
-        case "grouped": partition = try Splits.grouped(sources: sources, seed: seed)
+        case "naive":
+            partition = try origins.map { try Splits.naive(origins: $0, seed: seed) } ?? Splits.naive(sources: sources, seed: seed)
+        case "grouped":
+            partition = try Splits.grouped(sources: sources, seed: seed)
+            if let origins { partition = try partition.placingAugmented(origins: origins) }
         default: throw ValidationError("unknown split '\(split)' (known: naive, grouped)")
         }
-        // Augmented copies (rows of `ser features` on augmented audio) are training data only.
-        let augmented = data.table.rows.map { row in
-            let a = row.attributes["augmentation"] ?? ""
-            return !a.isEmpty && a != "none"
-        }
-        partition = try partition.trainingOnlyAugmentation(augmented: augmented, sources: sources)
+        if let check = partition.augmentation { print(check) }
         guard !partition.train.isEmpty, !partition.test.isEmpty else {
             throw CommandFailure("\(data.table.count) rows are too few to split into train and test")
         }

@@ -79,7 +79,7 @@ enum PlotVerbs {
         return try Plot.Figure.chroma(c.values, frames: c.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
     }
 
-    static let features = signalVerb("features", "Features: mel spectrogram, MFCC and chromagram of one signal stacked (the study's Figure 1).",
+    static let features = signalVerb("features", "Features: mel spectrogram, MFCC and chromagram of one signal stacked (the paper's Figure 1).",
                                      example: #"plot features x to "figures/fig1-features.png""#) { s, title, scale in
         let melDB = Spectral.powerToDB(Spectral.melSpectrogram(s.signal.samples, sampleRate: s.signal.sampleRate))
         let m = Spectral.mfcc(melDB: melDB)
@@ -166,7 +166,7 @@ enum PlotVerbs {
     }
 
     static let model = Verb(
-        "plot model", summary: "Diagram of a model's layers with output shapes and parameter counts (the study's Figure 2).",
+        "plot model", summary: "Diagram of a model's layers with output shapes and parameter counts (the paper's Figure 2).",
         parameters: [Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run")] + common,
         examples: [#"plot model net to "figures/fig2-model.png""#], result: .figure
     ) { call in
@@ -189,8 +189,10 @@ enum PlotVerbs {
             Parameter("reports", .list(.value([.report])), positional: true, doc: "the reports to compare"),
             Parameter("names", .list(.string), doc: "a label per report"),
             Parameter("metrics", .list(.word(metricNames)), default: .list([.text("accuracy"), .text("uar")]), doc: "which metrics: accuracy, uar, macro_f1"),
+            Parameter("paper", .list(.fraction), defaultText: "none", doc: "a published accuracy per report (e.g. 54%), marked beside its bars"),
         ] + common,
-        examples: [#"plot bars [naive, loso, lopo] names=["naive", "LOSO", "LOPO"] to "figures/fig7-augmentation.png""#], result: .figure
+        examples: [#"plot bars [naive, loso, lopo] names=["naive", "LOSO", "LOPO"] to "figures/fig7-augmentation.png""#,
+                   #"plot bars [emovo, transfer] names=["EMOVO only", "transfer"] paper=[54%, 60%] to "figures/table1.png""#], result: .figure
     ) { call in
         let reports = call.list("reports").compactMap { b -> ReportValue? in
             if case .value(let v) = b, case .report(let r) = v.payload { r } else { nil }
@@ -198,6 +200,10 @@ enum PlotVerbs {
         let names = call.list("names").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
         guard names.count == reports.count else { throw VerbFailure("\(names.count) names for \(reports.count) reports", argument: "names") }
         let metrics = call.list("metrics").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
+        let paper = call.has("paper") ? call.list("paper").compactMap { b -> Double? in if case .number(let v, _) = b { v * 100 } else { nil } } : nil
+        if let paper, paper.count != reports.count {
+            throw VerbFailure("\(paper.count) paper values for \(reports.count) reports", argument: "paper")
+        }
         func stat(_ r: ReportValue, _ m: String) -> (Double, Double) {
             if let a = r.aggregate {
                 let s = m == "accuracy" ? a.accuracy : m == "uar" ? a.uar : a.macroF1
@@ -212,7 +218,8 @@ enum PlotVerbs {
         let figure: Plot.Figure
         do {
             figure = try Plot.Figure.groupedBars(groups: names, series: metrics.map { $0 == "uar" ? "UAR" : $0 == "macro_f1" ? "macro-F1" : $0 },
-                                                 means: means, stds: stds, yLabel: "%", title: title, tickMax: 100, scale: call.integer("scale"))
+                                                 means: means, stds: stds, references: paper.map { $0.map(Optional.some) }, referenceName: "paper (accuracy)",
+                                                 yLabel: "%", title: title, tickMax: 100, scale: call.integer("scale"))
         } catch { throw plotFailure(error) }
         return try finish(figure, kind: "bars", title: title, call: call)
     }
