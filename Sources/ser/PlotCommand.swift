@@ -16,7 +16,7 @@ struct PlotCommand: ParsableCommand {
         discussion: """
         The file is loaded as librosa.load does (mono, resampled to --sr Hz); features use librosa's defaults \
         (n_fft 2048, hop 512, 128 mel bands, 20 MFCC, 12 chroma bins). mel is power_to_db(ref=max) with an \
-        80 dB range on a mel-scaled frequency axis (ticks in Hz); features is the study's Figure 1: mel \
+        80 dB range on a mel-scaled frequency axis (ticks in Hz); features is the paper's Figure 1: mel \
         spectrogram, MFCC and chroma as three panels sharing the time axis.
 
         Examples:
