@@ -73,7 +73,7 @@ enum SessionVerbs {
             Parameter("title", .string, defaultText: "none", doc: "title line above the table"),
         ],
         examples: [#"table [r1, r2] names=["EMOVO only", "transfer"] to "figures/table1.md""#,
-                   #"table [r1, r2] ids=[emovo, transfer] names=["EMOVO only", "transfer learning"] paper=[54%, 60%]"#], result: .table
+                   #"table [r1, r2] ids=["emovo", "transfer"] names=["EMOVO only", "transfer learning"] paper=[54%, 60%]"#], result: .table
     ) { call in
         let values = call.list("values").compactMap { b -> Value? in if case .value(let v) = b { v } else { nil } }
         var names = call.has("names") ? call.list("names").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } } : []
