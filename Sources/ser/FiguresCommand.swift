@@ -1,6 +1,7 @@
 import ArgumentParser
 import Notebook
 
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -57,8 +58,10 @@ struct FiguresCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = listFolder(notebooks)
-            .filter { $0.hasSuffix(".md") && $0.first?.isNumber == true && !$0.hasPrefix("00-") }
+        // The study is notebooks 01–06 (00 is the tour; later ones are not the paper's).
+        let study = Set((1...6).map { "0\($0)-" })
+        let paths = (Files.entries(notebooks, hidden: true) ?? [])
+            .filter { $0.hasSuffix(".md") && study.contains(String($0.prefix(3))) }
             .map { notebooks + "/" + $0 }
         guard !paths.isEmpty else {
             printError("\(notebooks): error: no study notebooks (01-*.md … 06-*.md) in this folder")
@@ -81,13 +84,13 @@ struct FiguresCommand: ParsableCommand {
         let hits = executed.reduce(0) { $0 + $1.results.reduce(0) { $0 + $1.output.cacheHits } }
         print("\(figures.count) figures in \(out)/ from \(executed.count) notebooks in "
             + NotebookRun.seconds(Double(elapsed.components.seconds)) + (hits > 0 ? " (\(hits) results from the cache)" : ""))
-        let names = listFolder(out)
+        let names = Files.entries(out, hidden: true) ?? []
         let missing = (1...8).filter { n in !names.contains { $0.hasPrefix("fig\(n)-") && $0.hasSuffix(".png") } }
         if !missing.isEmpty {
             printError("missing: " + missing.map { "fig\($0)-*.png" }.joined(separator: ", "))
         }
         let tables = ["table1.md", "table1.csv", "table1.png"].filter { !names.contains($0) }
-            + (listFolder(out + "/extra").contains("table-extras.md") ? [] : ["extra/table-extras.md"])
+            + ((Files.entries(out + "/extra", hidden: true) ?? []).contains("table-extras.md") ? [] : ["extra/table-extras.md"])
         if !tables.isEmpty { printError("missing: " + tables.joined(separator: ", ")) }
         if executed.contains(where: { !$0.succeeded }) || !missing.isEmpty || !tables.isEmpty { throw ExitCode(1) }
     }

@@ -2,6 +2,7 @@ import Evaluate
 import Features
 import Foundation
 import Language
+import Support
 import Testing
 @testable import Notebook
 
@@ -12,7 +13,7 @@ import Testing
 @Suite(.serialized) struct StudyNotebookTests {
     static let repository: String = {
         var path = #filePath
-        for _ in 0..<3 { path = parentFolder(path) }
+        for _ in 0..<3 { path = Files.parentFolder(path) }
         return path
     }()
 
@@ -25,7 +26,7 @@ import Testing
     @Test func theStudyNotebooksRunThePapersProtocolOnTheSmallDemoCorpora() throws {
         let folder = NSTemporaryDirectory() + "ser-study-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let notebooks = listFolder(Self.repository + "/notebooks").filter { $0.hasSuffix(".md") && $0.first?.isNumber == true }
+        let notebooks = (Files.entries(Self.repository + "/notebooks", hidden: true) ?? []).filter { $0.hasSuffix(".md") && $0.first?.isNumber == true }
         #expect(notebooks.map { String($0.prefix(3)) }.prefix(7) == ["00-", "01-", "02-", "03-", "04-", "05-", "06-"])
         let parsed = try notebooks.filter { $0 < "07-" }.map { try Notebook(contentsOf: Self.repository + "/notebooks/" + $0) }
 
@@ -51,14 +52,14 @@ import Testing
         #expect(executed.allSatisfy { FileManager.default.fileExists(atPath: $0.outputPath) })
 
         // Every figure under the paper's number for the same content; ser's extras in extra/.
-        let figures = Set(listFolder(folder + "/figures"))
+        let figures = Set(Files.entries(folder + "/figures", hidden: true) ?? [])
         for name in ["fig1-features.png", "fig2-model.png", "fig3-emovo-confusion.png", "fig4-source-confusion.png",
                      "fig5-source-on-emovo.png", "fig6-transfer.png", "fig7-augmentation.png", "fig8-loso-transfer.png",
                      "table1.md", "table1.csv", "table1.png"] {
             #expect(figures.contains(name), "\(name) missing")
         }
         #expect(figures.filter { $0.hasPrefix("fig") }.count == 8, "only the paper's figures carry a figure number: \(figures.sorted())")
-        let extras = Set(listFolder(folder + "/figures/extra"))
+        let extras = Set(Files.entries(folder + "/figures/extra", hidden: true) ?? [])
         for name in ["emovo-history.png", "source-history.png", "transfer-all-layers.png", "augmentation-bars.png",
                      "augmented-loso-speakers.png", "loso-transfer-speakers.png", "table-extras.md", "table-extras.csv"] {
             #expect(extras.contains(name), "extra/\(name) missing")

@@ -1,6 +1,7 @@
 import Audio
 import Corpus
 import Foundation
+import Support
 
 /// A corpus in the session: its files with their harmonised labels (the audio stays on disk).
 public struct CorpusValue: Sendable {
@@ -44,7 +45,7 @@ enum CorpusVerbs {
                     call.print("\(folder): synthesised \(corpus.files.count) files (demo corpus, not the real \(layout.rawValue.uppercased()))")
                     return call.make(.corpus(CorpusValue(corpus: corpus)))
                 } catch {
-                    throw VerbFailure("\(error)", argument: call.given.contains("into") ? "into" : nil)
+                    throw VerbFailure(userMessage(error), argument: call.given.contains("into") ? "into" : nil)
                 }
             }
         }
@@ -90,12 +91,12 @@ enum CorpusVerbs {
             }
             return call.make(.corpus(CorpusValue(corpus: corpus)))
         } catch {
-            throw VerbFailure("\(error)", argument: "path")
+            throw VerbFailure(userMessage(error), argument: "path")
         }
     }
 
     static let longest = Verb(
-        "longest", summary: "The sentence (or other group) whose recordings are the longest on average, as a string, with every group's mean duration printed: ser's choice of the phrase the paper's LOPO holds out ("one of the longest") (`phrase = longest emovo`).",
+        "longest", summary: "The sentence (or other group) whose recordings are the longest on average, as a string, with every group's mean duration printed: ser's choice of the phrase the paper's LOPO holds out (“one of the longest”) (`phrase = longest emovo`).",
         parameters: [
             Parameter("corpus", .value([.corpus]), positional: true, doc: "the corpus"),
             Parameter("by", .word(["sentence", "speaker", "emotion", "gender", "intensity"]), default: .text("sentence"), doc: "the column naming the groups"),
@@ -174,7 +175,7 @@ enum CorpusVerbs {
             return Value(.signal(SignalValue(name: file.relativePath, signal: s, attributes: file.metadata)),
                          hash: ContentHash(of: hash.hex + "[" + file.relativePath + "]"))
         } catch {
-            throw Members.Failure(message: "\(error)")
+            throw Members.Failure(message: userMessage(error))
         }
     }
 }

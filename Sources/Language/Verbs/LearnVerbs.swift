@@ -1,6 +1,7 @@
 import Evaluate
 import Features
 import Learn
+import Support
 
 /// Verbs about models and evaluation: split, model, summary, freeze, unfreeze, save, load model, train,
 /// evaluate, predict, crossval, repeat.
@@ -116,7 +117,7 @@ enum LearnVerbs {
                                    blocks: Array(zip(filters, kernels)), poolSize: call.integer("pool"),
                                    dense: ints(call.list("dense")), dropout: Float(call.number("dropout")))
         do { return call.make(.model(ModelValue(try Model(spec: spec, seed: call.seed)))) } catch {
-            throw VerbFailure(errorMessage(error))
+            throw VerbFailure(userMessage(error))
         }
     }
 
@@ -142,7 +143,7 @@ enum LearnVerbs {
             _ = try spec.shapes()
             return call.make(.model(ModelValue(try Model(spec: spec, seed: call.seed))))
         } catch {
-            throw VerbFailure(errorMessage(error), argument: "layers")
+            throw VerbFailure(userMessage(error), argument: "layers")
         }
     }
 
@@ -268,9 +269,9 @@ enum LearnVerbs {
         let model = try modelValue(call.value("model")).copy()
         if case .run(let r) = call.value("model").payload { model.history = r.history }
         do {
-            try makeParentDirectories(of: call.text("to"))
+            try Files.makeParentDirectories(of: call.text("to"))
             try model.save(to: call.text("to"))
-        } catch { throw VerbFailure("\(error)", argument: "to") }
+        } catch { throw VerbFailure(userMessage(error), argument: "to") }
         call.print("saved \(call.text("to"))")
         return .none
     }
@@ -281,7 +282,7 @@ enum LearnVerbs {
         examples: [#"net = load model "models/emovo.safetensors""#], result: .model
     ) { call in
         do { return call.make(.model(ModelValue(try Model.load(from: call.text("path"))))) } catch {
-            throw VerbFailure("\(error)", argument: "path")
+            throw VerbFailure(userMessage(error), argument: "path")
         }
     }
 
@@ -360,7 +361,7 @@ enum LearnVerbs {
         let options = try options(call)
         let validation = all.subset(part.validation)
         let epochs = options.epochs
-        let history: History
+        let history: TrainingHistory
         do {
             history = try Trainer.fit(model, train: all.subset(part.train), validation: validation.count > 0 ? validation : nil,
                                       options: options, cancellation: call.session.cancellation.training) { record in
@@ -422,7 +423,7 @@ enum LearnVerbs {
         do {
             let predicted = try model.copy().predictClasses(table.values)
             return try Report(truth: truth, predicted: predicted, classes: classes)
-        } catch { throw VerbFailure("\(error)") }
+        } catch { throw VerbFailure(userMessage(error)) }
     }
 
     static let predict = Verb(
@@ -442,7 +443,7 @@ enum LearnVerbs {
         let label = call.optionalText("label") ?? runLabel
         let truth = table.attributeNames.contains(label) ? table.rows.map { $0.attributes[label] ?? "" } : table.rows.map { _ in "" }
         let predicted: [Int]
-        do { predicted = try model.copy().predictClasses(table.values) } catch { throw VerbFailure("\(error)") }
+        do { predicted = try model.copy().predictClasses(table.values) } catch { throw VerbFailure(userMessage(error)) }
         let rows = table.rows.indices.map { i in
             [table.rows[i].file, String(table.rows[i].window), truth[i], model.labels.indices.contains(predicted[i]) ? model.labels[predicted[i]] : String(predicted[i])]
         }
@@ -543,7 +544,7 @@ enum LearnVerbs {
     /// A report over `reports` (mean ± std when there are several) keeping the trained runs.
     static func reportValue(_ reports: [Report], names: [String], runs: [RunValue] = []) throws(VerbFailure) -> ReportValue {
         let aggregate: Aggregate?
-        do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(errorMessage(error)) }
+        do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(userMessage(error)) }
         return ReportValue(reports: reports, names: names, aggregate: aggregate, runs: runs)
     }
 
@@ -589,15 +590,5 @@ extension ModelValue {
     func copyValue(seed: UInt64) -> ModelValue {
         guard history == nil, labels.isEmpty, let fresh = try? Model(spec: spec, seed: seed) else { return self }
         return ModelValue(fresh)
-    }
-}
-
-/// The message of a module error without its code name.
-func errorMessage(_ error: any Error) -> String {
-    switch error {
-    case let e as LearnError: e.message
-    case let e as EvaluateError: e.message
-    case let e as VerbFailure: e.message
-    default: "\(error)"
     }
 }
