@@ -64,7 +64,7 @@ struct FiguresCommand: ParsableCommand {
             .filter { $0.hasSuffix(".md") && study.contains(String($0.prefix(3))) }
             .map { notebooks + "/" + $0 }
         guard !paths.isEmpty else {
-            printError("\(notebooks): error: no study notebooks (01-*.md … 06-*.md) in this folder")
+            Output.message("\(notebooks): error: no study notebooks (01-*.md … 06-*.md) in this folder")
             throw ExitCode(1)
         }
         var parameters = ["figures=\(out)", "seeds=" + (1...seeds).map(String.init).joined(separator: ","), "size=\(size)"]
@@ -87,11 +87,11 @@ struct FiguresCommand: ParsableCommand {
         let names = Files.entries(out, hidden: true) ?? []
         let missing = (1...8).filter { n in !names.contains { $0.hasPrefix("fig\(n)-") && $0.hasSuffix(".png") } }
         if !missing.isEmpty {
-            printError("missing: " + missing.map { "fig\($0)-*.png" }.joined(separator: ", "))
+            Output.message("missing: " + missing.map { "fig\($0)-*.png" }.joined(separator: ", "))
         }
         let tables = ["table1.md", "table1.csv", "table1.png"].filter { !names.contains($0) }
             + ((Files.entries(out + "/extra", hidden: true) ?? []).contains("table-extras.md") ? [] : ["extra/table-extras.md"])
-        if !tables.isEmpty { printError("missing: " + tables.joined(separator: ", ")) }
+        if !tables.isEmpty { Output.message("missing: " + tables.joined(separator: ", ")) }
         if executed.contains(where: { !$0.succeeded }) || !missing.isEmpty || !tables.isEmpty { throw ExitCode(1) }
     }
 }
