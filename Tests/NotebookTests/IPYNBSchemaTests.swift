@@ -79,7 +79,7 @@ import Testing
         let html = try HTMLReport(run).render()
         #expect(html.contains("data:image/png;base64,"))
         #expect(!html.contains("src=\"http") && !html.contains("<link") && !html.contains("<script"))
-        #expect(html.contains("<table>") && html.contains("<h1>1 · Features"))
+        #expect(html.contains("<table>") && html.contains("<h1>1 · The corpora and the features"))
         #expect(html.contains("cell 5 [figure-1] · <span class=\"state\">ok</span>"))
         #expect(html.contains("cell 2 [corpus-real] · <span class=\"state\">skipped</span>"))
 
