@@ -27,15 +27,17 @@ let package = Package(
         systemLibrary("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
         systemLibrary("CFFTW", pkgConfig: "fftw3f", apt: "libfftw3-dev"),
         systemLibrary("CSoxr", pkgConfig: "soxr", apt: "libsoxr-dev"),
-        systemLibrary("CBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
         systemLibrary("CEdit", pkgConfig: "libedit", apt: "libedit-dev"),
         systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
+        // ser's GEMM with one arithmetic on every CPU (Sources/CGEMM/gemm.c); optimised in debug builds too,
+        // since the tests train with it.
+        .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Library modules (dependencies point one way: see docs/ARCHITECTURE.md)
         .target(name: "Audio", dependencies: ["CSndFile", "CSoxr"], swiftSettings: swiftSettings),
         .target(name: "Features", dependencies: ["Audio", "CFFTW"], swiftSettings: swiftSettings),
         .target(name: "Augment", dependencies: ["Audio", "Features"], swiftSettings: swiftSettings),
-        .target(name: "Learn", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "Learn", dependencies: ["CGEMM"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
         .target(name: "Evaluate", swiftSettings: swiftSettings),
         .target(name: "Corpus", dependencies: ["Audio"], swiftSettings: swiftSettings),
@@ -76,7 +78,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // End-to-end tests of the `ser` executable (runs the built binary; no module dependency).
-        .testTarget(name: "CLITests", dependencies: ["ser"], swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["ser", "Language"], swiftSettings: swiftSettings),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluate
 import Features
 import Foundation
+import Language
 import Learn
 
 /// `ser train`: trains a 1-D CNN on a feature table and reports the test result.
@@ -131,6 +132,8 @@ struct TrainCommand: ParsableCommand {
         print("")
         print("test (\(test.count) rows): " + report.markdown)
         print(report.confusionMarkdown())
+        let weightsHash = Self.weightsSHA256(net)
+        print("weights sha256 \(weightsHash)")
 
         net.metadata = [
             "features": features, "label": label, "split": partition.name, "seed": String(seed),
@@ -148,9 +151,20 @@ struct TrainCommand: ParsableCommand {
                 cancelled: history.cancelled, seconds_per_epoch: history.secondsPerEpoch,
                 epoch_seconds: history.epochs.map(\.seconds), epoch_cpu_seconds: history.epochs.map(\.cpuSeconds), train_rows: train.count,
                 validation_rows: validation.count, test_rows: test.count, classes: data.classes.names,
-                split: partition.name, model: out)
+                split: partition.name, model: out, weights_sha256: weightsHash,
+                confusion: (0..<report.confusion.classes).map { t in
+                    Array(report.confusion.counts[(t * report.confusion.classes)..<((t + 1) * report.confusion.classes)])
+                })
             print(try JSONLine.encode(result))
         }
+    }
+
+    /// SHA-256 of the model's weights (float32, little-endian, layer by layer as in `flatWeights`).
+    static func weightsSHA256(_ model: Model) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(model.parameterCount * 4)
+        for w in model.flatWeights { withUnsafeBytes(of: w.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        return ContentHash(of: bytes).hex
     }
 
     /// A new model for the table, or the `--from` model adapted to its classes.
@@ -247,6 +261,10 @@ struct TrainResult: Encodable {
     var classes: [String]
     var split: String
     var model: String?
+    /// SHA-256 of the trained weights: compare it across machines.
+    var weights_sha256: String
+    /// Test confusion matrix: true class along rows, predicted along columns, in `classes` order.
+    var confusion: [[Int]]
 }
 
 enum JSONLine {
