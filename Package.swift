@@ -33,7 +33,7 @@ let package = Package(
         // since the tests train with it.
         .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
 
-        // Library modules (dependencies point one way: see docs/ARCHITECTURE.md)
+        // Library modules (dependencies point one way: see docs/architecture.md)
         .target(name: "Audio", dependencies: ["CSndFile", "CSoxr"], swiftSettings: swiftSettings),
         .target(name: "Features", dependencies: ["Audio", "CFFTW"], swiftSettings: swiftSettings),
         .target(name: "Augment", dependencies: ["Audio", "Features"], swiftSettings: swiftSettings),
