@@ -1,5 +1,6 @@
 import Testing
 @testable import Learn
+import Support
 
 @Suite struct GEMMTests {
     func naive(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> [Float] {
@@ -65,9 +66,9 @@ import Testing
 
     @Test(arguments: [(1, 1, 1), (12, 32, 5), (13, 33, 7), (25, 70, 130), (5, 9, 300), (40, 17, 0), (24, 64, 3)])
     func everyKernelComputesTheDefinitionBitForBit(m: Int, n: Int, k: Int) {
-        var rng = SeededGenerator(seed: UInt64(m * 10_000 + n * 100 + k))
+        var rng = SplitMix64(seed: UInt64(m * 10_000 + n * 100 + k))
         // Values of very different magnitudes, so that any other summation order would round differently.
-        func value() -> Float { (rng.nextUnit() * 2 - 1) * Float(1 << Int(rng.nextIndex(below: 12))) }
+        func value() -> Float { (rng.unitFloat() * 2 - 1) * Float(1 << Int(rng.index(below: 12))) }
         let a = (0..<(m * k)).map { _ in value() }, b = (0..<(k * n)).map { _ in value() }
         let c0 = (0..<(m * n)).map { _ in value() }
         for (transA, transB, accumulate) in [(false, false, false), (true, false, false), (false, true, true), (true, true, true)] {
