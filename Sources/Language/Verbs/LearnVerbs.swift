@@ -92,10 +92,10 @@ enum LearnVerbs {
         }
     }
 
-    static let layerNames = ["conv1d", "maxpool", "flatten", "dense", "dropout", "relu"]
+    static var layerNames: [String] { LayerSchema.all.map(\.callName) }
 
     static let customModel = Verb(
-        "model custom", summary: "A model from a list of Keras-style layers: conv1d(filters, kernel, padding=\"same\", activation=\"relu\"), maxpool(size), flatten(), dense(units, activation=\"softmax\"), dropout(rate), relu().",
+        "model custom", summary: "A model from a list of Keras-style layers: " + LayerSchema.all.map(\.signature).joined(separator: ", ") + ".",
         parameters: [
             Parameter("layers", .list(.layer), doc: "the layers in order; the last is the output"),
             Parameter("input", .integer(1...1_000_000), default: .number(160, .none), doc: "values per row"),
@@ -118,53 +118,58 @@ enum LearnVerbs {
         }
     }
 
+    /// A layer call `conv1d(16, 9, padding="same")` read through its `LayerSchema`: arguments by position or
+    /// by name, each checked by its kind.
     static func layerKind(_ name: String, _ pos: [Bound], _ named: [String: Bound]) throws(VerbFailure) -> LayerKind {
-        func num(_ i: Int, _ key: String) -> Double? {
-            if let b = named[key], case .number(let v, _) = b { return v }
-            if i < pos.count, case .number(let v, _) = pos[i] { return v }
-            return nil
-        }
-        func text(_ key: String) -> String? {
-            if let b = named[key], case .text(let s) = b { return s }
-            return nil
-        }
-        func need(_ i: Int, _ key: String) throws(VerbFailure) -> Int {
-            guard let v = num(i, key), v == v.rounded(), v >= 1 else {
-                throw VerbFailure("\(name)(…) needs a whole number \(key) ≥ 1", argument: "layers")
-            }
-            return Int(v)
-        }
-        func activation() throws(VerbFailure) -> Activation {
-            guard let a = text("activation") else { return .linear }
-            guard let act = Activation(rawValue: a) else {
-                throw VerbFailure("unknown activation '\(a)'\(suggestion(a, among: Activation.allCases.map(\.rawValue))) (activations: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))", argument: "layers")
-            }
-            return act
-        }
-        let allowed: [String: [String]] = ["conv1d": ["filters", "kernel", "padding", "activation"], "maxpool": ["size", "strides"],
-                                           "flatten": [], "dense": ["units", "activation"], "dropout": ["rate"], "relu": []]
-        guard let keys = allowed[name] else {
+        guard let schema = LayerSchema.named(call: name) else {
             throw VerbFailure("unknown layer '\(name)'\(suggestion(name, among: layerNames)) (layers: \(layerNames.joined(separator: ", ")))", argument: "layers")
         }
-        for key in named.keys where !keys.contains(key) {
+        let keys = schema.arguments.map(\.name)
+        for key in named.keys.sorted() where !keys.contains(key) {
             throw VerbFailure("unknown option '\(key)' for layer \(name)\(suggestion(key, among: keys))", argument: "layers")
         }
         guard pos.count <= keys.count else { throw VerbFailure("\(name)(…) takes at most \(keys.count) arguments", argument: "layers") }
-        switch name {
-        case "conv1d":
-            let padding: Padding
-            if let p = text("padding") {
-                guard let pad = Padding(rawValue: p) else { throw VerbFailure("padding is \(Padding.allCases.map(\.rawValue).joined(separator: " or ")), not '\(p)'", argument: "layers") }
-                padding = pad
-            } else { padding = .valid }
-            return .conv1D(filters: try need(0, "filters"), kernelSize: try need(1, "kernel"), padding: padding, activation: try activation())
-        case "maxpool": return .maxPooling1D(poolSize: try need(0, "size"), strides: num(1, "strides").map { Int($0) })
-        case "flatten": return .flatten
-        case "dense": return .dense(units: try need(0, "units"), activation: try activation())
-        case "dropout":
-            guard let r = num(0, "rate"), r >= 0, r < 1 else { throw VerbFailure("dropout(rate) needs 0 ≤ rate < 1", argument: "layers") }
-            return .dropout(rate: Float(r))
-        default: return .relu
+        var values: [String: LayerValue] = [:]
+        for (i, argument) in schema.arguments.enumerated() {
+            guard let bound = named[argument.name] ?? (i < pos.count ? pos[i] : nil) else {
+                if argument.required { throw needs(argument, layer: name) }
+                continue
+            }
+            values[argument.name] = try layerValue(bound, argument, layer: name)
+        }
+        return schema.make(values)
+    }
+
+    /// What a layer call lacks: "conv1d(…) needs a whole number filters ≥ 1".
+    static func needs(_ argument: LayerArgument, layer: String) -> VerbFailure {
+        let n = argument.name
+        let text = switch argument.kind {
+        case .count: "\(layer)(…) needs a whole number \(n) ≥ 1"
+        case .fraction: "\(layer)(\(n)) needs 0 ≤ \(n) < 1"
+        case .activation: "\(layer)(…) needs \(n) to be \(Activation.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .padding: "\(layer)(…) needs \(n) to be \(Padding.allCases.map(\.rawValue).joined(separator: " or "))"
+        }
+        return VerbFailure(text, argument: "layers")
+    }
+
+    static func layerValue(_ bound: Bound, _ argument: LayerArgument, layer: String) throws(VerbFailure) -> LayerValue {
+        switch (argument.kind, bound) {
+        case (.count, .number(let v, _)) where v == v.rounded() && v >= 1 && v <= 1e9:
+            return .int(Int(v))
+        case (.fraction, .number(let r, _)) where r >= 0 && r < 1:
+            return .float(Float(r))
+        case (.activation, .text(let a)):
+            guard let act = Activation(rawValue: a) else {
+                throw VerbFailure("unknown activation '\(a)'\(suggestion(a, among: Activation.allCases.map(\.rawValue))) (activations: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))", argument: "layers")
+            }
+            return .activation(act)
+        case (.padding, .text(let p)):
+            guard let pad = Padding(rawValue: p) else {
+                throw VerbFailure("padding is \(Padding.allCases.map(\.rawValue).joined(separator: " or ")), not '\(p)'", argument: "layers")
+            }
+            return .padding(pad)
+        default:
+            throw needs(argument, layer: layer)
         }
     }
 
