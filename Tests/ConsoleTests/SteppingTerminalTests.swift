@@ -27,7 +27,8 @@ import Testing
     @Test func stepThroughTheEMOVOBaselineNotebook() throws {
         let home = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let notebook = Self.repository + "/notebooks/02-emovo-baseline.md"
+        // A fixed copy of an earlier study notebook (8 cells: seed … test-emovo), so the study notebooks can change.
+        let notebook = Self.repository + "/Tests/ConsoleTests/Fixtures/02-emovo-baseline.md"
         let open = ":open \(notebook) size=small epochs=3 figures=\(home)/figures\r"
         do {
             let term = try Terminal(arguments: [ReplTerminalTests.serPath], environment: Self.environment(home), directory: home)
