@@ -127,6 +127,17 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: home + "/build/figures/model-net.png"))
         term.send(":figures\r")
         at = try term.expect("build/figures/model-net.png", after: at)
+        // :reset asks before forgetting a session with a model; "n" keeps it.
+        term.send(":reset\r")
+        at = try term.expect("forget all 2 values, trained models 'net' among them? [y/N] ", after: at)
+        term.send("n\r")
+        at = try term.expect("kept the session", after: at)
+        term.send(":vars\r")
+        at = try term.expect("net", after: at)
+        term.send(":reset\r")
+        at = try term.expect("[y/N] ", after: at)
+        term.send("y\r")
+        at = try term.expect("session cleared", after: at)
         term.send(":quit\r")
         #expect(try term.exitStatus() == 0)
         return term.transcript
