@@ -277,7 +277,7 @@ public struct ModelSpec: Equatable, Sendable {
         self.layers = layers
     }
 
-    /// The study's 1-D CNN, `cnn1d`: one Conv1D → MaxPooling1D(pool) block per (filters, kernel) pair
+    /// ser's reading of the paper's 1-D CNN, `cnn1d` (the paper gives the shape, not the sizes): one Conv1D → MaxPooling1D(pool) block per (filters, kernel) pair
     /// (same padding, ReLU), Flatten, then Dense(units, ReLU) → Dropout(dropout) per dense width, and
     /// Dense(classes, softmax).
     ///

@@ -12,7 +12,7 @@ enum FeatureVerbs {
     static let blockNames = ["mel", "mfcc", "chroma"]
 
     static let features = Verb(
-        "features", summary: "Computes the study's feature vector per window (time means of 128 mel bands, 20 MFCCs and 12 chroma bins, as librosa 0.11), one row per window, on `threads` threads; with augment=study, also the rows of each file's seven augmented copies (provenance in the source/augmentation columns). Ctrl-C cancels.",
+        "features", summary: "Computes the paper's 160-value vector per window as ser reads it (time means of 128 mel bands, 20 MFCCs and 12 chroma bins, as librosa 0.11), one row per window, on `threads` threads; with augment=study, also the rows of each file's seven augmented copies (ser's recipe) (provenance in the source/augmentation columns). Ctrl-C cancels.",
         parameters: [
             Parameter("source", .value(sourceTypes), positional: true, doc: sourceDoc),
             Parameter("window", .duration, default: .number(2, .seconds), doc: "window length"),
@@ -20,7 +20,7 @@ enum FeatureVerbs {
             Parameter("sets", .list(.word(blockNames)), default: .list(blockNames.map { .text($0) }),
                       doc: "which blocks of the vector to keep, in order: mel (128), mfcc (20), chroma (12)"),
             Parameter("augment", .word(["none", "study"]), default: .text("none"),
-                      doc: "study: add the rows of the study's seven augmented copies of every file (noise, stretch, pitch, combinations)"),
+                      doc: "study: add the rows of seven augmented copies of every file, ser's recipe (noise 0.035, stretch 0.8, pitch +0.7 and their combinations)"),
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the augmentation noise"),
         ],
         examples: ["feats = features emovo window=2s hop=2s", "feats = features [a, b] sets=[mfcc, chroma]", "aug = features emovo augment=study"],
