@@ -58,7 +58,7 @@ let package = Package(
         ),
 
         // Tests: one target per module
-        .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "CSndFile"], swiftSettings: swiftSettings),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio", "Features"], resources: [.copy("Fixtures")],

@@ -18,8 +18,17 @@ public func load(_ path: String, sampleRate: Int? = 22050) throws(AudioError) ->
 /// With a `session` (one per thread), soxr converters are reused across files; the samples are the same.
 public func load(_ path: String, sampleRate: Int? = 22050, profile: inout LoadProfile,
                  session: Resampler.Session? = nil) throws(AudioError) -> Signal {
+    if let target = sampleRate, !sampleRates.contains(target) {
+        throw AudioError(.badParameter, "sample rate \(target) Hz is out of range: ser resamples to \(sampleRates.lowerBound)…\(sampleRates.upperBound) Hz")
+    }
     let t0 = LoadProfile.now()
     let contents = try SoundFile.read(path)
+    if let target = sampleRate {
+        let out = Double(contents.frames) * Double(target) / Double(contents.sampleRate)
+        guard out <= Double(SoundFile.maxSamples) else {
+            throw AudioError(.tooLong, path: path, "too long to hold in memory at \(target) Hz (\(Int(out)) samples; at most \(SoundFile.maxSamples))")
+        }
+    }
     var mono = contents.mono()
     var rate = contents.sampleRate
     let t1 = LoadProfile.now()
@@ -39,6 +48,9 @@ public func load(_ path: String, sampleRate: Int? = 22050, profile: inout LoadPr
     }
     return Signal(samples: mono, sampleRate: rate)
 }
+
+/// The sample rates ser resamples to, in Hz (the language's `rate=` and the CLI's `--sr`).
+public let sampleRates = 1000...384_000
 
 /// Seconds of thread CPU time spent loading audio.
 public struct LoadProfile: Sendable, Equatable {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Audio
 
 /// Small file-system helpers over the C library (the Corpus module does not use Foundation).
 enum FileTree {
@@ -35,18 +36,9 @@ enum FileTree {
     }
 
     /// Every regular file under `root`, as paths relative to it ("f1/rab-f1-b1.wav"), sorted; hidden files
-    /// and folders are skipped.
+    /// and folders are skipped, each real folder is walked once (see Audio's `FolderWalk`).
     static func files(under root: String) -> [String] {
-        var out: [String] = []
-        func walk(_ relative: String) {
-            let full = relative.isEmpty ? root : join(root, relative)
-            for name in entries(full) {
-                let rel = relative.isEmpty ? name : relative + "/" + name
-                if isDirectory(join(root, rel)) { walk(rel) } else { out.append(rel) }
-            }
-        }
-        walk("")
-        return out.sorted()
+        FolderWalk(root: root).files
     }
 
     /// `a/b`, without doubling a trailing slash of `a`.

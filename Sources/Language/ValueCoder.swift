@@ -273,7 +273,7 @@ struct ByteReader {
         }
     }
 
-    mutating func value() throws(ValueCoder.Failure) -> Value {
+    mutating func value(depth: Int = 0) throws(ValueCoder.Failure) -> Value {
         let tag = try u8()
         let hash = ContentHash(digest: Array(try take(32)))
         guard let type = ValueType.allCases.first(where: { $0.tag == tag }) else { throw fail("unknown type tag \(tag)") }
@@ -285,9 +285,11 @@ struct ByteReader {
             payload = .number(x, unit)
         case .string: payload = .string(try string())
         case .list:
+            // Lists nest no deeper than the parser allows, so a hostile entry cannot exhaust the stack.
+            guard depth < Parser.maxDepth else { throw fail("lists nested more than \(Parser.maxDepth) deep") }
             let n = try count(33)
             var items: [Value] = []
-            for _ in 0..<n { items.append(try value()) }
+            for _ in 0..<n { items.append(try value(depth: depth + 1)) }
             payload = .list(items)
         case .signal:
             let name = try string()

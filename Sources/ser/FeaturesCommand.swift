@@ -97,10 +97,12 @@ struct FeaturesCommand: ParsableCommand {
             for w in corpus.warnings { writeStandardError("ser features: note: \(w)\n") }
             for p in corpus.problems { writeStandardError("ser features: left out \(p)\n") }
         } else {
-            do { entries = try AudioFiles.find(paths) } catch {
+            var notes: [String] = []
+            do { entries = try AudioFiles.find(paths, notes: &notes) } catch {
                 writeStandardError("ser features: error: \(error.description)\n")
                 throw ExitCode.failure
             }
+            for note in notes { writeStandardError("ser features: note: \(note)\n") }
             items = entries.map { FeatureRun.Item($0) }
         }
         guard !entries.isEmpty else {

@@ -74,7 +74,7 @@ enum LearnVerbs {
             Parameter("filters", .list(.integer(1...4096)), default: .list([16, 32, 64, 128, 256].map { .number($0, .none) }), doc: "filters of each convolution block"),
             Parameter("kernels", .list(.integer(1...1024)), default: .list([9, 7, 5, 3, 3].map { .number($0, .none) }), doc: "kernel size of each block"),
             Parameter("pool", .integer(1...64), default: .number(2, .none), doc: "max-pooling size after each convolution"),
-            Parameter("dense", .list(.integer(1...65536)), default: .list([128, 64].map { .number($0, .none) }), doc: "widths of the hidden dense layers"),
+            Parameter("dense", .list(.integer(1...65536)), default: .list([128, 64].map { .number($0, .none) }), allowsEmptyList: true, doc: "widths of the hidden dense layers ([] for none)"),
             Parameter("dropout", .fraction, default: .number(0.3, .percent), doc: "dropout after each hidden dense layer"),
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the initial weights"),
         ],
@@ -130,8 +130,8 @@ enum LearnVerbs {
             return nil
         }
         func need(_ i: Int, _ key: String) throws(VerbFailure) -> Int {
-            guard let v = num(i, key), v == v.rounded(), v >= 1 else {
-                throw VerbFailure("\(name)(…) needs a whole number \(key) ≥ 1", argument: "layers")
+            guard let v = num(i, key), v == v.rounded(), v >= 1, v <= Double(Int32.max) else {
+                throw VerbFailure("\(name)(…) needs a whole number \(key) from 1 to \(Int32.max)", argument: "layers")
             }
             return Int(v)
         }
@@ -159,7 +159,7 @@ enum LearnVerbs {
                 padding = pad
             } else { padding = .valid }
             return .conv1D(filters: try need(0, "filters"), kernelSize: try need(1, "kernel"), padding: padding, activation: try activation())
-        case "maxpool": return .maxPooling1D(poolSize: try need(0, "size"), strides: num(1, "strides").map { Int($0) })
+        case "maxpool": return .maxPooling1D(poolSize: try need(0, "size"), strides: num(1, "strides") == nil ? nil : try need(1, "strides"))
         case "flatten": return .flatten
         case "dense": return .dense(units: try need(0, "units"), activation: try activation())
         case "dropout":
