@@ -74,9 +74,14 @@ public enum SoundFile {
     /// unknown length is then reported as truncation, with how much audio decoded before the cut.
     ///
     /// Wraps `sf_open`, `sf_readf_float`, `sf_close`.
-    public static func read(_ path: String) throws(AudioError) -> Contents {
+    public static func read(_ path: String, maxSeconds: Double? = nil) throws(AudioError) -> Contents {
         let reader = try Reader(path)
         var buffer: [Float] = []
+        let limit = maxSeconds.map { max(0, Int(min($0 * Double(reader.sampleRate), Double(Int32.max)))) }
+        func tooLong(_ frames: Int) -> AudioError {
+            AudioError(.tooLong, path: path, "\(formatSeconds(Double(frames) / Double(reader.sampleRate))) s long; this command takes at most \(formatSeconds(maxSeconds ?? 0)) s (cut the file first)")
+        }
+        if let frames = reader.frames, let limit, frames > limit { throw tooLong(frames) }
         if let frames = reader.frames {
             guard frames.multipliedReportingOverflow(by: reader.channels).partialValue <= maxSamples,
                   !frames.multipliedReportingOverflow(by: reader.channels).overflow else {
@@ -88,6 +93,7 @@ public enum SoundFile {
             guard buffer.count + chunk.count <= maxSamples else {
                 throw reader.tooLong(frames: (buffer.count + chunk.count) / reader.channels)
             }
+            if let limit, reader.framesRead > limit { throw tooLong(reader.framesRead) }
             buffer.append(contentsOf: chunk)
         }
         try reader.finish()

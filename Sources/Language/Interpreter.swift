@@ -81,9 +81,20 @@ extension Session {
         let key = CacheKey(verb: verb.name, recipe: recipe)
         let invocation = Call(verb: verb, session: self, arguments: bound, given: Set(ranges.keys), resultHash: key.hash)
 
-        if verb.cached, let cache, let bytes = try? cache.lookup(key), let value = try? ValueCoder.decode(bytes) {
-            countCache(hit: true)
-            return value
+        if verb.cached, let cache {
+            do {
+                if let bytes = try cache.lookup(key) {
+                    do {
+                        let value = try ValueCoder.decode(bytes)
+                        countCache(hit: true)
+                        return value
+                    } catch {
+                        out.append("warning: the cached result of '\(verb.name)' cannot be decoded (\(error)); recomputed and replaced")
+                    }
+                }
+            } catch {
+                out.append("warning: \(error)")
+            }
         }
         let outcome: Outcome
         do {
@@ -284,11 +295,13 @@ extension Session {
             return .number(v, .percent)
         case .duration:
             guard case .number(let v, .seconds) = value.payload else { throw mismatch() }
-            guard v > 0, v <= 1_000_000 else { throw outOfRange("a positive duration of at most 1000000 s") }
+            guard v > 0 else { throw outOfRange("a positive duration") }
+            guard v <= 1_000_000 else { throw outOfRange("at most 1000000 s") }
             return .number(v, .seconds)
         case .frequency:
             guard case .number(let v, let u) = value.payload, u == .none || u == .hertz else { throw mismatch() }
-            guard v > 0, v <= 1e9 else { throw outOfRange("a positive frequency of at most 1 GHz") }
+            guard v > 0 else { throw outOfRange("a positive frequency") }
+            guard v <= 1e9 else { throw outOfRange("at most 1 GHz") }
             return .number(v, .hertz)
         case .string:
             guard case .string(let s) = value.payload else { throw mismatch() }

@@ -258,7 +258,8 @@ struct ByteReader {
         for _ in 0..<n {
             rows.append(FeatureRow(file: try string(), window: try int(), start: try double(), end: try double(), attributes: try dictionary()))
         }
-        guard width > 0, values.count == n * width else { throw fail("feature table shape") }
+        let (cells, overflow) = n.multipliedReportingOverflow(by: width)
+        guard width > 0, !overflow, values.count == cells else { throw fail("feature table shape") }
         return FeatureTable(width: width, values: values, rows: rows)
     }
 
@@ -294,6 +295,7 @@ struct ByteReader {
         case .signal:
             let name = try string()
             let rate = try int()
+            guard rate > 0, rate <= 1_000_000_000 else { throw fail("sample rate \(rate)") }
             let samples = try floats()
             payload = .signal(SignalValue(name: name, signal: Signal(samples: samples, sampleRate: rate), attributes: try dictionary()))
         case .table: payload = .table(try table())
@@ -327,10 +329,8 @@ struct ByteReader {
                 let classes = LabelSet(names: try strings())
                 let counts = try ints()
                 let k = classes.count
-                guard k > 0, counts.count == k * k, counts.allSatisfy({ $0 >= 0 && $0 < 1 << 40 }) else { throw fail("confusion matrix") }
-                var truth: [Int] = [], predicted: [Int] = []
-                for t in 0..<k { for p in 0..<k { for _ in 0..<counts[t * k + p] { truth.append(t); predicted.append(p) } } }
-                do { reports.append(try Report(truth: truth, predicted: predicted, classes: classes)) } catch { throw fail("report: \(error)") }
+                guard k > 0, counts.count == k * k, counts.allSatisfy({ $0 >= 0 && $0 <= 1 << 40 }) else { throw fail("confusion matrix") }
+                do { reports.append(try Report(confusion: counts, classes: classes)) } catch { throw fail("report: \(error)") }
             }
             guard names.count == reports.count, !reports.isEmpty else { throw fail("report names") }
             let aggregate: Aggregate?

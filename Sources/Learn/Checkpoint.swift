@@ -73,6 +73,12 @@ public enum Checkpoint {
         try ModelFile.write(try encode(model), to: path)
     }
 
+    /// Checks before training that `save(_:to:)` will be able to write `path`: not empty, not a folder, in an
+    /// existing writable folder; the error names the problem.
+    public static func checkWritable(_ path: String) throws(LearnError) {
+        try ModelFile.checkWritable(path)
+    }
+
     /// Reads the model saved at `path`; missing, truncated, corrupt or inconsistent files are `badCheckpoint`
     /// errors naming the file and the problem.
     public static func load(from path: String) throws(LearnError) -> Model {
@@ -224,4 +230,22 @@ extension Model {
 
     /// Loads a model saved by `save(to:)`.
     public static func load(from path: String) throws(LearnError) -> Model { try Checkpoint.load(from: path) }
+}
+
+extension ModelSpec {
+    /// Reads a model description (the JSON of `ModelSpec`'s Codable form: `input_shape` and `layers`) from a
+    /// regular file, checking that it can be built; errors say which key is missing or wrong.
+    public static func load(from path: String) throws(LearnError) -> ModelSpec {
+        let bytes = try ModelFile.read(path)
+        let spec: ModelSpec
+        do {
+            spec = try JSONDecoder().decode(ModelSpec.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw LearnError(.badArchitecture, path: path, "not a model description: \(Checkpoint.describe(error))")
+        } catch {
+            throw LearnError(.badArchitecture, path: path, "not a model description")
+        }
+        do { _ = try spec.shapes() } catch { throw LearnError(error.code, path: path, error.message) }
+        return spec
+    }
 }

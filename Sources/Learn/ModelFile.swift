@@ -43,6 +43,23 @@ enum ModelFile {
         return bytes
     }
 
+    /// Checks, before any work, that a model can later be written at `path` (not empty, not a folder, in an
+    /// existing writable folder).
+    static func checkWritable(_ path: String) throws(LearnError) {
+        guard !path.isEmpty else { throw LearnError(.cannotWrite, "the model path is empty") }
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            throw LearnError(.cannotWrite, path: path, "is a folder; give a file name such as \(path.hasSuffix("/") ? path : path + "/")model.safetensors")
+        }
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw LearnError(.cannotWrite, path: path, "the folder \(folder) does not exist")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw LearnError(.cannotWrite, path: path, "cannot write into \(folder) (\(String(cString: strerror(errno))))")
+        }
+    }
+
     /// Writes `bytes` to a temporary file beside `path` and renames it into place.
     ///
     /// Wraps `fopen`, `fwrite`, `fclose`, `rename`.

@@ -91,7 +91,9 @@ struct AugmentCommand: ParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("no input files") }
-        guard sr > 0 else { throw ValidationError("--sr must be a positive number of Hz (got \(sr))") }
+        guard sampleRates.contains(sr) else {
+            throw ValidationError("--sr must be between \(sampleRates.lowerBound) and \(sampleRates.upperBound) Hz (got \(sr))")
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
         _ = try makeRecipe()
         var stems: [String: String] = [:]
@@ -115,7 +117,7 @@ struct AugmentCommand: ParsableCommand {
             if showProgress { Self.progress("ser augment: \(done)/\(all) files") }
         }) { file throws(AugmentError) -> [String] in
             let signal: Signal
-            do throws(AudioError) { signal = try Audio.load(file, sampleRate: sr) } catch {
+            do throws(AudioError) { signal = try Audio.load(file, sampleRate: sr, maxSeconds: longestWholeFileSeconds) } catch {
                 throw AugmentError(.badSignal, path: file, error.message)
             }
             let copies = try Augmenter.augment(AugmentedSignal(original: signal, source: file), recipe: recipe, seed: seed)

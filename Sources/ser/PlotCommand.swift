@@ -56,7 +56,9 @@ struct PlotCommand: ParsableCommand {
     var bench: Int?
 
     func validate() throws {
-        guard sr > 0 else { throw ValidationError("--sr must be a positive number of Hz (got \(sr))") }
+        guard sampleRates.contains(sr) else {
+            throw ValidationError("--sr must be between \(sampleRates.lowerBound) and \(sampleRates.upperBound) Hz (got \(sr))")
+        }
         guard scale == 1 || scale == 2 else { throw ValidationError("--scale must be 1 or 2 (got \(scale))") }
         _ = try parsedSize()
         if let bench, bench < 1 { throw ValidationError("--bench must be at least 1 (got \(bench))") }
@@ -73,8 +75,10 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Before the work: an output path that cannot be written fails now, not after drawing.
+        do { try AtomicFile.checkTarget(out) } catch { throw fail(error.description) }
         let signal: Signal
-        do { signal = try Audio.load(file, sampleRate: sr) } catch {
+        do { signal = try Audio.load(file, sampleRate: sr, maxSeconds: longestWholeFileSeconds) } catch {
             throw fail("\(error)")
         }
         guard !signal.samples.isEmpty else { throw fail("\(file): no samples") }

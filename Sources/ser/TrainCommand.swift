@@ -77,6 +77,10 @@ struct TrainCommand: ParsableCommand {
         guard patience >= 0 else { throw ValidationError("--patience must be 0 or more") }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
 
+        if let out {
+            // Before the work: a folder, a missing folder or an empty path would fail only after training.
+            do { try Checkpoint.checkWritable(out) } catch { throw CommandFailure(error.description) }
+        }
         let data = try LabeledTable(prefix: features, column: label)
         let sources = data.table.rows.map { $0.attributes["source"].flatMap { $0.isEmpty ? nil : $0 } ?? $0.file }
         var partition: Split
@@ -170,11 +174,7 @@ struct TrainCommand: ParsableCommand {
         if model == "cnn1d" {
             spec = .cnn1d(classes: classes, inputLength: data.table.width)
         } else if FileManager.default.fileExists(atPath: model) {
-            do {
-                spec = try JSONDecoder().decode(ModelSpec.self, from: Data(contentsOf: URL(fileURLWithPath: model)))
-            } catch {
-                throw CommandFailure("\(model): not a model description: \(error)")
-            }
+            do { spec = try ModelSpec.load(from: model) } catch { throw CommandFailure(error.description) }
         } else {
             throw ValidationError("unknown model '\(model)' (known: cnn1d, or a JSON model description file)")
         }

@@ -69,4 +69,38 @@ import Testing
         #expect(error?.description == "\(target): cannot write the model: it is a folder")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["existing"])
     }
+
+    /// Item 10: a one-class table used to train to "accuracy 1.000".
+    @Test func oneClassTrainingIsAnError() throws {
+        let model = try Model(spec: ModelSpec(inputLength: 4, kinds: [.flatten, .dense(units: 3, activation: .softmax)]))
+        model.labels = ["angry", "happy", "sad"]
+        let data = try Dataset(values: [Float](repeating: 0.5, count: 40), labels: [Int](repeating: 1, count: 10), width: 4)
+        let error = #expect(throws: LearnError.self) { try Trainer.fit(model, train: data) }
+        #expect(error?.message == "every training row is 'happy': a classifier needs at least two classes (its accuracy would mean nothing)")
+    }
+
+    /// Item 8: non-finite inputs are refused by row and column.
+    @Test func nonFiniteInputsAreRefused() {
+        var values = [Float](repeating: 0.5, count: 8)
+        values[6] = .infinity
+        let error = #expect(throws: LearnError.self) { try Dataset(values: values, labels: [0, 1], width: 4) }
+        #expect(error?.message == "row 1 column 2 is inf; inputs must be finite")
+    }
+
+    /// Item 14: the output path is checked before training.
+    @Test func outputPathIsCheckedFirst() throws {
+        #expect(throws: LearnError.self) { try Checkpoint.checkWritable("") }
+        let e = #expect(throws: LearnError.self) { try Checkpoint.checkWritable(dir) }
+        #expect(e?.message.hasPrefix("is a folder") == true)
+        let m = #expect(throws: LearnError.self) { try Checkpoint.checkWritable(dir + "/no/such/m.safetensors") }
+        #expect(m?.message == "the folder \(dir)/no/such does not exist")
+        try Checkpoint.checkWritable(dir + "/m.safetensors")
+    }
+
+    @Test func modelDescriptionFileErrorsNameTheKey() throws {
+        let path = dir + "/spec.json"
+        _ = FileManager.default.createFile(atPath: path, contents: Data(#"{"input_shape": [160, 1]}"#.utf8))
+        let e = #expect(throws: LearnError.self) { try ModelSpec.load(from: path) }
+        #expect(e?.description == "\(path): not a model description: missing key 'layers' in the top level")
+    }
 }
