@@ -108,8 +108,9 @@ public final class Repl {
     /// first error.
     private func run(file: String) {
         let path = (file as NSString).expandingTildeInPath
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            Terminal.writeError("\(file): cannot read\n")
+        let text: String
+        do { text = try ScriptFile.read(path) } catch {
+            Terminal.writeError("\(error.description)\n")
             return
         }
         let chunks = path.hasSuffix(".md") ? Repl.cells(of: text) : [(1, text)]

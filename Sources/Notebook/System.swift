@@ -14,12 +14,6 @@ func lastErrorDescription() -> String {
     String(cString: strerror(errno))
 }
 
-/// Reads a whole file as UTF-8 (invalid bytes repaired), or nil when it cannot be opened or read.
-func readTextFile(_ path: String) -> String? {
-    guard let bytes = readFile(path) else { return nil }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
 /// Reads a whole file, or nil when it cannot be opened or read.
 func readFile(_ path: String) -> [UInt8]? {
     guard let file = fopen(path, "rb") else { return nil }

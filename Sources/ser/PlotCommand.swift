@@ -41,7 +41,7 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Figure title (default: the file name).")
     var title: String?
 
-    @Option(help: ArgumentHelp("Analysis sample rate in Hz.", valueName: "Hz"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Analysis sample rate in Hz.", valueName: "Hz"))
     var sr: Int = 22050
 
     @Option(help: ArgumentHelp("Figure size in logical pixels, WxH (default: 900x800 for features, 900x360 otherwise).",

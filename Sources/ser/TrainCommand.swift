@@ -43,16 +43,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Layers to freeze before training: conv, dense, a layer name or index; repeatable.", valueName: "LAYERS"))
     var freeze: [String] = []
 
-    @Option(help: "Passes over the training rows (at most).")
+    @Option(parsing: .unconditional, help: "Passes over the training rows (at most).")
     var epochs: Int = 200
 
-    @Option(help: "Rows per Adam update.")
+    @Option(parsing: .unconditional, help: "Rows per Adam update.")
     var batch: Int = 32
 
-    @Option(help: "Adam learning rate.")
+    @Option(parsing: .unconditional, help: "Adam learning rate.")
     var lr: Float = 1e-3
 
-    @Option(help: "Epochs without a lower validation loss before stopping; 0 = no early stopping.")
+    @Option(parsing: .unconditional, help: "Epochs without a lower validation loss before stopping; 0 = no early stopping.")
     var patience: Int = 20
 
     @Option(help: ArgumentHelp("naive (rows at random, the study's) or grouped (by source file, no leakage).", valueName: "naive|grouped"))
@@ -61,7 +61,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of the split, the initial weights, shuffling and dropout.")
     var seed: UInt64 = 0
 
-    @Option(help: "Worker threads, each training a shard of every batch (same --threads → same weights; 2 pays on an idle 2-core machine).")
+    @Option(parsing: .unconditional, help: "Worker threads, each training a shard of every batch (same --threads → same weights; 2 pays on an idle 2-core machine).")
     var threads: Int = 1
 
     @Option(help: ArgumentHelp("Save the trained model to this file (safetensors).", valueName: "MODEL"))

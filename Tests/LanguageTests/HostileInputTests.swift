@@ -79,4 +79,14 @@ import Testing
         }
         #expect(throws: ValueCoder.Failure.self) { try ValueCoder.decode(bytes) }
     }
+
+    /// Misleading messages: a non-UTF-8 script said only "cannot read"; a BOM showed in diagnostics.
+    @Test func scriptTextIsUTF8WithoutItsByteOrderMark() throws {
+        let bad: [UInt8] = Array("x = 1\ny = \"caf".utf8) + [0xE9] + Array("\"\n".utf8)
+        let error = #expect(throws: ScriptFile.Failure.self) { try ScriptFile.text(bad, name: "s.ser") }
+        #expect(error?.description == "s.ser:2:9: not UTF-8 text (byte 0xE9); save the file as UTF-8")
+        let text = try ScriptFile.text([0xEF, 0xBB, 0xBF] + Array("x = 1".utf8), name: "bom.ser")
+        #expect(text == "x = 1")
+        #expect(try ScriptFile.text(Array("é ok".utf8), name: "u.ser") == "é ok")
+    }
 }
