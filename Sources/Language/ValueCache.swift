@@ -1,3 +1,5 @@
+import Support
+
 /// The cache key of an expensive verb's result.
 ///
 /// `hash` is SHA-256 of `recipe`, which lists ser's version, the verb, every argument in canonical form
@@ -34,7 +36,7 @@ public protocol ValueCache: AnyObject {
 
 /// A cache entry that is present but fails its checks (checksum, length, format): `lookup` throws it, the
 /// interpreter reports it as a warning line, recomputes the value and stores it over the damaged entry.
-public struct CacheDamage: Error, Sendable, CustomStringConvertible {
+public struct CacheDamage: ModuleError {
     public var message: String
     public init(message: String) { self.message = message }
     public var description: String { message }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Saving and loading models: one safetensors file.
 ///
@@ -22,7 +23,7 @@ public enum Checkpoint {
         var model: ModelSpec
         var labels: [String]
         var metadata: [String: String]
-        var history: History?
+        var history: TrainingHistory?
         var normalization: Bool
     }
 
@@ -70,7 +71,10 @@ public enum Checkpoint {
 
     /// Writes `model` to `path` atomically (temporary file + rename).
     public static func save(_ model: Model, to path: String) throws(LearnError) {
-        try ModelFile.write(try encode(model), to: path)
+        let bytes = try encode(model)
+        do { try AtomicFile.write(bytes, to: path) } catch {
+            throw LearnError(.cannotWrite, path: path, "cannot write the model: \(error.message)")
+        }
     }
 
     /// Checks before training that `save(_:to:)` will be able to write `path`: not empty, not a folder, in an

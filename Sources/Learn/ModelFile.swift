@@ -3,9 +3,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Support
 
-/// Reading and writing model files with the C library, so that errors are plain sentences (never Foundation's
-/// error text) and only regular files are read (a FIFO would block).
+/// Reading model files with the C library, so that errors are plain sentences (never Foundation's error text)
+/// and only regular files are read (a FIFO would block); checking where one will be written.
 enum ModelFile {
     /// The most bytes a model file may have: 4 GiB (a model holds at most `ModelSpec.maxParameters` weights).
     static let maxBytes = 4 << 30
@@ -46,43 +47,8 @@ enum ModelFile {
     /// Checks, before any work, that a model can later be written at `path` (not empty, not a folder, in an
     /// existing writable folder).
     static func checkWritable(_ path: String) throws(LearnError) {
-        guard !path.isEmpty else { throw LearnError(.cannotWrite, "the model path is empty") }
-        var st = stat()
-        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-            throw LearnError(.cannotWrite, path: path, "is a folder; give a file name such as \(path.hasSuffix("/") ? path : path + "/")model.safetensors")
-        }
-        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
-            throw LearnError(.cannotWrite, path: path, "the folder \(folder) does not exist")
-        }
-        guard access(folder, W_OK) == 0 else {
-            throw LearnError(.cannotWrite, path: path, "cannot write into \(folder) (\(String(cString: strerror(errno))))")
-        }
-    }
-
-    /// Writes `bytes` to a temporary file beside `path` and renames it into place.
-    ///
-    /// Wraps `fopen`, `fwrite`, `fclose`, `rename`.
-    static func write(_ bytes: [UInt8], to path: String) throws(LearnError) {
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        let temporary = "\(dir).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        func fail(_ what: String) -> LearnError {
-            LearnError(.cannotWrite, path: path, "cannot write the model: \(what)")
-        }
-        guard let file = fopen(temporary, "wb") else { throw fail(String(cString: strerror(errno))) }
-        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        let closed = fclose(file) == 0
-        guard written == bytes.count, closed else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw fail(reason)
-        }
-        if rename(temporary, path) != 0 {
-            let reason = errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST ? "it is a folder" : String(cString: strerror(errno))
-            unlink(temporary)
-            throw fail(reason)
+        do { try AtomicFile.checkTarget(path) } catch {
+            throw LearnError(.cannotWrite, path: error.path, error.path == nil ? "the model path is empty" : error.message)
         }
     }
 }

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Audio
 import Language
+import Support
 
 /// A content-addressed store of serialized session values on disk, under `.ser-cache/` by default.
 ///
@@ -20,7 +21,7 @@ import Language
 public final class DiskCache: @unchecked Sendable {
     /// The cache folder, as given (default `.ser-cache`).
     public let folder: String
-    private let lock = Mutex()
+    private let lock = Lock()
     private var counters = Counters()
     private var reportedFolder = false
 
@@ -79,7 +80,7 @@ public final class DiskCache: @unchecked Sendable {
                 result = .miss
             } else if (st.st_mode & S_IFMT) != S_IFREG {
                 result = .damaged("\(path): not a regular file; ignored and replaced")
-            } else if let bytes = readFile(path) {
+            } else if let bytes = Files.read(path) {
                 switch Self.decode(bytes) {
                 case .success(let entry): result = .hit(entry.payload)
                 case .failure(let reason):
@@ -122,9 +123,8 @@ public final class DiskCache: @unchecked Sendable {
         // An unusable cache folder was reported by the lookup.
         if folderIsUnusable { return }
         let path = path(for: key)
-        let subfolder = parentFolder(path)
-        guard makeDirectories(subfolder) else {
-            throw NotebookError(.io, file: subfolder, "cannot create cache folder: \(lastErrorDescription())")
+        do { try Files.makeParentDirectories(of: path) } catch {
+            throw NotebookError(.io, file: error.path ?? path, "cannot create cache folder: \(error.message)")
         }
         let clean = { (s: String) in String(s.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }) }
         let checksum = ContentHash(of: payload).hex
@@ -132,7 +132,7 @@ public final class DiskCache: @unchecked Sendable {
         do {
             try AtomicFile.write(Array(header.utf8) + payload, to: path)
         } catch {
-            throw NotebookError(.io, file: path, error.description)
+            throw NotebookError(.io, file: path, error.message)
         }
         lock.withLock { counters.stores += 1 }
     }
@@ -177,7 +177,7 @@ public final class DiskCache: @unchecked Sendable {
 
     /// The two-character shard folders that are real folders (not links).
     private func shardFolders() -> [String] {
-        listFolder(folder).filter { sub in
+        (Files.entries(folder, hidden: true) ?? []).filter { sub in
             var st = stat()
             return sub.count == 2 && lstat(folder + "/" + sub, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
         }
@@ -187,7 +187,7 @@ public final class DiskCache: @unchecked Sendable {
     private func entryPaths() -> [String] {
         var paths: [String] = []
         for sub in shardFolders() {
-            for name in listFolder(folder + "/" + sub) where Self.isValidKey(name) {
+            for name in (Files.entries(folder + "/" + sub, hidden: true) ?? []) where Self.isValidKey(name) {
                 let path = "\(folder)/\(sub)/\(name)"
                 var st = stat()
                 if lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG { paths.append(path) }
@@ -235,33 +235,5 @@ public final class DiskCache: @unchecked Sendable {
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
         guard fields.count >= 3, fields[0] == "ser-cache 1" || fields[0] == "ser-cache 2" else { return nil }
         return String(fields[1])
-    }
-}
-
-/// The names in a folder (without `.` and `..`), sorted, or none when it cannot be read (`opendir`/`readdir`).
-public func listFolder(_ path: String) -> [String] {
-    guard let dir = opendir(path) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafePointer(to: entry.pointee.d_name) {
-            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-        }
-        if name != ".", name != ".." { names.append(name) }
-    }
-    return names.sorted()
-}
-
-/// A pthread mutex, for the cache's counters.
-final class Mutex: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }

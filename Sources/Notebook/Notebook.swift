@@ -1,4 +1,5 @@
 import Language
+import Support
 
 /// A ser notebook: Markdown prose with `ser` cells, read from a file.
 ///
@@ -199,7 +200,7 @@ struct NotebookParser {
                     case .success(let substitution) where !names.contains(substitution.name):
                         throw NotebookError(.syntax, file: file, line: cell.firstLine + offset,
                                             "'{{\(substitution.name)}}' names no parameter of this notebook"
-                                                + didYouMean(substitution.name, among: names))
+                                                + suggestion(substitution.name, among: names))
                     case .success: break
                     }
                 }
@@ -207,7 +208,7 @@ struct NotebookParser {
             for reference in [cell.options.when, cell.options.unless].compactMap({ $0 }) where !names.contains(reference) {
                 throw NotebookError(.syntax, file: file, line: cell.fenceLine,
                                     "cell option names parameter '\(reference)', which the parameters block does not declare"
-                                        + didYouMean(reference, among: names))
+                                        + suggestion(reference, among: names))
             }
         }
         return (blocks, parameters)
@@ -271,7 +272,7 @@ struct CellHeader {
         for word in rest.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             guard word == "parameters" else {
                 throw fail("unexpected '\(word)' after 'ser'; a cell is '```ser' or '```ser {#label option=value}', "
-                    + "the parameters block '```ser parameters'" + didYouMean(String(word), among: ["parameters"]))
+                    + "the parameters block '```ser parameters'" + suggestion(String(word), among: ["parameters"]))
             }
             isParameters = true
         }
@@ -301,7 +302,7 @@ struct CellHeader {
             case "when": options.when = value
             case "unless": options.unless = value
             default:
-                throw fail("unknown cell option '\(key)'" + didYouMean(key, among: CellOptions.names)
+                throw fail("unknown cell option '\(key)'" + suggestion(key, among: CellOptions.names)
                     + " (options: \(CellOptions.names.joined(separator: ", ")))")
             }
         }

@@ -2,6 +2,7 @@ import CSndFile
 import Foundation
 import Testing
 @testable import Audio
+import Support
 
 /// Issue 12: inputs a hostile user can give the audio reader and the folder walk. Each must end in a named
 /// error (or a note), never a signal, a hang or a silent wrong result. Every input is made by the test.

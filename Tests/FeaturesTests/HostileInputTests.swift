@@ -2,6 +2,7 @@ import Audio
 import Foundation
 import Testing
 @testable import Features
+import Support
 
 /// Issue 12: what a hostile user can give `ser features` and the feature-table reader. Inputs are made here.
 @Suite struct FeaturesHostileInputTests {

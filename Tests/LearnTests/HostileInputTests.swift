@@ -66,7 +66,7 @@ import Testing
         let target = dir + "/existing"
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         let error = #expect(throws: LearnError.self) { try model.save(to: target) }
-        #expect(error?.description == "\(target): cannot write the model: it is a folder")
+        #expect(error?.description == "\(target): cannot write the model: cannot move the finished file into place: it is a folder")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["existing"])
     }
 
