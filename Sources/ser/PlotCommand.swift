@@ -2,6 +2,7 @@ import ArgumentParser
 import Audio
 import Features
 import Plot
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
