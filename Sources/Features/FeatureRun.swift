@@ -71,9 +71,9 @@ public struct FeatureRun: Sendable {
     /// Measure per-stage CPU time (`Report.load`, `Report.features`).
     public var profiling: Bool
     /// Files longer than this many seconds are streamed: read, mixed and resampled chunk by chunk, each window's
-    /// features computed as soon as its samples are there, so memory stays bounded (about 100 MB for a 2-hour
-    /// 48 kHz stereo WAV) whatever the length. The rows are the same as from a whole-file load.
-    public var streamAbove: Double = 600
+    /// features computed as soon as its samples are there, so memory does not grow with the length (see
+    /// docs/cli.md, "Failure behaviour", for the measurement). The rows are the same as from a whole-file load.
+    public var streamAbove: Double = 120
 
     public init(settings: FeatureSettings = FeatureSettings(), windowing: Windowing = Windowing(), threads: Int = 1,
                 skipBad: Bool = false, profiling: Bool = false) {

@@ -97,26 +97,37 @@ import Testing
         for i in 0..<12 { try CLITests.writeTone("\(audio)/t\(i).wav", seconds: 20) }
         let out = "\(dir)/out"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLITests.serPath)
-        process.arguments = ["features", audio, "--out", "\(out)/feats", "--threads", "1"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // posix_spawn with an empty signal mask: test-runner threads block SIGTERM, and a child inherits that.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let arguments = [CLITests.serPath, "features", audio, "--out", "\(out)/feats", "--threads", "1"]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        #expect(posix_spawn(&pid, CLITests.serPath, nil, &attributes, &argv, environ) == 0)
+        posix_spawnattr_destroy(&attributes)
         // Wait until the temporary files exist, then stop the run.
         var sawTemporary = false
-        for _ in 0..<6000 where process.isRunning {
+        var status: Int32 = 0
+        for _ in 0..<6000 where waitpid(pid, &status, WNOHANG) == 0 {
             if (try FileManager.default.contentsOfDirectory(atPath: out)).contains(where: { $0.contains(".tmp-") }) {
                 sawTemporary = true
                 break
             }
             usleep(5000)
         }
-        if sawTemporary { kill(process.processIdentifier, SIGTERM) }
-        process.waitUntilExit()
+        if sawTemporary {
+            kill(pid, SIGTERM)
+            waitpid(pid, &status, 0)
+        }
         #expect(sawTemporary, "the run ended before its temporary files were seen")
         if sawTemporary {
-            #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM)
+            // Killed by SIGTERM (WIFSIGNALED, WTERMSIG == SIGTERM).
+            #expect(status & 0x7f == SIGTERM)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.contains(".tmp-") }.isEmpty)
     }
