@@ -79,8 +79,8 @@ public enum Checkpoint {
 
     /// Checks before training that `save(_:to:)` will be able to write `path`: not empty, not a folder, in an
     /// existing writable folder; the error names the problem.
-    public static func checkWritable(_ path: String) throws(LearnError) {
-        try ModelFile.checkWritable(path)
+    public static func checkWritable(_ path: String, createFolders: Bool = false) throws(LearnError) {
+        try ModelFile.checkWritable(path, createFolders: createFolders)
     }
 
     /// Reads the model saved at `path`; missing, truncated, corrupt or inconsistent files are `badCheckpoint`

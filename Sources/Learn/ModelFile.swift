@@ -46,8 +46,8 @@ enum ModelFile {
 
     /// Checks, before any work, that a model can later be written at `path` (not empty, not a folder, in an
     /// existing writable folder).
-    static func checkWritable(_ path: String) throws(LearnError) {
-        do { try AtomicFile.checkTarget(path) } catch {
+    static func checkWritable(_ path: String, createFolders: Bool = false) throws(LearnError) {
+        do { try AtomicFile.checkTarget(path, createFolders: createFolders) } catch {
             throw LearnError(.cannotWrite, path: error.path, error.path == nil ? "the model path is empty" : error.message)
         }
     }

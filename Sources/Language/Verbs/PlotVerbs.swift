@@ -38,57 +38,35 @@ enum PlotVerbs {
         VerbFailure(userMessage(error))
     }
 
-    static func signalVerb(_ kind: String, _ summary: String, example: String,
-                           draw: @escaping @Sendable (SignalValue, String, Int) throws -> Figure) -> Verb {
-        Verb("plot \(kind)", summary: summary,
+    /// A `plot <view>` verb: `SignalPlot`, the drawing path `ser plot` uses too.
+    static func signalVerb(_ view: SignalView, _ summary: String, example: String) -> Verb {
+        Verb("plot \(view.rawValue)", summary: summary,
              parameters: [Parameter("signal", .value([.signal]), positional: true, doc: "the signal")] + common,
              examples: [example], result: .figure) { call in
             let s = try signal(call)
-            let title = call.optionalText("title") ?? "\(summary.split(separator: ":").first.map(String.init) ?? kind) — \(s.name)"
-            let figure: Figure
-            do { figure = try draw(s, title, call.integer("scale")) } catch { throw plotFailure(error) }
-            return try finish(figure, kind: kind, title: title, call: call)
+            var plot = SignalPlot(view: view)
+            plot.title = call.optionalText("title")
+            plot.scale = call.integer("scale")
+            let figure = try plot.draw(s.signal, name: s.name)
+            return try finish(figure, kind: view.rawValue, title: plot.title(for: s.name), call: call)
         }
     }
 
-    static let waveform = signalVerb("waveform", "Waveform: amplitude over time.", example: #"plot waveform x to "wave.png""#) { s, title, scale in
-        try Figure.waveform(s.signal.samples, sampleRate: s.signal.sampleRate, title: title, scale: scale)
-    }
+    static let waveform = signalVerb(.waveform, "Waveform: amplitude over time.", example: #"plot waveform x to "wave.png""#)
 
-    static let spectrogram = signalVerb("spectrogram", "Spectrogram: STFT power in dB on a linear frequency axis (n_fft 2048, hop 512).",
-                                        example: #"plot spectrogram x to "spec.png""#) { s, title, scale in
-        let db = Spectral.powerToDB(STFT.spectrogram(s.signal.samples))
-        return try Figure.spectrogram(db.values, bins: db.rows, frames: db.columns, sampleRate: s.signal.sampleRate,
-                                           frequency: .linear, title: title, scale: scale)
-    }
+    static let spectrogram = signalVerb(.spectrogram, "Spectrogram: STFT power in dB relative to the peak (80 dB range) on a linear frequency axis (n_fft 2048, hop 512).",
+                                        example: #"plot spectrogram x to "spec.png""#)
 
-    static let mel = signalVerb("mel", "Mel spectrogram: 128 mel bands in dB (librosa.feature.melspectrogram + power_to_db).",
-                                example: #"plot mel emovo["f1/rab-f1-b1.wav"] to "mel.png""#) { s, title, scale in
-        let db = Spectral.powerToDB(Spectral.melSpectrogram(s.signal.samples, sampleRate: s.signal.sampleRate))
-        return try Figure.spectrogram(db.values, bins: db.rows, frames: db.columns, sampleRate: s.signal.sampleRate,
-                                           frequency: .mel(fmin: 0, fmax: Double(s.signal.sampleRate) / 2), title: title, scale: scale)
-    }
+    static let mel = signalVerb(.mel, "Mel spectrogram: 128 mel bands in dB relative to the peak, 80 dB range (librosa.feature.melspectrogram + power_to_db(ref=np.max)).",
+                                example: #"plot mel emovo["f1/rab-f1-b1.wav"] to "mel.png""#)
 
-    static let mfcc = signalVerb("mfcc", "MFCC: 20 coefficients over time (librosa.feature.mfcc).", example: #"plot mfcc x to "mfcc.png""#) { s, title, scale in
-        let m = Spectral.mfcc(s.signal.samples, sampleRate: s.signal.sampleRate)
-        return try Figure.mfcc(m.values, coefficients: m.rows, frames: m.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
-    }
+    static let mfcc = signalVerb(.mfcc, "MFCC: 20 coefficients over time (librosa.feature.mfcc).", example: #"plot mfcc x to "mfcc.png""#)
 
-    static let chroma = signalVerb("chroma", "Chromagram: 12 pitch classes over time (librosa.feature.chroma_stft).",
-                                   example: #"plot chroma x to "chroma.png""#) { s, title, scale in
-        let c = Spectral.chroma(s.signal.samples, sampleRate: s.signal.sampleRate)
-        return try Figure.chroma(c.values, frames: c.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
-    }
+    static let chroma = signalVerb(.chroma, "Chromagram: 12 pitch classes over time (librosa.feature.chroma_stft).",
+                                   example: #"plot chroma x to "chroma.png""#)
 
-    static let features = signalVerb("features", "Features: mel spectrogram, MFCC and chromagram of one signal stacked (the study's Figure 1).",
-                                     example: #"plot features x to "figures/fig1-features.png""#) { s, title, scale in
-        let melDB = Spectral.powerToDB(Spectral.melSpectrogram(s.signal.samples, sampleRate: s.signal.sampleRate))
-        let m = Spectral.mfcc(melDB: melDB)
-        let c = Spectral.chroma(s.signal.samples, sampleRate: s.signal.sampleRate)
-        return try Figure.features(melDB: melDB.values, melBands: melDB.rows, mfcc: m.values, coefficients: m.rows,
-                                        chroma: c.values, frames: melDB.columns, sampleRate: s.signal.sampleRate,
-                                        fmax: Double(s.signal.sampleRate) / 2, title: title, scale: scale)
-    }
+    static let features = signalVerb(.features, "Features: mel spectrogram (dB relative to the peak), MFCC and chromagram of one signal stacked (the paper's Figure 1).",
+                                     example: #"plot features x to "figures/fig1-features.png""#)
 
     static func report(_ call: Call, _ name: String = "report") throws(VerbFailure) -> ReportValue {
         guard case .report(let r) = call.value(name).payload else { throw VerbFailure("expected a report", argument: name) }
@@ -167,7 +145,7 @@ enum PlotVerbs {
     }
 
     static let model = Verb(
-        "plot model", summary: "Diagram of a model's layers with output shapes and parameter counts (the study's Figure 2).",
+        "plot model", summary: "Diagram of a model's layers with output shapes and parameter counts (the paper's Figure 2).",
         parameters: [Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run")] + common,
         examples: [#"plot model net to "figures/fig2-model.png""#], result: .figure
     ) { call in
@@ -190,8 +168,10 @@ enum PlotVerbs {
             Parameter("reports", .list(.value([.report])), positional: true, doc: "the reports to compare"),
             Parameter("names", .list(.string), doc: "a label per report"),
             Parameter("metrics", .list(.word(metricNames)), default: .list([.text("accuracy"), .text("uar")]), doc: "which metrics: accuracy, uar, macro_f1"),
+            Parameter("paper", .list(.fraction), defaultText: "none", doc: "a published accuracy per report (e.g. 54%), marked beside its bars"),
         ] + common,
-        examples: [#"plot bars [naive, loso, lopo] names=["naive", "LOSO", "LOPO"] to "figures/fig7-augmentation.png""#], result: .figure
+        examples: [#"plot bars [naive, loso, lopo] names=["naive", "LOSO", "LOPO"] to "figures/fig7-augmentation.png""#,
+                   #"plot bars [emovo, transfer] names=["EMOVO only", "transfer"] paper=[54%, 60%] to "figures/table1.png""#], result: .figure
     ) { call in
         let reports = call.list("reports").compactMap { b -> ReportValue? in
             if case .value(let v) = b, case .report(let r) = v.payload { r } else { nil }
@@ -199,6 +179,10 @@ enum PlotVerbs {
         let names = call.list("names").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
         guard names.count == reports.count else { throw VerbFailure("\(names.count) names for \(reports.count) reports", argument: "names") }
         let metrics = call.list("metrics").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
+        let paper = call.has("paper") ? call.list("paper").compactMap { b -> Double? in if case .number(let v, _) = b { v * 100 } else { nil } } : nil
+        if let paper, paper.count != reports.count {
+            throw VerbFailure("\(paper.count) paper values for \(reports.count) reports", argument: "paper")
+        }
         func stat(_ r: ReportValue, _ m: String) -> (Double, Double) {
             if let a = r.aggregate {
                 let s = m == "accuracy" ? a.accuracy : m == "uar" ? a.uar : a.macroF1
@@ -213,7 +197,8 @@ enum PlotVerbs {
         let figure: Figure
         do {
             figure = try Figure.groupedBars(groups: names, series: metrics.map { $0 == "uar" ? "UAR" : $0 == "macro_f1" ? "macro-F1" : $0 },
-                                                 means: means, stds: stds, yLabel: "%", title: title, tickMax: 100, scale: call.integer("scale"))
+                                                 means: means, stds: stds, references: paper.map { $0.map(Optional.some) }, referenceName: "paper (accuracy)",
+                                                 yLabel: "%", title: title, tickMax: 100, scale: call.integer("scale"))
         } catch { throw plotFailure(error) }
         return try finish(figure, kind: "bars", title: title, call: call)
     }
