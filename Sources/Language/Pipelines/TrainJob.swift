@@ -154,10 +154,6 @@ public struct EvaluateJob: Sendable {
     public func run(emit: (String) -> Void) throws(VerbFailure) -> String {
         let net: Model
         do { net = try Model.load(from: model) } catch { throw VerbFailure(userMessage(error), argument: "model") }
-        if let out {
-            // Before the work: a folder or an empty path would fail only after training.
-            do { try Checkpoint.checkWritable(out, createFolders: true) } catch { throw VerbFailure(userMessage(error), argument: "out") }
-        }
         let table: FeatureTable
         do { table = try FeatureTable.read(prefix: features) } catch { throw VerbFailure(userMessage(error), argument: "features") }
         let report = try Pipeline.test(net, table, label: label)
