@@ -74,7 +74,7 @@ let package = Package(
 
         // Tests: one target per module
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
-        .testTarget(name: "AudioTests", dependencies: ["Support", "Audio"], swiftSettings: swiftSettings),
+        .testTarget(name: "AudioTests", dependencies: ["Support", "Audio", "CSndFile"], swiftSettings: swiftSettings),
         .testTarget(name: "FeaturesTests", dependencies: ["Support", "Features", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AugmentTests", dependencies: ["Support", "Augment", "Audio", "Features"], resources: [.copy("Fixtures")],

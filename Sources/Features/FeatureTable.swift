@@ -39,6 +39,9 @@ public struct FeatureTable: Sendable, Equatable {
     public var width: Int
     public var values: [Float]
     public var rows: [FeatureRow]
+    /// Attribute columns the table has even where no row fills them (a CSV header's columns, so that an
+    /// all-empty column is still a column).
+    public var declaredAttributes: [String] = []
 
     public init(width: Int, values: [Float] = [], rows: [FeatureRow] = []) {
         precondition(width > 0 && values.count == rows.count * width,
@@ -50,6 +53,11 @@ public struct FeatureTable: Sendable, Equatable {
 
     /// Number of rows.
     public var count: Int { rows.count }
+
+    /// Same shape, values, rows and columns (declared or filled).
+    public static func == (a: FeatureTable, b: FeatureTable) -> Bool {
+        a.width == b.width && a.values == b.values && a.rows == b.rows && a.attributeNames == b.attributeNames
+    }
 
     /// The values of row `i`.
     public func vector(_ i: Int) -> ArraySlice<Float> { values[(i * width)..<((i + 1) * width)] }
@@ -63,7 +71,9 @@ public struct FeatureTable: Sendable, Equatable {
 
     /// The attribute columns in CSV order: the well-known names first (corpus, speaker, gender, sentence,
     /// emotion, intensity, source, augmentation, augment_params, augment_seed), then any others alphabetically.
-    public var attributeNames: [String] { FeatureTable.columnOrder(Set(rows.flatMap(\.attributes.keys))) }
+    public var attributeNames: [String] {
+        FeatureTable.columnOrder(Set(rows.flatMap(\.attributes.keys)).union(declaredAttributes))
+    }
 
     static let knownAttributes = ["corpus", "speaker", "gender", "sentence", "emotion", "intensity",
                                   "source", "augmentation", "augment_params", "augment_seed"]
@@ -82,12 +92,19 @@ public struct FeatureTable: Sendable, Equatable {
     /// Reads `prefix.npy` and `prefix.csv` as written by `write(prefix:)` or `ser features`.
     public static func read(prefix: String) throws(FeaturesError) -> FeatureTable {
         let (shape, values) = try NPY.readFloat32Matrix(prefix + ".npy")
-        let rows = try FeatureCSV.read(prefix + ".csv")
+        let (rows, columns) = try FeatureCSV.read(prefix + ".csv")
         guard rows.count == shape.rows else {
             throw FeaturesError(.mismatch, path: prefix + ".csv",
                                 "\(rows.count) rows, but \(prefix).npy holds \(shape.rows)")
         }
-        return FeatureTable(width: shape.columns, values: values, rows: rows)
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            let row = bad / shape.columns
+            throw FeaturesError(.notFinite, path: prefix + ".npy",
+                                "row \(row) (\(rows[row].file), window \(rows[row].window)) column \(bad % shape.columns) is \(values[bad]); features must be finite")
+        }
+        var table = FeatureTable(width: shape.columns, values: values, rows: rows)
+        table.declaredAttributes = columns
+        return table
     }
 }
 
@@ -108,6 +125,16 @@ public final class FeatureTableWriter {
     /// Opens the temporary files. `attributeNames` are the extra CSV columns, in order; rows may leave any empty.
     public init(prefix: String, width: Int, attributeNames: [String] = []) throws(FeaturesError) {
         precondition(width > 0, "FeatureTableWriter: width must be positive")
+        guard !prefix.isEmpty, prefix.last != "/" else {
+            throw FeaturesError(.badParameter, path: prefix.isEmpty ? nil : prefix,
+                                prefix.isEmpty ? "the output prefix is empty; give one such as build/feats (writes build/feats.npy and .csv)"
+                                               : "the output prefix ends with '/'; add a file name prefix such as \(prefix)feats")
+        }
+        for target in [prefix + ".npy", prefix + ".csv"] {
+            do { try AtomicFile.checkTarget(target) } catch {
+                throw FeaturesError(.cannotWrite, error.description)
+            }
+        }
         self.prefix = prefix
         self.width = width
         self.attributeNames = attributeNames

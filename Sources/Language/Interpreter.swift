@@ -90,10 +90,21 @@ extension Session {
         let key = CacheKey(verb: verb.name, recipe: recipe)
         let invocation = Call(verb: verb, session: self, arguments: bound, given: Set(ranges.keys), resultHash: key.hash)
 
-        if verb.cached, let cache, let bytes = try? cache.lookup(key), let value = try? ValueCoder.decode(bytes) {
-            countCache(hit: true)
-            lastCallWasCached = true
-            return value
+        if verb.cached, let cache {
+            do {
+                if let bytes = try cache.lookup(key) {
+                    do {
+                        let value = try ValueCoder.decode(bytes)
+                        countCache(hit: true)
+                        lastCallWasCached = true
+                        return value
+                    } catch {
+                        out.append("warning: the cached result of '\(verb.name)' cannot be decoded (\(userMessage(error))); recomputed and replaced")
+                    }
+                }
+            } catch {
+                out.append("warning: \(userMessage(error))")
+            }
         }
         let outcome: Outcome
         do {
@@ -200,6 +211,9 @@ extension Session {
         func mismatch(_ given: String) -> Diagnostic {
             Diagnostic("'\(parameter.name)' of '\(verb.name)' expects \(type.spelling), given \(given)", at: expr.range, in: source)
         }
+        func emptyList() -> Diagnostic {
+            Diagnostic("'\(parameter.name)' of '\(verb.name)' needs at least one item, given an empty list", at: expr.range, in: source)
+        }
         switch type {
         case .word(let words):
             let word: String
@@ -261,11 +275,13 @@ extension Session {
             return .layer(name.name, positional, named)
         case .list(let item):
             if case .list(let items) = expr.kind {
+                guard !items.isEmpty || parameter.allowsEmptyList else { throw emptyList() }
                 var out: [Bound] = []
                 for i in items { out.append(try coerce(i, to: item, for: parameter, verb: verb, source: source)) }
                 return .list(out)
             }
             if case .name(let n) = expr.kind, let v = values[n], case .list(let items) = v.payload {
+                guard !items.isEmpty || parameter.allowsEmptyList else { throw emptyList() }
                 var out: [Bound] = []
                 for i in items { out.append(try bound(i, as: item, given: "'\(n)'", expr: expr, parameter: parameter, verb: verb, source: source)) }
                 return .list(out)
@@ -308,10 +324,12 @@ extension Session {
         case .duration:
             guard case .number(let v, .seconds) = value.payload else { throw mismatch() }
             guard v > 0 else { throw outOfRange("a positive duration") }
+            guard v <= 1_000_000 else { throw outOfRange("at most 1000000 s") }
             return .number(v, .seconds)
         case .frequency:
             guard case .number(let v, let u) = value.payload, u == .none || u == .hertz else { throw mismatch() }
             guard v > 0 else { throw outOfRange("a positive frequency") }
+            guard v <= 1e9 else { throw outOfRange("at most 1 GHz") }
             return .number(v, .hertz)
         case .string:
             guard case .string(let s) = value.payload else { throw mismatch() }

@@ -46,8 +46,9 @@ struct ExecCommand: ParsableCommand {
         Cancellation.installInterruptHandler(secondInterruptExits: true)
         let ok: Bool
         if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                FileHandle.standardError.write(Data("\(file): cannot read\n".utf8))
+            let text: String
+            do { text = try ScriptFile.read(file) } catch {
+                FileHandle.standardError.write(Data("\(error.description)\n".utf8))
                 throw ExitCode(2)
             }
             ok = ScriptRunner(session: session, file: file).run(text: text)

@@ -34,7 +34,7 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Figure title (default: \"<view> — FILE\", as the plot verbs).")
     var title: String?
 
-    @Option(help: ArgumentHelp("Analysis sample rate in Hz.", valueName: "Hz"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Analysis sample rate in Hz.", valueName: "Hz"))
     var sr: Int = 22050
 
     @Option(help: ArgumentHelp("Figure size in logical pixels, WxH (default: 900x800 for features, 800x300 waveform, 800x360 spectrograms, 800x320 mfcc and chroma).",

@@ -64,7 +64,9 @@ public struct FeaturesJob: Sendable {
             for p in corpus.problems { note("left out \(p)") }
         } else {
             let entries: [AudioFiles.Entry]
-            do { entries = try AudioFiles.find(paths) } catch { throw VerbFailure(error.description, argument: "paths") }
+            var notes: [String] = []
+            do { entries = try AudioFiles.find(paths, notes: &notes) } catch { throw VerbFailure(error.description, argument: "paths") }
+            for n in notes { note("note: \(n)") }
             names = entries.map(\.name)
             items = entries.map { FeatureRun.Item($0) }
         }

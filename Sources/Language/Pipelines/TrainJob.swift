@@ -34,6 +34,10 @@ public struct TrainJob: Sendable {
     /// session's `Cancellation.shared`) stops training at the next batch, keeping the best weights.
     public func run(version: String, cancellation: Cancellation = .shared,
                     emit: (String) -> Void) throws(VerbFailure) -> Outcome {
+        if let out {
+            // Before the work: a folder or an empty path would fail only after training.
+            do { try Checkpoint.checkWritable(out, createFolders: true) } catch { throw VerbFailure(userMessage(error), argument: "out") }
+        }
         let table: FeatureTable
         do { table = try FeatureTable.read(prefix: features) } catch { throw VerbFailure(userMessage(error), argument: "features") }
         guard table.count > 0 else { throw VerbFailure("\(features): the table has no rows", argument: "features") }

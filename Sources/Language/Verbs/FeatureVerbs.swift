@@ -106,8 +106,14 @@ enum FeatureVerbs {
                         guard s.sampleRate == settings.sampleRate else {
                             throw VerbFailure("\(sv.name) is at \(s.sampleRate) Hz; features need \(settings.sampleRate) Hz (load audio rate=22050Hz)")
                         }
+                        if let problem = FeatureRun.nonFinite(samples: s.samples, sampleRate: s.sampleRate) {
+                            throw VerbFailure("\(sv.name): \(problem)")
+                        }
                         let ranges = windowing.ranges(sampleCount: s.samples.count, sampleRate: s.sampleRate)
                         let full = extractors.all[worker].vectors(s.samples, windows: ranges)
+                        if let problem = FeatureRun.nonFinite(features: full, width: settings.vectorLength, samples: s.samples) {
+                            throw VerbFailure("\(sv.name): \(problem)")
+                        }
                         var picked: [Float] = []
                         picked.reserveCapacity(ranges.count * columns.count)
                         for r in 0..<ranges.count { for c in columns { picked.append(full[r * settings.vectorLength + c]) } }

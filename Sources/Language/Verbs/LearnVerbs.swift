@@ -102,7 +102,7 @@ enum LearnVerbs {
             Parameter("filters", .list(.integer(1...4096)), default: .list([16, 32, 64, 128, 256].map { .number($0, .none) }), doc: "filters of each convolution block"),
             Parameter("kernels", .list(.integer(1...1024)), default: .list([9, 7, 5, 3, 3].map { .number($0, .none) }), doc: "kernel size of each block"),
             Parameter("pool", .integer(1...64), default: .number(2, .none), doc: "max-pooling size after each convolution"),
-            Parameter("dense", .list(.integer(1...65536)), default: .list([128, 64].map { .number($0, .none) }), doc: "widths of the hidden dense layers"),
+            Parameter("dense", .list(.integer(1...65536)), default: .list([128, 64].map { .number($0, .none) }), allowsEmptyList: true, doc: "widths of the hidden dense layers ([] for none)"),
             Parameter("dropout", .fraction, default: .number(0.3, .percent), doc: "dropout after each hidden dense layer"),
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the initial weights"),
         ],
