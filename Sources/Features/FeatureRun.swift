@@ -69,6 +69,14 @@ public struct FeatureRun: Sendable {
     public var skipBad: Bool
     /// Measure per-stage CPU time (`Report.load`, `Report.features`).
     public var profiling: Bool
+    /// The corpus layout the items come from and whether it is a synthetic demo corpus (for the recipe).
+    public var corpus: String?
+    public var demo = false
+
+    /// How the rows of this run are made (the table's recipe, `PREFIX.json`).
+    public var recipe: FeatureRecipe {
+        FeatureRecipe(settings: settings, windowing: windowing, corpus: corpus, demo: demo)
+    }
 
     public init(settings: FeatureSettings = FeatureSettings(), windowing: Windowing = Windowing(), threads: Int = 1,
                 skipBad: Bool = false, profiling: Bool = false) {
@@ -89,6 +97,7 @@ public struct FeatureRun: Sendable {
         throws(Failure) -> (table: FeatureTable, report: Report)
     {
         let box = TableBox(width: settings.vectorLength)
+        box.table.recipe = recipe
         let report = try run(items, progress: progress) { (result) throws(Failure) in
             for (i, row) in result.rows.enumerated() {
                 box.table.append(result.values[(i * box.table.width)..<((i + 1) * box.table.width)], row)
@@ -105,7 +114,7 @@ public struct FeatureRun: Sendable {
         let writer: FeatureTableWriter
         do {
             writer = try FeatureTableWriter(prefix: prefix, width: settings.vectorLength,
-                                            attributeNames: FeatureRun.attributeNames(items))
+                                            attributeNames: FeatureRun.attributeNames(items), recipe: recipe)
         } catch { throw Failure(name: prefix, message: error.description) }
         let box = WriterBox(writer)
         let report = try run(items, progress: progress) { (result) throws(Failure) in

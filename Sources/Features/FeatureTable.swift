@@ -38,13 +38,16 @@ public struct FeatureTable: Sendable, Equatable {
     public var width: Int
     public var values: [Float]
     public var rows: [FeatureRow]
+    /// How the rows were made (sample rate, windows, blocks, corpus), when known.
+    public var recipe: FeatureRecipe?
 
-    public init(width: Int, values: [Float] = [], rows: [FeatureRow] = []) {
+    public init(width: Int, values: [Float] = [], rows: [FeatureRow] = [], recipe: FeatureRecipe? = nil) {
         precondition(width > 0 && values.count == rows.count * width,
                      "FeatureTable: \(values.count) values for \(rows.count) rows of width \(width)")
         self.width = width
         self.values = values
         self.rows = rows
+        self.recipe = recipe
     }
 
     /// Number of rows.
@@ -71,14 +74,16 @@ public struct FeatureTable: Sendable, Equatable {
         knownAttributes.filter(names.contains) + names.subtracting(knownAttributes).sorted()
     }
 
-    /// Writes `prefix.npy` and `prefix.csv`, each atomically (temporary file + rename).
+    /// Writes `prefix.npy` and `prefix.csv` (and `prefix.json`, the recipe, when known), each atomically
+    /// (temporary file + rename).
     public func write(prefix: String) throws(FeaturesError) {
-        let writer = try FeatureTableWriter(prefix: prefix, width: width, attributeNames: attributeNames)
+        let writer = try FeatureTableWriter(prefix: prefix, width: width, attributeNames: attributeNames, recipe: recipe)
         for i in 0..<count { try writer.append(vector(i), rows[i]) }
         try writer.finish()
     }
 
-    /// Reads `prefix.npy` and `prefix.csv` as written by `write(prefix:)` or `ser features`.
+    /// Reads `prefix.npy` and `prefix.csv` as written by `write(prefix:)` or `ser features`, and the recipe in
+    /// `prefix.json` when it is there.
     public static func read(prefix: String) throws(FeaturesError) -> FeatureTable {
         let (shape, values) = try NPY.readFloat32Matrix(prefix + ".npy")
         let rows = try FeatureCSV.read(prefix + ".csv")
@@ -86,7 +91,12 @@ public struct FeatureTable: Sendable, Equatable {
             throw FeaturesError(.mismatch, path: prefix + ".csv",
                                 "\(rows.count) rows, but \(prefix).npy holds \(shape.rows)")
         }
-        return FeatureTable(width: shape.columns, values: values, rows: rows)
+        let recipe = try FeatureRecipe.read(prefix: prefix)
+        if let recipe, recipe.width != shape.columns {
+            throw FeaturesError(.mismatch, path: FeatureRecipe.path(prefix: prefix),
+                                "the recipe's features \(recipe.featureName) are \(recipe.width) values, but \(prefix).npy rows hold \(shape.columns)")
+        }
+        return FeatureTable(width: shape.columns, values: values, rows: rows, recipe: recipe)
     }
 }
 
@@ -97,6 +107,8 @@ public final class FeatureTableWriter {
     public let prefix: String
     public let width: Int
     public let attributeNames: [String]
+    /// Written to `PREFIX.json` by `finish()`; nil removes an older `PREFIX.json` instead.
+    public let recipe: FeatureRecipe?
     public private(set) var count = 0
 
     private let npyPath: String, csvPath: String
@@ -105,11 +117,12 @@ public final class FeatureTableWriter {
     private var csv: UnsafeMutablePointer<FILE>?
 
     /// Opens the temporary files. `attributeNames` are the extra CSV columns, in order; rows may leave any empty.
-    public init(prefix: String, width: Int, attributeNames: [String] = []) throws(FeaturesError) {
+    public init(prefix: String, width: Int, attributeNames: [String] = [], recipe: FeatureRecipe? = nil) throws(FeaturesError) {
         precondition(width > 0, "FeatureTableWriter: width must be positive")
         self.prefix = prefix
         self.width = width
         self.attributeNames = attributeNames
+        self.recipe = recipe
         npyPath = prefix + ".npy"
         csvPath = prefix + ".csv"
         npyTemporary = AtomicFile.temporaryPath(for: npyPath)
@@ -172,6 +185,12 @@ public final class FeatureTableWriter {
         do {
             try AtomicFile.commit(npyTemporary, to: npyPath)
             try AtomicFile.commit(csvTemporary, to: csvPath)
+            let recipePath = FeatureRecipe.path(prefix: prefix)
+            if let recipe {
+                try AtomicFile.write(Array(recipe.json.utf8), to: recipePath)
+            } else {
+                unlink(recipePath)
+            }
         } catch {
             abandon()
             throw FeaturesError(.cannotWrite, path: prefix, error.description)

@@ -16,7 +16,7 @@ public enum ValueCoder {
         public var description: String
     }
 
-    static let magic: [UInt8] = Array("SERV".utf8) + [1]
+    static let magic: [UInt8] = Array("SERV".utf8) + [2]
 
     /// The bytes of `value`.
     public static func encode(_ value: Value) throws(Failure) -> [UInt8] {
@@ -102,6 +102,7 @@ struct ByteWriter {
         floats(t.values)
         int(t.rows.count)
         for r in t.rows { string(r.file); int(r.window); double(r.start); double(r.end); dictionary(r.attributes) }
+        dictionary(t.recipe?.metadata ?? [:])
     }
 
     mutating func model(_ m: ModelValue) throws(ValueCoder.Failure) {
@@ -259,7 +260,10 @@ struct ByteReader {
             rows.append(FeatureRow(file: try string(), window: try int(), start: try double(), end: try double(), attributes: try dictionary()))
         }
         guard width > 0, values.count == n * width else { throw fail("feature table shape") }
-        return FeatureTable(width: width, values: values, rows: rows)
+        let meta = try dictionary()
+        let recipe: FeatureRecipe?
+        do { recipe = try FeatureRecipe(metadata: meta) } catch { throw fail("feature table recipe: \(error.message)") }
+        return FeatureTable(width: width, values: values, rows: rows, recipe: recipe)
     }
 
     mutating func bytesBlock() throws(ValueCoder.Failure) -> [UInt8] {

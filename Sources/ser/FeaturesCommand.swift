@@ -19,8 +19,9 @@ struct FeaturesCommand: ParsableCommand {
         window gives one window). Each window gives 160 values: the time means of librosa's mel spectrogram \
         (128 bands, power), MFCCs (20) and chroma_stft (12), with librosa 0.11's defaults (n_fft 2048, hop 512).
 
-        Writes PREFIX.npy (float32, windows × 160; numpy.load reads it) and PREFIX.csv (index, file, window, \
-        start_s, end_s: one line per row of the .npy). Folders are searched recursively for audio files \
+        Writes PREFIX.npy (float32, windows × 160; numpy.load reads it), PREFIX.csv (index, file, window, \
+        start_s, end_s: one line per row of the .npy) and PREFIX.json (how the rows were made: sample rate, \
+        window, hop, features, corpus; `ser train` copies it into the model's card). Folders are searched recursively for audio files \
         (extensions libsndfile reads), taken in sorted relative-path order; `file` is the path relative to \
         the folder given, or the path as given for a file.
 
@@ -108,8 +109,10 @@ struct FeaturesCommand: ParsableCommand {
             throw ExitCode.failure
         }
         let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let job = FeatureRun(settings: FeatureSettings(sampleRate: sr), windowing: Windowing(length: window, hop: hop),
+        var job = FeatureRun(settings: FeatureSettings(sampleRate: sr), windowing: Windowing(length: window, hop: hop),
                              threads: threads ?? cores, skipBad: skipBad, profiling: profile)
+        job.corpus = corpus?.layout.rawValue
+        job.demo = corpus?.isSyntheticDemo ?? false
         try makeParentFolder(of: out)
         let bar = ProgressBar(label: "ser features", enabled: isatty(2) == 1)
         let report: FeatureRun.Report

@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluate
 import Features
 import Foundation
+import Language
 import Learn
 
 /// `ser train`: trains a 1-D CNN on a feature table and reports the test result.
@@ -132,11 +133,12 @@ struct TrainCommand: ParsableCommand {
         print("test (\(test.count) rows): " + report.markdown)
         print(report.confusionMarkdown())
 
-        net.metadata = [
-            "features": features, "label": label, "split": partition.name, "seed": String(seed),
-            "train_rows": String(train.count), "validation_rows": String(validation.count), "test_rows": String(test.count),
-            "test_accuracy": String(report.accuracy), "ser_version": SER.version,
-        ]
+        net.metadata = ModelCard.metadata(recipe: data.table.recipe, table: features, label: label, split: partition.name, seed: seed,
+                                          trainRows: train.count, validationRows: validation.count, testRows: test.count,
+                                          testAccuracy: report.accuracy, testUAR: report.uar)
+        if data.table.recipe == nil {
+            print("note: \(features).json is missing: the model's card cannot say which features it takes (ser predict will assume the study's)")
+        }
         if let out {
             try net.save(to: out)
             print("saved \(out)")
