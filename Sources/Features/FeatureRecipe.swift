@@ -126,9 +126,9 @@ public struct FeatureRecipe: Sendable, Hashable {
 
     /// The recipe's JSON text (sorted keys, string values).
     public var json: String {
-        let keys = metadata.keys.sorted()
-        let body = keys.map { "  \(FeatureRecipe.quote($0)): \(FeatureRecipe.quote(metadata[$0]!))" }.joined(separator: ",\n")
-        return "{\n\(body)\n}\n"
+        // A dictionary of strings always serializes.
+        let data = try! JSONSerialization.data(withJSONObject: metadata, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     /// Reads `PREFIX.json` if it exists (nil when it does not).
@@ -150,18 +150,5 @@ public struct FeatureRecipe: Sendable, Hashable {
         }
         guard let recipe else { throw FeaturesError(.badFormat, path: path, "no \"features\" key") }
         return recipe
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }

@@ -57,7 +57,8 @@ struct FiguresCommand: ParsableCommand {
 
     func run() throws {
         let paths = listFolder(notebooks)
-            .filter { $0.hasSuffix(".md") && $0.first?.isNumber == true && !$0.hasPrefix("00-") }
+            // The study is notebooks 01 … 06 (00 is the tour, 07 classifies your recordings).
+            .filter { $0.hasSuffix(".md") && $0.first?.isNumber == true && !$0.hasPrefix("00-") && $0 < "07" }
             .map { notebooks + "/" + $0 }
         guard !paths.isEmpty else {
             printError("\(notebooks): error: no study notebooks (01-*.md … 06-*.md) in this folder")

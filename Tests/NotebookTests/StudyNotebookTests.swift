@@ -16,7 +16,7 @@ import Testing
         let folder = NSTemporaryDirectory() + "ser-study-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let notebooks = listFolder(Self.repository + "/notebooks").filter { $0.hasSuffix(".md") }
-        #expect(notebooks.map { String($0.prefix(3)) } == ["00-", "01-", "02-", "03-", "04-", "05-", "06-"])
+        #expect(notebooks.map { String($0.prefix(3)) } == ["00-", "01-", "02-", "03-", "04-", "05-", "06-", "07-"])
         let parsed = try notebooks.map { try Notebook(contentsOf: Self.repository + "/notebooks/" + $0) }
 
         var options = RunOptions()
@@ -38,6 +38,7 @@ import Testing
             #expect(figures.contains { $0.hasPrefix("fig\(n)-") && $0.hasSuffix(".png") }, "fig\(n)-*.png missing")
         }
         #expect(figures.contains("table1.md") && figures.contains("table1.csv"))
+        #expect(figures.contains("emotions.png"), "notebook 7's plot emotions figure")
         let table = (try? String(contentsOfFile: folder + "/figures/table1.md", encoding: .utf8)) ?? ""
         #expect(table.contains("EMOVO alone (study: 54 %)") && table.contains("leave one speaker out (study: 20 %)"))
         #expect(executed.allSatisfy { FileManager.default.fileExists(atPath: $0.outputPath) })

@@ -140,19 +140,10 @@ public struct PredictionPrinter {
 
 /// A JSON string literal.
 func json(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    // Encoding a String cannot fail.
+    return String(decoding: try! encoder.encode(s), as: UTF8.self)
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
