@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Audio
+import Support
 
 /// What one row of a feature table describes: a window of a file, plus free-form attributes (corpus
 /// metadata such as speaker or emotion, augmentation provenance such as `source` and `augmentation`) that
@@ -193,7 +194,7 @@ public final class FeatureTableWriter {
             }
         } catch {
             abandon()
-            throw FeaturesError(.cannotWrite, path: prefix, error.description)
+            throw FeaturesError(.cannotWrite, path: prefix, error.message)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -98,7 +99,7 @@ extension Session {
             throw Diagnostic("'\(verb.name)' cancelled (Ctrl-C)", at: verbRange, in: source)
         } catch {
             progressSink(nil)
-            throw Diagnostic("\(verb.name): \(error)", at: verbRange, in: source)
+            throw Diagnostic("\(verb.name): \(userMessage(error))", at: verbRange, in: source)
         }
         progressSink(nil)
         for line in invocation.text { out.append(line) }
@@ -107,7 +108,7 @@ extension Session {
         if verb.cached, let cache {
             countCache(hit: false)
             do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
-                out.append("warning: could not cache the result of '\(verb.name)': \(error)")
+                out.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
             }
         }
         return value
@@ -291,7 +292,7 @@ extension Session {
         case .path:
             guard case .string(let s) = value.payload else { throw mismatch() }
             guard !s.isEmpty else { throw outOfRange("a non-empty path") }
-            return .text(expandTilde(s))
+            return .text(Files.expandingTilde(s))
         case .value(let types):
             guard types.contains(value.type) else { throw mismatch() }
             return .value(value)
@@ -354,10 +355,4 @@ extension Session {
             throw Diagnostic("'\(name.name)(…)' is a layer and only makes sense in a model's layers=[…]", at: expr.range, in: source)
         }
     }
-}
-
-/// `~` and `~/…` expanded with `$HOME`.
-func expandTilde(_ path: String) -> String {
-    guard path == "~" || path.hasPrefix("~/"), let home = getenv("HOME") else { return path }
-    return String(cString: home) + path.dropFirst()
 }

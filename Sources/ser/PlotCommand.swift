@@ -4,6 +4,7 @@ import Features
 import Language
 import Learn
 import Plot
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -156,7 +157,7 @@ struct PlotCommand: ParsableCommand {
         } catch let error as PredictionError {
             throw fail("\(model): \(error.message)")
         } catch {
-            throw fail("\(error)")
+            throw fail(userMessage(error))
         }
     }
 

@@ -1,5 +1,6 @@
 import Features
 import Learn
+import Support
 
 /// What a model is, in a few lines a user can read before trusting its predictions: the data it was trained
 /// on (and whether that was a synthetic demo corpus), the features and windows it takes, its classes, how it
@@ -107,7 +108,7 @@ public struct ModelCard: Sendable, Equatable {
 }
 
 /// A model that cannot be used for the prediction asked, or input it cannot take; the message says which.
-public struct PredictionError: Error, Sendable, CustomStringConvertible {
+public struct PredictionError: ModuleError {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

@@ -1,6 +1,7 @@
 import Audio
 import Corpus
 import Foundation
+import Support
 
 /// A corpus in the session: its files with their harmonised labels (the audio stays on disk).
 public struct CorpusValue: Sendable {
@@ -44,7 +45,7 @@ enum CorpusVerbs {
                     call.print("\(folder): synthesised \(corpus.files.count) files (demo corpus, not the real \(layout.rawValue.uppercased()))")
                     return call.make(.corpus(CorpusValue(corpus: corpus)))
                 } catch {
-                    throw VerbFailure("\(error)", argument: call.given.contains("into") ? "into" : nil)
+                    throw VerbFailure(userMessage(error), argument: call.given.contains("into") ? "into" : nil)
                 }
             }
         }
@@ -90,7 +91,7 @@ enum CorpusVerbs {
             }
             return call.make(.corpus(CorpusValue(corpus: corpus)))
         } catch {
-            throw VerbFailure("\(error)", argument: "path")
+            throw VerbFailure(userMessage(error), argument: "path")
         }
     }
 
@@ -143,7 +144,7 @@ enum CorpusVerbs {
             return Value(.signal(SignalValue(name: file.relativePath, signal: s, attributes: file.metadata)),
                          hash: ContentHash(of: hash.hex + "[" + file.relativePath + "]"))
         } catch {
-            throw Members.Failure(message: "\(error)")
+            throw Members.Failure(message: userMessage(error))
         }
     }
 }

@@ -4,6 +4,7 @@ import Corpus
 import Dispatch
 import Features
 import Synchronization
+import Support
 
 /// Verbs making and combining feature tables: `features`, `load features`, `merge`.
 enum FeatureVerbs {
@@ -125,7 +126,7 @@ enum FeatureVerbs {
                     results.set(i, .failure(e))
                     failed.store(true, ordering: .relaxed)
                 } catch {
-                    results.set(i, .failure(VerbFailure("\(job.name(i)): \(error)")))
+                    results.set(i, .failure(VerbFailure("\(job.name(i)): \(userMessage(error))")))
                     failed.store(true, ordering: .relaxed)
                 }
                 let n = done.add(1, ordering: .relaxed).newValue
@@ -163,7 +164,7 @@ enum FeatureVerbs {
         examples: [#"feats = load features "build/features/emovo""#], result: .features
     ) { call in
         do { return call.make(.features(try FeatureTable.read(prefix: call.text("prefix")))) } catch {
-            throw VerbFailure("\(error)", argument: "prefix")
+            throw VerbFailure(userMessage(error), argument: "prefix")
         }
     }
 
