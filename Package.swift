@@ -58,8 +58,8 @@ let package = Package(
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Support", "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook", "Language",
-                "Corpus",
+                // front-ends and the support module only: every pipeline is a library function in Language
+                "Support", "Language", "Notebook", "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -84,8 +84,10 @@ let package = Package(
             name: "EvaluateTests", dependencies: ["Support", "Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-        // End-to-end tests of the `ser` executable (runs the built binary; no module dependency).
-        .testTarget(name: "CLITests", dependencies: ["ser"], swiftSettings: swiftSettings),
+        // End-to-end tests of the `ser` executable (runs the built binary), and ParityTests: each `ser` command
+        // against its verb (the same weights, reports, tables, audio and PNG bytes).
+        .testTarget(name: "CLITests", dependencies: ["ser", "Language", "Audio", "Features", "Learn", "Evaluate"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

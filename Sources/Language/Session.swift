@@ -42,7 +42,10 @@ public final class Session {
     /// Names in the order they were first bound (for `:vars`).
     public private(set) var order: [String] = []
     /// The seed every random choice derives from unless a verb is given `seed=` (default 1).
-    public var seed: UInt64 = 1
+    public var seed: UInt64 = Session.defaultSeed
+
+    /// The seed of a new session, and the default `--seed` of every `ser` command.
+    public static let defaultSeed: UInt64 = 1
     /// Worker threads for parallel verbs (default: the number of processors).
     public var threads: Int
     /// Where expensive results are kept between runs; `nil` disables caching.
@@ -81,7 +84,7 @@ public final class Session {
     public func reset() {
         values = [:]
         order = []
-        seed = 1
+        seed = Session.defaultSeed
     }
 
     /// Runs the statements of `source` in order. `file` and `firstLine` place diagnostics (a notebook

@@ -1,6 +1,8 @@
 import Audio
 import Features
+import Learn
 import Plot
+import Support
 
 /// `plot emotions` (the verb and `ser plot emotions`): a recording with its windows' class probabilities
 /// beneath, its verdict in the title.
@@ -32,5 +34,34 @@ public enum EmotionsPlot {
         } catch {
             throw PredictionError(error.message)
         }
+    }
+
+    /// `ser plot emotions FILE --model MODEL`: loads the model and the file (at the model's sample rate), draws
+    /// the figure to `out` and returns the lines to print (notes, then what was drawn and the verdict).
+    public static func plotFile(_ file: String, model path: String, above: String, title: String?, width: Int?, height: Int?,
+                                scale: Int, to out: String) throws(VerbFailure) -> [String] {
+        guard let view = EmotionsView(rawValue: above) else {
+            throw VerbFailure("above must be \(EmotionsView.allCases.map(\.rawValue).joined(separator: " or ")), not '\(above)'", argument: "above")
+        }
+        let model: Model
+        do { model = try Model.load(from: path) } catch { throw VerbFailure(error.description, argument: "model") }
+        let predictor: Predictor
+        do { predictor = try Predictor(model: model) } catch { throw VerbFailure("\(path): \(error.message)", argument: "model") }
+        let signal: Signal
+        do { signal = try Audio.load(file, sampleRate: predictor.sampleRate) } catch { throw VerbFailure(error.description, argument: "file") }
+        let name = String(file.split(separator: "/").last ?? Substring(file))
+        let figure: Plot.Figure, prediction: FilePrediction
+        do {
+            (figure, prediction) = try draw(signal, name: name, predictor: predictor, view: view, title: title,
+                                            width: width ?? 900, height: height ?? 640, scale: scale)
+        } catch { throw VerbFailure(error.message, argument: "file") }
+        do {
+            try Files.makeParentDirectories(of: out)
+            try figure.write(to: out)
+        } catch { throw VerbFailure(userMessage(error), argument: "out") }
+        return predictor.notes.map { "note: \($0)" } + [
+            "ser plot: emotions of \(file) → \(out) (\(figure.image.width)×\(figure.image.height)): "
+                + "\(predictor.classes[prediction.best]) (confidence \(PredictionFormat.fixed(prediction.confidence)))",
+        ]
     }
 }

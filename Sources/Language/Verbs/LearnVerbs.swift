@@ -36,7 +36,7 @@ enum LearnVerbs {
         let scheme = call.text("scheme")
         let label = call.text("label")
         let src = sources(of: table)
-        let labels: [Int]? = call.bool("stratify") ? try codes(table, label: label, argument: "label").codes : nil
+        let labels: [Int]? = call.bool("stratify") ? try Pipeline.classCodes(table, label: label, argument: "label").codes : nil
         let seed = call.seed
         let validation = call.number("val")
         var splits: [Split]
@@ -44,9 +44,7 @@ enum LearnVerbs {
             switch scheme {
             case "naive", "grouped":
                 let fractions = Fractions(train: call.number("train"), validation: validation, test: call.number("test"))
-                splits = [scheme == "naive"
-                          ? try Splits.naive(sources: src, stratifyBy: labels, fractions: fractions, seed: seed)
-                          : try Splits.grouped(sources: src, stratifyBy: labels, fractions: fractions, seed: seed)]
+                splits = [try Pipeline.split(table, scheme: scheme, fractions: fractions, stratify: labels, seed: seed)]
             case "loso", "lopo":
                 let by = call.optionalText("by") ?? (scheme == "loso" ? "speaker" : "sentence")
                 let groups = try column(by, of: table, argument: call.given.contains("by") ? "by" : "table")
@@ -55,7 +53,7 @@ enum LearnVerbs {
             default:
                 splits = try Splits.kFold(k: call.integer("k"), sources: src, stratifyBy: labels, validation: validation, seed: seed)
             }
-            if let augmented = augmentedRows(of: table) {
+            if scheme != "naive", scheme != "grouped", let augmented = augmentedRows(of: table) {
                 // Augmented copies are training data only: none is validated or tested on.
                 splits = try splits.map { split throws(EvaluateError) in try split.trainingOnlyAugmentation(augmented: augmented, sources: src) }
             }
@@ -254,18 +252,20 @@ enum LearnVerbs {
         Parameter("patience", .integer(0...100_000), default: .number(20, .none), doc: "epochs without a lower validation loss before stopping (0: never)"),
         labelParameter,
         Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of shuffling and dropout"),
+        Parameter("threads", .integer(1...256), default: .number(1, .none),
+                  doc: "threads, each training a shard of every batch (the same threads give the same weights)"),
     ]
 
-    static func options(_ call: Call) throws(VerbFailure) -> TrainingOptions {
-        var o = TrainingOptions()
+    /// The verb's arguments bound into the options `ser train` parses into.
+    static func options(_ call: Call, label: String) -> TrainOptions {
+        var o = TrainOptions()
+        o.label = label
         o.epochs = call.integer("epochs")
-        o.batchSize = call.integer("batch")
-        let lr = call.number("lr")
-        guard lr > 0, lr < 10 else { throw VerbFailure("learning rate must be positive, given \(lr)", argument: "lr") }
-        o.adam.learningRate = Float(lr)
+        o.batch = call.integer("batch")
+        o.learningRate = call.number("lr")
         o.patience = call.integer("patience")
         o.seed = call.seed
-        o.threads = 1
+        o.threads = call.integer("threads")
         return o
     }
 
@@ -291,58 +291,35 @@ enum LearnVerbs {
         var summaryLine: String
     }
 
-    /// Trains a copy of `base` on fold `fold` of `split`.
+    /// Trains a copy of `base` on fold `fold` of `split` (`Pipeline.fit`, as `ser train`).
     static func fit(_ base: ModelValue, _ split: SplitValue, fold: Int, call: Call, prefix: String) throws -> Fitted {
         let label = call.given.contains("label") ? call.text("label") : split.label
-        let (classes, all) = try labelled(split.table, label: label, argument: "split")
         let part = split.splits[fold]
         guard !part.train.isEmpty else { throw VerbFailure("the training part of \(part.name) is empty", argument: "split") }
-        let model = base.copy()
-        if model.labels != classes.names {
-            if model.labels.isEmpty && model.outputSize == classes.count {
-                model.labels = classes.names
-            } else if !model.labels.isEmpty {
-                do { try model.replaceOutput(classes: classes.count, labels: classes.names, seed: call.seed) } catch {
-                    throw VerbFailure(error.message, argument: "model")
-                }
-                call.print("new output layer for \(classes.count) classes (\(classes.names.joined(separator: ", ")))")
-            } else {
-                throw VerbFailure("the model has \(model.outputSize) outputs but the table has \(classes.count) classes (\(classes.names.joined(separator: ", ")))", argument: "model")
-            }
-        }
-        guard model.inputSize == split.table.width else {
-            throw VerbFailure("the model takes rows of \(model.inputSize) values, the table has \(split.table.width)", argument: "model")
-        }
-        do {
-            let z = try ZScore.fit(split.table.values, columns: split.table.width, rows: part.train)
-            model.normalization = Normalization(mean: z.mean, std: z.scale)
-        } catch { throw VerbFailure(error.message, argument: "split") }
-        let options = try options(call)
-        let validation = all.subset(part.validation)
+        let options = options(call, label: label)
         let epochs = options.epochs
-        let history: TrainingHistory
-        do {
-            history = try Trainer.fit(model, train: all.subset(part.train), validation: validation.count > 0 ? validation : nil,
+        let fitted = try Pipeline.fit(base.copy(), table: split.table, train: part.train, validation: part.validation,
                                       options: options, cancellation: call.session.cancellation.training) { record in
-                var line = "\(prefix) epoch \(record.epoch)/\(epochs) loss \(formatNumber(record.loss, digits: 4))"
-                if let v = record.valLoss { line += " val_loss \(formatNumber(v, digits: 4))" }
-                if let a = record.valAccuracy { line += " val_acc \(formatNumber(a, digits: 3))" }
-                call.progress(line)
-            }
-        } catch { throw VerbFailure(error.message) }
+            var line = "\(prefix) epoch \(record.epoch)/\(epochs) loss \(formatNumber(record.loss, digits: 4))"
+            if let v = record.valLoss { line += " val_loss \(formatNumber(v, digits: 4))" }
+            if let a = record.valAccuracy { line += " val_acc \(formatNumber(a, digits: 3))" }
+            call.progress(line)
+        }
+        if let note = fitted.note { call.print(note) }
+        let history = fitted.history
         // The model card: what it was trained on, and its result on the split's test rows.
         var accuracy: Double?, uar: Double?
-        if !part.test.isEmpty, let report = try? test(ModelValue(model), split.part("test", fold: fold), label: label) {
+        if !part.test.isEmpty, let report = try? test(ModelValue(fitted.model), split.part("test", fold: fold), label: label) {
             accuracy = report.accuracy
             uar = report.uar
         }
-        model.metadata = ModelCard.metadata(recipe: split.table.recipe, table: nil, label: label, split: part.name, seed: call.seed,
-                                            trainRows: part.train.count, validationRows: part.validation.count,
-                                            testRows: part.test.count, testAccuracy: accuracy, testUAR: uar)
+        fitted.model.metadata = ModelCard.metadata(recipe: split.table.recipe, table: nil, label: label, split: part.name, seed: call.seed,
+                                                   trainRows: part.train.count, validationRows: part.validation.count,
+                                                   testRows: part.test.count, testAccuracy: accuracy, testUAR: uar)
         var line = "\(part.name): \(history.epochs.count) epochs"
         if let best = history.bestEpoch { line += ", best epoch \(best)" }
         if history.cancelled { line += ", cancelled (Ctrl-C): kept the best weights" } else if history.stoppedEarly { line += ", stopped early" }
-        return Fitted(value: RunValue(model: ModelValue(model), history: history, splitName: part.name, label: label), summaryLine: line)
+        return Fitted(value: RunValue(model: ModelValue(fitted.model), history: history, splitName: part.name, label: label), summaryLine: line)
     }
 
     static let evaluate = Verb(
@@ -368,21 +345,7 @@ enum LearnVerbs {
     }
 
     static func test(_ model: ModelValue, _ table: FeatureTable, label: String) throws -> Report {
-        guard !model.labels.isEmpty else { throw VerbFailure("the model has no class names: train it first", argument: "model") }
-        guard table.count > 0 else { throw VerbFailure("no rows to test on", argument: "rows") }
-        guard model.inputSize == table.width else {
-            throw VerbFailure("the model takes rows of \(model.inputSize) values, the table has \(table.width)", argument: "rows")
-        }
-        let names = try column(label, of: table, argument: "rows")
-        let classes = LabelSet(names: model.labels)
-        let truth: [Int]
-        do { truth = try classes.encode(names) } catch {
-            throw VerbFailure("\(error.message) (the model knows \(model.labels.joined(separator: ", ")))", argument: "rows")
-        }
-        do {
-            let predicted = try model.copy().predictClasses(table.values)
-            return try Report(truth: truth, predicted: predicted, classes: classes)
-        } catch { throw VerbFailure(userMessage(error)) }
+        try Pipeline.test(model.copy(), table, label: label)
     }
 
     static let predict = Verb(
@@ -492,12 +455,7 @@ enum LearnVerbs {
         for (i, seed) in seeds.enumerated() {
             try call.checkCancelled()
             let s: Split
-            do {
-                let src = sources(of: table)
-                s = try (call.text("scheme") == "naive" ? Splits.naive(sources: src, seed: UInt64(seed))
-                         : Splits.grouped(sources: src, seed: UInt64(seed)))
-                    .trainingOnlyAugmentation(augmented: augmentedRows(of: table) ?? Array(repeating: false, count: src.count), sources: src)
-            } catch { throw VerbFailure(userMessage(error), argument: "table") }
+            s = try Pipeline.split(table, scheme: call.text("scheme"), seed: UInt64(seed))
             let split = SplitValue(table: table, splits: [s], scheme: call.text("scheme"), label: label)
             let seeded = Call(verb: call.verb, session: call.session, arguments: call.arguments.merging(["seed": .number(Double(seed), .none)]) { $1 },
                               given: call.given.union(["seed"]), resultHash: call.resultHash)
@@ -530,22 +488,6 @@ enum LearnVerbs {
     static func modelAndLabel(_ v: Value) throws(VerbFailure) -> (ModelValue, String) {
         if case .run(let r) = v.payload { return (r.model, r.label) }
         return (try modelValue(v), "emotion")
-    }
-
-    static func codes(_ table: FeatureTable, label: String, argument: String) throws(VerbFailure) -> (classes: LabelSet, codes: [Int]) {
-        let names = try column(label, of: table, argument: argument)
-        let classes = LabelSet(from: names)
-        do { return (classes, try classes.encode(names)) } catch { throw VerbFailure(error.message, argument: argument) }
-    }
-
-    static func labelled(_ table: FeatureTable, label: String, argument: String) throws(VerbFailure) -> (LabelSet, Dataset) {
-        let (classes, codes) = try codes(table, label: label, argument: argument)
-        guard classes.count >= 2 else {
-            throw VerbFailure("column '\(label)' has \(classes.count) class\(classes.count == 1 ? "" : "es"); training needs at least 2", argument: argument)
-        }
-        do { return (classes, try Dataset(values: table.values, labels: codes, width: table.width)) } catch {
-            throw VerbFailure(error.message, argument: argument)
-        }
     }
 }
 
