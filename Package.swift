@@ -51,8 +51,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Console", dependencies: ["Support", "CEdit", "Language"], swiftSettings: swiftSettings),
         .target(name: "Notebook", dependencies: ["Support", "Audio", "Language"], swiftSettings: swiftSettings),
+        .target(name: "Console", dependencies: ["Support", "CEdit", "Language", "Notebook", "Plot"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
@@ -74,7 +74,8 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Support", "Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Support", "Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "ConsoleTests", dependencies: ["Support", "Console", "Language", "Features"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConsoleTests", dependencies: ["Support", "Console", "Language", "Features", "Notebook", "Plot"], exclude: ["Fixtures"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "CorpusTests", dependencies: ["Support", "Corpus", "Audio", "Features", "Evaluate"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LanguageTests", dependencies: ["Support", "Language", "Audio", "Corpus", "Features", "Learn", "Evaluate"],
@@ -88,7 +89,7 @@ let package = Package(
         // against its verb (the same weights, reports, tables, audio and PNG bytes).
         .testTarget(name: "CLITests", dependencies: ["ser", "Language", "Audio", "Features", "Learn", "Evaluate"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language", "Features", "Evaluate"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,6 +17,7 @@ extension Session {
             throw fail("'\(target.name)' is a verb and cannot name a value", target.range)
         }
         let result: Value?
+        lastCallWasCached = false
         if case .name(let head) = statement.head.kind, registry.isVerb(head) {
             result = try call(head, headRange: statement.head.range, statement.arguments, source: source, into: &out)
         } else {
@@ -31,16 +32,23 @@ extension Session {
             result = try evaluate(statement.head, in: source)
         }
         guard let value = result else { return }
+        let cached = lastCallWasCached
         if let target = statement.target {
             bind(target.name, value)
+            if cached { cachedNames.insert(target.name) }
             out.bound.append(target.name)
-            out.append("\(target.name) = \(value.summary)")
-        } else if value.type == .figure {
+            out.append("\(target.name) = \(value.summary)" + (cached && showsCacheHits ? " (cached)" : ""))
+            return
+        }
+        // An unnamed result is `_` (as in IPython), so it can be named or used afterwards: `r = _`.
+        bind("_", value)
+        if cached { cachedNames.insert("_") }
+        if value.type == .figure {
             // The verb already said where it wrote the figure.
         } else if value.type == .number || value.type == .string {
             out.append(value.summary)
         } else {
-            out.append(value.describe().markdown())
+            out.append(value.describe().markdown() + (cached && showsCacheHits ? "\n\n(cached)" : ""))
         }
     }
 
@@ -84,6 +92,7 @@ extension Session {
 
         if verb.cached, let cache, let bytes = try? cache.lookup(key), let value = try? ValueCoder.decode(bytes) {
             countCache(hit: true)
+            lastCallWasCached = true
             return value
         }
         let outcome: Outcome
@@ -112,6 +121,22 @@ extension Session {
             }
         }
         return value
+    }
+
+    /// `build/figures/mel-x.png` for `plot mel x`: the folder, the kind, and the first argument as written
+    /// (reduced to letters, digits, `-` and `_`).
+    private func defaultFigurePath(verb: Verb, arguments: [CallArgument], folder: String, source: SourceFile) -> String {
+        let kind = verb.name.split(separator: " ").last.map(String.init) ?? verb.name
+        var name = kind
+        if let first = arguments.first(where: { $0.label == nil }) {
+            var subject = ""
+            for c in source.text(first.value.range) {
+                if c.isLetter || c.isNumber || c == "-" || c == "_" { subject.append(c) } else if subject.last != "-" { subject.append("-") }
+            }
+            subject = String(subject.trimmingCharacters(in: CharacterSet(charactersIn: "-")).prefix(60))
+            if !subject.isEmpty { name += "-" + subject }
+        }
+        return (folder.hasSuffix("/") ? folder : folder + "/") + name + ".png"
     }
 
     /// Size and modification time of a file, so a cache key changes when the file does.
@@ -158,6 +183,8 @@ extension Session {
         for p in verb.parameters where bound[p.name] == nil {
             if let d = p.defaultValue {
                 bound[p.name] = d
+            } else if p.name == "to", p.type == .path, verb.result == .figure, let folder = figureFolder {
+                bound[p.name] = .text(defaultFigurePath(verb: verb, arguments: arguments, folder: folder, source: source))
             } else if p.isRequired {
                 let at = arguments.last.map { SourceRange($0.range.end, $0.range.end + 1) } ?? SourceRange(verbRange.end, verbRange.end + 1)
                 throw Diagnostic("missing argument '\(p.name)' for '\(verb.name)': expected \(p.type.spelling)",

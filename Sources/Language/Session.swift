@@ -57,6 +57,16 @@ public final class Session {
     public var progressSink: (String?) -> Void
     /// Cache statistics of this session: lookups served / computed.
     public private(set) var cacheHits = 0, cacheMisses = 0
+    /// Names whose current value was served by the cache rather than computed (`:vars` marks them).
+    public internal(set) var cachedNames: Set<String> = []
+    /// Whether an assignment served by the cache says so (`fit = training run … (cached)`): on at the prompt
+    /// and in `ser exec`; off in notebooks, whose executed form must not depend on what was cached.
+    public var showsCacheHits = false
+    /// Where a figure goes when a `plot` statement gives no `to=` (the prompt sets `build/figures`); nil makes
+    /// `to=` required, as in notebooks and scripts, whose figures must land where the text says.
+    public var figureFolder: String?
+    /// Whether the cached verb that just ran was served by the cache.
+    var lastCallWasCached = false
 
     public init(registry: VerbRegistry = .standard, cache: (any ValueCache)? = nil,
                 cancellation: Cancellation = .shared) {
@@ -78,12 +88,14 @@ public final class Session {
     public func bind(_ name: String, _ value: Value) {
         if values[name] == nil { order.append(name) }
         values[name] = value
+        cachedNames.remove(name)
     }
 
     /// Removes every value and restores the default seed (`:reset`).
     public func reset() {
         values = [:]
         order = []
+        cachedNames = []
         seed = Session.defaultSeed
     }
 

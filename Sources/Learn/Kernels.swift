@@ -219,7 +219,7 @@ final class MaxPooling1DKernel: LayerKernel {
                 let base = b * inputSize + t * stride * channels
                 let out = b * outputSize + t * channels
                 if poolSize == 2 {
-                    // The study's pool: two rows, elementwise (first maximum on ties, as below).
+                    // cnn1d's pool: two rows, elementwise (first maximum on ties, as below).
                     let first = x + base, second = first + channels, yo = y + out, ao = arg + out
                     let firstIndex = Int32(truncatingIfNeeded: base), step = Int32(truncatingIfNeeded: channels)
                     for ch in 0..<channels {

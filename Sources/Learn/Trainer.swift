@@ -37,8 +37,8 @@ public struct ReduceLROnPlateau: Equatable, Sendable, Codable {
     }
 }
 
-/// How `Trainer.fit` trains. Defaults are the study's: 200 epochs, batch 32, Adam(1e-3), early stopping
-/// on validation loss with patience 20 restoring the best weights.
+/// How `Trainer.fit` trains. Defaults: 200 epochs (the paper's maximum), and ser's choices batch 32, Adam(1e-3),
+/// early stopping on validation loss with patience 20 restoring the best weights.
 public struct TrainingOptions: Equatable, Sendable {
     /// Passes over the training rows.
     public var epochs: Int = 200
