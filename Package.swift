@@ -28,9 +28,11 @@ let package = Package(
         systemLibrary("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
         systemLibrary("CFFTW", pkgConfig: "fftw3f", apt: "libfftw3-dev"),
         systemLibrary("CSoxr", pkgConfig: "soxr", apt: "libsoxr-dev"),
-        systemLibrary("CBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
         systemLibrary("CEdit", pkgConfig: "libedit", apt: "libedit-dev"),
         systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
+        // ser's GEMM with one arithmetic on every CPU (Sources/CGEMM/gemm.c); optimised in debug builds too,
+        // since the tests train with it.
+        .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
 
         // The bottom: files, atomic writes, locks, seeded generators, ordered parallel map, the error protocol
         .target(name: "Support", swiftSettings: swiftSettings),
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "Audio", dependencies: ["Support", "CSndFile", "CSoxr"], swiftSettings: swiftSettings),
         .target(name: "Features", dependencies: ["Support", "Audio", "CFFTW"], swiftSettings: swiftSettings),
         .target(name: "Augment", dependencies: ["Support", "Audio", "Features"], swiftSettings: swiftSettings),
-        .target(name: "Learn", dependencies: ["Support", "CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "Learn", dependencies: ["Support", "CGEMM"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["Support", "CPNG"], swiftSettings: swiftSettings),
         .target(name: "Evaluate", dependencies: ["Support"], swiftSettings: swiftSettings),
         .target(name: "Corpus", dependencies: ["Support", "Audio"], swiftSettings: swiftSettings),

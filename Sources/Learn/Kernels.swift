@@ -1,9 +1,4 @@
 import Support
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The computation of one layer over a batch, on flat buffers (batch-major, channels last).
 ///
@@ -50,7 +45,7 @@ func addBiasAndActivate(_ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, bia
             var top = -Float.infinity
             for j in 0..<n { row[j] += bias[j]; top = max(top, row[j]) }
             var sum: Float = 0
-            for j in 0..<n { let e = expf(row[j] - top); row[j] = e; sum += e }
+            for j in 0..<n { let e = PortableMath.exp(row[j] - top); row[j] = e; sum += e }
             let inv = 1 / sum
             for j in 0..<n { row[j] *= inv }
         }

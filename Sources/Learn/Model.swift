@@ -168,7 +168,6 @@ public final class Model {
         guard rows > 0 else { return result }
         let chunk = max(1, min(chunk, rows))
         network.reserve(batch: chunk)
-        GEMM.setThreads(1)
         var rng = SplitMix64(seed: 0)
         values.withUnsafeBufferPointer { x in
             result.withUnsafeMutableBufferPointer { out in
