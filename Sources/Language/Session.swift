@@ -110,12 +110,18 @@ public final class Session {
     }
 
     /// Like `execute`, but returns the output of the statements that ran along with the error, if any.
+    /// After Ctrl-C (`cancellation`), no further statement starts: the error says so.
     public func executePartial(_ source: String, file: String, firstLine: Int = 1) -> (Execution, Diagnostic?) {
         let sourceFile = SourceFile(name: file, text: source, firstLine: firstLine)
         var out = Execution()
         let statements: [Statement]
         do { statements = try Parser.parse(sourceFile) } catch { return (out, error) }
-        for statement in statements {
+        for (index, statement) in statements.enumerated() {
+            // Ctrl-C stops at the end of the running statement: the statements after it do not start.
+            // (Before the first one, the caller decides: the REPL clears the flag, a runner stops.)
+            if index > 0, cancellation.isRequested {
+                return (out, Diagnostic("cancelled (Ctrl-C) before this statement", at: statement.range, in: sourceFile))
+            }
             do {
                 try run(statement, in: sourceFile, into: &out)
                 out.statements += 1

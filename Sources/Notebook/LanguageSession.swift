@@ -58,6 +58,9 @@ public final class LanguageNotebookSession: NotebookSession {
         return output
     }
 
+    /// Ctrl-C: the session's cancellation flag (set by the SIGINT handler that `ser run` installs).
+    public var isCancelled: Bool { session.cancellation.isRequested }
+
     public func setProgressHandler(_ handler: (@Sendable (String) -> Void)?) {
         if let handler {
             session.progressSink = { message in handler(message ?? "") }

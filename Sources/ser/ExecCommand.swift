@@ -11,7 +11,10 @@ struct ExecCommand: ParsableCommand {
         abstract: "Run statements of ser's command language (a string, or a script with -f).",
         discussion: """
         Statements run one after another in one session; the first error stops the run with a \
-        file:line:col diagnostic and exit status 1. Example: ser exec "x = load audio \\"a.wav\\"; show x"
+        file:line:col diagnostic and exit status 1. Ctrl-C stops the running statement at its next unit \
+        of work (training at the next batch, keeping its best weights), shows its output, runs nothing \
+        after it and exits with status 130; a second Ctrl-C ends ser at once. \
+        Example: ser exec "x = load audio \\"a.wav\\"; show x"
         """
     )
 
@@ -40,6 +43,7 @@ struct ExecCommand: ParsableCommand {
             print(Help.markdownReference(session.registry), terminator: "")
             return
         }
+        Cancellation.installInterruptHandler(secondInterruptExits: true)
         let ok: Bool
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -50,6 +54,7 @@ struct ExecCommand: ParsableCommand {
         } else {
             ok = ScriptRunner(session: session, file: "<exec>").run(text: source ?? "")
         }
+        if session.cancellation.isRequested { throw ExitCode(130) }
         if !ok { throw ExitCode(1) }
     }
 }
