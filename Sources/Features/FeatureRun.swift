@@ -75,6 +75,15 @@ public struct FeatureRun: Sendable {
     /// docs/cli.md, "Failure behaviour", for the measurement). The rows are the same as from a whole-file load.
     public var streamAbove: Double = 120
 
+    /// The corpus layout the items come from and whether it is a synthetic demo corpus (for the recipe).
+    public var corpus: String?
+    public var demo = false
+
+    /// How the rows of this run are made (the table's recipe, `PREFIX.json`).
+    public var recipe: FeatureRecipe {
+        FeatureRecipe(settings: settings, windowing: windowing, corpus: corpus, demo: demo)
+    }
+
     public init(settings: FeatureSettings = FeatureSettings(), windowing: Windowing = Windowing(), threads: Int = 1,
                 skipBad: Bool = false, profiling: Bool = false) {
         self.settings = settings
@@ -94,6 +103,7 @@ public struct FeatureRun: Sendable {
         throws(Failure) -> (table: FeatureTable, report: Report)
     {
         let box = TableBox(width: settings.vectorLength)
+        box.table.recipe = recipe
         let report = try run(items, progress: progress) { (result) throws(Failure) in
             for (i, row) in result.rows.enumerated() {
                 box.table.append(result.values[(i * box.table.width)..<((i + 1) * box.table.width)], row)
@@ -110,7 +120,7 @@ public struct FeatureRun: Sendable {
         let writer: FeatureTableWriter
         do {
             writer = try FeatureTableWriter(prefix: prefix, width: settings.vectorLength,
-                                            attributeNames: FeatureRun.attributeNames(items))
+                                            attributeNames: FeatureRun.attributeNames(items), recipe: recipe)
         } catch { throw Failure(name: prefix, message: error.description) }
         let box = WriterBox(writer)
         let report = try run(items, progress: progress) { (result) throws(Failure) in

@@ -42,13 +42,16 @@ public struct FeatureTable: Sendable, Equatable {
     /// Attribute columns the table has even where no row fills them (a CSV header's columns, so that an
     /// all-empty column is still a column).
     public var declaredAttributes: [String] = []
+    /// How the rows were made (sample rate, windows, blocks, corpus), when known.
+    public var recipe: FeatureRecipe?
 
-    public init(width: Int, values: [Float] = [], rows: [FeatureRow] = []) {
+    public init(width: Int, values: [Float] = [], rows: [FeatureRow] = [], recipe: FeatureRecipe? = nil) {
         precondition(width > 0 && values.count == rows.count * width,
                      "FeatureTable: \(values.count) values for \(rows.count) rows of width \(width)")
         self.width = width
         self.values = values
         self.rows = rows
+        self.recipe = recipe
     }
 
     /// Number of rows.
@@ -82,14 +85,16 @@ public struct FeatureTable: Sendable, Equatable {
         knownAttributes.filter(names.contains) + names.subtracting(knownAttributes).sorted()
     }
 
-    /// Writes `prefix.npy` and `prefix.csv`, each atomically (temporary file + rename).
+    /// Writes `prefix.npy` and `prefix.csv` (and `prefix.json`, the recipe, when known), each atomically
+    /// (temporary file + rename).
     public func write(prefix: String) throws(FeaturesError) {
-        let writer = try FeatureTableWriter(prefix: prefix, width: width, attributeNames: attributeNames)
+        let writer = try FeatureTableWriter(prefix: prefix, width: width, attributeNames: attributeNames, recipe: recipe)
         for i in 0..<count { try writer.append(vector(i), rows[i]) }
         try writer.finish()
     }
 
-    /// Reads `prefix.npy` and `prefix.csv` as written by `write(prefix:)` or `ser features`.
+    /// Reads `prefix.npy` and `prefix.csv` as written by `write(prefix:)` or `ser features`, and the recipe in
+    /// `prefix.json` when it is there.
     public static func read(prefix: String) throws(FeaturesError) -> FeatureTable {
         let (shape, values) = try NPY.readFloat32Matrix(prefix + ".npy")
         let (rows, columns) = try FeatureCSV.read(prefix + ".csv")
@@ -102,7 +107,12 @@ public struct FeatureTable: Sendable, Equatable {
             throw FeaturesError(.notFinite, path: prefix + ".npy",
                                 "row \(row) (\(rows[row].file), window \(rows[row].window)) column \(bad % shape.columns) is \(values[bad]); features must be finite")
         }
-        var table = FeatureTable(width: shape.columns, values: values, rows: rows)
+        let recipe = try FeatureRecipe.read(prefix: prefix)
+        if let recipe, recipe.width != shape.columns {
+            throw FeaturesError(.mismatch, path: FeatureRecipe.path(prefix: prefix),
+                                "the recipe's features \(recipe.featureName) are \(recipe.width) values, but \(prefix).npy rows hold \(shape.columns)")
+        }
+        var table = FeatureTable(width: shape.columns, values: values, rows: rows, recipe: recipe)
         table.declaredAttributes = columns
         return table
     }
@@ -115,6 +125,8 @@ public final class FeatureTableWriter {
     public let prefix: String
     public let width: Int
     public let attributeNames: [String]
+    /// Written to `PREFIX.json` by `finish()`; nil removes an older `PREFIX.json` instead.
+    public let recipe: FeatureRecipe?
     public private(set) var count = 0
 
     private let npyPath: String, csvPath: String
@@ -123,7 +135,7 @@ public final class FeatureTableWriter {
     private var csv: UnsafeMutablePointer<FILE>?
 
     /// Opens the temporary files. `attributeNames` are the extra CSV columns, in order; rows may leave any empty.
-    public init(prefix: String, width: Int, attributeNames: [String] = []) throws(FeaturesError) {
+    public init(prefix: String, width: Int, attributeNames: [String] = [], recipe: FeatureRecipe? = nil) throws(FeaturesError) {
         precondition(width > 0, "FeatureTableWriter: width must be positive")
         guard !prefix.isEmpty, prefix.last != "/" else {
             throw FeaturesError(.badParameter, path: prefix.isEmpty ? nil : prefix,
@@ -138,6 +150,7 @@ public final class FeatureTableWriter {
         self.prefix = prefix
         self.width = width
         self.attributeNames = attributeNames
+        self.recipe = recipe
         npyPath = prefix + ".npy"
         csvPath = prefix + ".csv"
         npyTemporary = AtomicFile.temporaryPath(for: npyPath)
@@ -200,6 +213,12 @@ public final class FeatureTableWriter {
         do {
             try AtomicFile.commit(npyTemporary, to: npyPath)
             try AtomicFile.commit(csvTemporary, to: csvPath)
+            let recipePath = FeatureRecipe.path(prefix: prefix)
+            if let recipe {
+                try AtomicFile.write(Array(recipe.json.utf8), to: recipePath)
+            } else {
+                unlink(recipePath)
+            }
         } catch {
             abandon()
             throw FeaturesError(.cannotWrite, path: prefix, error.message)

@@ -106,6 +106,7 @@ struct ByteWriter {
         floats(t.values)
         int(t.rows.count)
         for r in t.rows { string(r.file); int(r.window); double(r.start); double(r.end); dictionary(r.attributes) }
+        dictionary(t.recipe?.metadata ?? [:])
     }
 
     mutating func model(_ m: ModelValue) throws(ValueCoder.Failure) {
@@ -274,7 +275,10 @@ struct ByteReader {
         }
         let (cells, overflow) = n.multipliedReportingOverflow(by: width)
         guard width > 0, !overflow, values.count == cells else { throw fail("feature table shape") }
-        return FeatureTable(width: width, values: values, rows: rows)
+        let meta = try dictionary()
+        let recipe: FeatureRecipe?
+        do { recipe = try FeatureRecipe(metadata: meta) } catch { throw fail("feature table recipe: \(error.message)") }
+        return FeatureTable(width: width, values: values, rows: rows, recipe: recipe)
     }
 
     mutating func bytesBlock() throws(ValueCoder.Failure) -> [UInt8] {

@@ -37,6 +37,7 @@ struct SER: ParsableCommand {
             CacheCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            PredictCommand.self,
             PlotCommand.self,
             DemoCommand.self,
         ],
