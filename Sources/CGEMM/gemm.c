@@ -45,19 +45,18 @@ static pthread_once_t buffer_once = PTHREAD_ONCE_INIT;
 
 static void free_buffers(void *value) {
     buffer *buffers = value;
-    free(buffers[0].pointer);
-    free(buffers[1].pointer);
+    for (int i = 0; i < 3; i++) free(buffers[i].pointer);
     free(buffers);
 }
 
 static void make_buffer_key(void) { pthread_key_create(&buffer_key, free_buffers); }
 
-/// This thread's buffer `which` (0: A block, 1: packed B) with room for `count` floats, 64-byte aligned.
+/// This thread's buffer `which` (0: A block, 1: packed B, 2: a transposed product) with room for `count` floats, 64-byte aligned.
 static float *workspace(int which, size_t count) {
     pthread_once(&buffer_once, make_buffer_key);
     buffer *buffers = pthread_getspecific(buffer_key);
     if (!buffers) {
-        buffers = calloc(2, sizeof(buffer));
+        buffers = calloc(3, sizeof(buffer));
         if (!buffers || pthread_setspecific(buffer_key, buffers) != 0) {
             fputs("ser: out of memory for the GEMM workspace\n", stderr);
             abort();
@@ -76,6 +75,13 @@ static float *workspace(int which, size_t count) {
     }
     return b->pointer;
 }
+
+// The largest tile any kernel writes (AVX-512: 12 × 32), and the block of k a product runs at once.
+enum { TILE_MAX = 12 * 32 };
+#ifndef SER_GEMM_K_BLOCK
+#define SER_GEMM_K_BLOCK 256
+#endif
+static const long k_block = SER_GEMM_K_BLOCK;
 
 // MARK: Packing
 
@@ -115,18 +121,19 @@ static void pack_b(long NR, int trans, const float *b, long ldb, long j0, long n
     }
 }
 
-// MARK: Kernels: an MR × NR tile of C from MR rows of op(A) and a packed B panel
+// MARK: Kernels: an MR × NR tile of C from MR rows of op(A) and NR columns of op(B)
 //
 // op(A)(i, p) is read at a[i * rs + p * cs]: a packed block (rs = 1, cs = MR), a transposed A in place (rs = 1,
-// cs = lda) or a row-major A in place (rs = lda, cs = 1). After its k fused multiply-adds, each element gets the
+// cs = lda) or a row-major A in place (rs = lda, cs = 1). Row p of the B panel is at bp + p * bs: a packed panel
+// (bs = NR) or a row-major B read in place (bs = ldb). After its k fused multiply-adds, each element gets the
 // epilogue: + bias[j] when `bias` is given, then ReLU as Swift's max(v, 0) computes it ((0 >= v) ? 0 : v).
 
-typedef void (*tile_kernel)(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+typedef void (*tile_kernel)(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
                             int accumulate, const float *bias, int relu);
 
 enum { GENERIC_MR = 4, GENERIC_NR = 8 };
 
-static void kernel_generic(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+static void kernel_generic(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
                            int accumulate, const float *bias, int relu) {
     float t[GENERIC_MR][GENERIC_NR];
     for (int i = 0; i < GENERIC_MR; i++)
@@ -134,7 +141,7 @@ static void kernel_generic(long k, const float *a, long rs, long cs, const float
     for (long p = 0; p < k; p++) {
         for (int i = 0; i < GENERIC_MR; i++) {
             float x = a[i * rs + p * cs];
-            for (int j = 0; j < GENERIC_NR; j++) t[i][j] = fmaf(x, bp[p * GENERIC_NR + j], t[i][j]);
+            for (int j = 0; j < GENERIC_NR; j++) t[i][j] = fmaf(x, bp[p * bs + j], t[i][j]);
         }
     }
     for (int i = 0; i < GENERIC_MR; i++)
@@ -151,7 +158,7 @@ static void kernel_generic(long k, const float *a, long rs, long cs, const float
 enum { AVX2_MR = 6, AVX2_NR = 16 };
 
 __attribute__((target("avx2,fma"), always_inline))
-static inline void tile_avx2(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+static inline void tile_avx2(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
                              int accumulate, const float *bias, int relu) {
     __m256 c0[AVX2_MR], c1[AVX2_MR];
 #pragma clang loop unroll(full)
@@ -160,14 +167,14 @@ static inline void tile_avx2(long k, const float *a, long rs, long cs, const flo
         c1[i] = accumulate ? _mm256_loadu_ps(c + i * ldc + 8) : _mm256_setzero_ps();
     }
     for (long p = 0; p < k; p++) {
-        __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
+        __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
 #pragma clang loop unroll(full)
         for (int i = 0; i < AVX2_MR; i++) {
             __m256 x = _mm256_broadcast_ss(a + i * rs + p * cs);
             c0[i] = _mm256_fmadd_ps(x, b0, c0[i]);
             c1[i] = _mm256_fmadd_ps(x, b1, c1[i]);
         }
-        bp += AVX2_NR;
+        bp += bs;
     }
     __m256 bias0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
     __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
@@ -188,56 +195,62 @@ static inline void tile_avx2(long k, const float *a, long rs, long cs, const flo
 }
 
 __attribute__((target("avx2,fma")))
-static void kernel_avx2(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+static void kernel_avx2(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
                         int accumulate, const float *bias, int relu) {
-    if (cs == 1) tile_avx2(k, a, rs, 1, bp, c, ldc, accumulate, bias, relu);
-    else tile_avx2(k, a, 1, cs, bp, c, ldc, accumulate, bias, relu);
+    if (cs == 1) tile_avx2(k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu);
+    else tile_avx2(k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu);
 }
 
-enum { AVX512_MR = 12, AVX512_NR = 32 };
+// AVX-512: 12 rows × NV vectors of 16 columns (NV = 2: 12 × 32 tiles; NV = 1: 12 × 16, for products with at most
+// 16 columns, which would waste half of a 32-column tile).
+enum { AVX512_MR = 12, AVX512_NR = 32, AVX512_NARROW_NR = 16 };
 
 __attribute__((target("avx512f"), always_inline))
-static inline void tile_avx512(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
-                               int accumulate, const float *bias, int relu) {
-    __m512 c0[AVX512_MR], c1[AVX512_MR];
+static inline void tile_avx512(int NV, long k, const float *a, long rs, long cs, const float *bp, long bs, float *c,
+                               long ldc, int accumulate, const float *bias, int relu) {
+    __m512 acc[2][AVX512_MR];
 #pragma clang loop unroll(full)
-    for (int i = 0; i < AVX512_MR; i++) {
-        c0[i] = accumulate ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
-        c1[i] = accumulate ? _mm512_loadu_ps(c + i * ldc + 16) : _mm512_setzero_ps();
-    }
+    for (int i = 0; i < AVX512_MR; i++)
+#pragma clang loop unroll(full)
+        for (int v = 0; v < NV; v++) acc[v][i] = accumulate ? _mm512_loadu_ps(c + i * ldc + 16 * v) : _mm512_setzero_ps();
     for (long p = 0; p < k; p++) {
-        __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
+        __m512 b[2];
+#pragma clang loop unroll(full)
+        for (int v = 0; v < NV; v++) b[v] = _mm512_loadu_ps(bp + 16 * v);
 #pragma clang loop unroll(full)
         for (int i = 0; i < AVX512_MR; i++) {
             __m512 x = _mm512_set1_ps(a[i * rs + p * cs]);
-            c0[i] = _mm512_fmadd_ps(x, b0, c0[i]);
-            c1[i] = _mm512_fmadd_ps(x, b1, c1[i]);
+#pragma clang loop unroll(full)
+            for (int v = 0; v < NV; v++) acc[v][i] = _mm512_fmadd_ps(x, b[v], acc[v][i]);
         }
-        bp += AVX512_NR;
+        bp += bs;
     }
-    __m512 bias0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
-    __m512 bias1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
     __m512 zero = _mm512_setzero_ps();
 #pragma clang loop unroll(full)
-    for (int i = 0; i < AVX512_MR; i++) {
-        if (bias) {
-            c0[i] = _mm512_add_ps(c0[i], bias0);
-            c1[i] = _mm512_add_ps(c1[i], bias1);
+    for (int v = 0; v < NV; v++) {
+        __m512 bv = bias ? _mm512_loadu_ps(bias + 16 * v) : zero;
+#pragma clang loop unroll(full)
+        for (int i = 0; i < AVX512_MR; i++) {
+            __m512 t = acc[v][i];
+            if (bias) t = _mm512_add_ps(t, bv);
+            if (relu) t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(zero, t, _CMP_GE_OQ), t, zero);
+            _mm512_storeu_ps(c + i * ldc + 16 * v, t);
         }
-        if (relu) {
-            c0[i] = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(zero, c0[i], _CMP_GE_OQ), c0[i], zero);
-            c1[i] = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(zero, c1[i], _CMP_GE_OQ), c1[i], zero);
-        }
-        _mm512_storeu_ps(c + i * ldc, c0[i]);
-        _mm512_storeu_ps(c + i * ldc + 16, c1[i]);
     }
 }
 
 __attribute__((target("avx512f")))
-static void kernel_avx512(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+static void kernel_avx512(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
                           int accumulate, const float *bias, int relu) {
-    if (cs == 1) tile_avx512(k, a, rs, 1, bp, c, ldc, accumulate, bias, relu);
-    else tile_avx512(k, a, 1, cs, bp, c, ldc, accumulate, bias, relu);
+    if (cs == 1) tile_avx512(2, k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu);
+    else tile_avx512(2, k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu);
+}
+
+__attribute__((target("avx512f")))
+static void kernel_avx512_narrow(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
+                                 int accumulate, const float *bias, int relu) {
+    if (cs == 1) tile_avx512(1, k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu);
+    else tile_avx512(1, k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu);
 }
 
 #endif
@@ -290,62 +303,104 @@ void ser_sgemm_bias(int trans_a, int trans_b, long m, long n, long k,
     ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, 0, c, ldc, bias, relu);
 }
 
+/// C = or += op(A) · op(B) on one kernel with MR × NR tiles; the epilogue runs on the last block of k.
+///
+/// k is cut into blocks of at most `k_block`, of nearly equal sizes (so that a block of B stays in cache while the rows of A pass over
+/// it); the blocks run in ascending order and each continues every element's chain from its value in C, which is
+/// the same chain as one pass over k (an FMA rounds to float, and C holds floats). Full NR-column panels of a
+/// row-major B are read in place; transposed B and a last, partial panel are packed for each block.
+static void product(tile_kernel kernel, long MR, long NR, int trans_a, int trans_b, long m, long n, long k,
+                    const float *a, long lda, const float *b, long ldb, int accumulate, float *c, long ldc,
+                    const float *bias, int relu) {
+    // Blocks of equal size (up to one), none larger than k_block.
+    long panels = (n + NR - 1) / NR, blocks = (k + k_block - 1) / k_block;
+    long kb = blocks > 1 ? (k + blocks - 1) / blocks : (k > 0 ? k : 1);
+    // Packed B panels of one k block, then the bias padded to whole panels.
+    float *bp = workspace(1, (size_t)(panels * NR * kb + panels * NR));
+    float *biasp = bias ? bp + panels * NR * kb : 0;
+    if (bias) {
+        for (long j = 0; j < panels * NR; j++) biasp[j] = j < n ? bias[j] : 0.0f;
+    }
+    float *ap = workspace(0, (size_t)(MR * kb));
+    float tile[TILE_MAX] __attribute__((aligned(64)));
+    long k0 = 0;
+    do {
+        long kc = k - k0 < kb ? k - k0 : kb;
+        int acc = accumulate || k0 > 0, last = k0 + kc >= k;
+        const float *epilogue_bias = last ? biasp : 0;
+        int epilogue_relu = last && relu;
+        const float *a_block = trans_a ? a + k0 * lda : a + k0, *b_block = trans_b ? b + k0 : b + k0 * ldb;
+        for (long jp = 0; jp < panels; jp++) {
+            long j0 = jp * NR, nr = n - j0 < NR ? n - j0 : NR;
+            if (trans_b || nr < NR) pack_b(NR, trans_b, b_block, ldb, j0, nr, kc, bp + jp * NR * kc);
+        }
+        for (long i0 = 0; i0 < m; i0 += MR) {
+            long mr = m - i0 < MR ? m - i0 : MR;
+            // Full row blocks are read in place; a last, partial one is packed with zero rows.
+            const float *ablock;
+            long rs, cs;
+            if (mr == MR) {
+                ablock = trans_a ? a_block + i0 : a_block + i0 * lda;
+                rs = trans_a ? 1 : lda;
+                cs = trans_a ? lda : 1;
+            } else {
+                pack_a(MR, trans_a, a_block, lda, i0, mr, kc, ap);
+                ablock = ap;
+                rs = 1;
+                cs = MR;
+            }
+            for (long jp = 0; jp < panels; jp++) {
+                long j0 = jp * NR, nr = n - j0 < NR ? n - j0 : NR;
+                float *cij = c + i0 * ldc + j0;
+                const float *panel = bp + jp * NR * kc, *tile_bias = epilogue_bias ? epilogue_bias + j0 : 0;
+                long bs = NR;
+                if (!trans_b && nr == NR) {
+                    panel = b_block + j0;
+                    bs = ldb;
+                }
+                if (mr == MR && nr == NR) {
+                    kernel(kc, ablock, rs, cs, panel, bs, cij, ldc, acc, tile_bias, epilogue_relu);
+                    continue;
+                }
+                if (acc) {
+                    for (long i = 0; i < MR; i++)
+                        for (long j = 0; j < NR; j++) tile[i * NR + j] = i < mr && j < nr ? cij[i * ldc + j] : 0.0f;
+                }
+                kernel(kc, ablock, rs, cs, panel, bs, tile, NR, acc, tile_bias, epilogue_relu);
+                for (long i = 0; i < mr; i++) memcpy(cij + i * ldc, tile + i * NR, (size_t)nr * sizeof(float));
+            }
+        }
+        k0 += kc;
+    } while (k0 < k);
+}
+
 void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, long n, long k,
                     const float *a, long lda, const float *b, long ldb,
                     int accumulate, float *c, long ldc, const float *bias, int relu) {
     if (m <= 0 || n <= 0) return;
     if (which > ser_gemm_best_kernel()) which = ser_gemm_best_kernel();
-    tile_kernel kernel = kernel_generic;
-    long MR = GENERIC_MR, NR = GENERIC_NR;
+    tile_kernel kernel = kernel_generic, narrow = kernel_generic;
+    long MR = GENERIC_MR, NR = GENERIC_NR, narrow_nr = GENERIC_NR;
 #if defined(__x86_64__)
     switch (which) {
-    case SER_GEMM_AVX512: kernel = kernel_avx512; MR = AVX512_MR; NR = AVX512_NR; break;
-    case SER_GEMM_AVX2: kernel = kernel_avx2; MR = AVX2_MR; NR = AVX2_NR; break;
+    case SER_GEMM_AVX512:
+        kernel = kernel_avx512; MR = AVX512_MR; NR = AVX512_NR;
+        narrow = kernel_avx512_narrow; narrow_nr = AVX512_NARROW_NR;
+        break;
+    case SER_GEMM_AVX2: kernel = kernel_avx2; narrow = kernel_avx2; MR = AVX2_MR; NR = narrow_nr = AVX2_NR; break;
     default: break;
     }
 #endif
-    long panels = (n + NR - 1) / NR, kk = k > 0 ? k : 1;
-    // Packed B panels, then the bias padded to whole panels.
-    float *bp = workspace(1, (size_t)(panels * NR * kk + panels * NR));
-    for (long jp = 0; jp < panels; jp++) {
-        long j0 = jp * NR, nr = n - j0 < NR ? n - j0 : NR;
-        pack_b(NR, trans_b, b, ldb, j0, nr, k, bp + jp * NR * k);
+    // A wide, short product with a transposed B (a dense layer's input gradient, dy · Wᵀ): packing Wᵀ would cost
+    // as much as the product. Cᵀ = op(B)ᵀ · op(A)ᵀ reads W in place instead; each element is the same chain of
+    // fused multiply-adds (an FMA's product is exact, so fma(x, y, c) = fma(y, x, c)), written back transposed.
+    if (trans_b && !accumulate && !bias && !relu && n >= 8 * m) {
+        float *t = workspace(2, (size_t)(m * n));
+        ser_sgemm_with(which, 0, !trans_a, n, m, k, b, ldb, a, lda, 0, t, m, 0, 0);
+        for (long i = 0; i < m; i++)
+            for (long j = 0; j < n; j++) c[i * ldc + j] = t[j * m + i];
+        return;
     }
-    float *biasp = bias ? bp + panels * NR * kk : 0;
-    if (bias) {
-        for (long j = 0; j < panels * NR; j++) biasp[j] = j < n ? bias[j] : 0.0f;
-    }
-    float *ap = workspace(0, (size_t)(MR * kk));
-    float tile[AVX512_MR * AVX512_NR] __attribute__((aligned(64)));
-    for (long i0 = 0; i0 < m; i0 += MR) {
-        long mr = m - i0 < MR ? m - i0 : MR;
-        // Full row blocks are read in place; a last, partial one is packed with zero rows.
-        const float *ablock;
-        long rs, cs;
-        if (mr == MR) {
-            ablock = trans_a ? a + i0 : a + i0 * lda;
-            rs = trans_a ? 1 : lda;
-            cs = trans_a ? lda : 1;
-        } else {
-            pack_a(MR, trans_a, a, lda, i0, mr, k, ap);
-            ablock = ap;
-            rs = 1;
-            cs = MR;
-        }
-        for (long jp = 0; jp < panels; jp++) {
-            long j0 = jp * NR, nr = n - j0 < NR ? n - j0 : NR;
-            float *cij = c + i0 * ldc + j0;
-            const float *panel = bp + jp * NR * k, *tile_bias = bias ? biasp + j0 : 0;
-            if (mr == MR && nr == NR) {
-                kernel(k, ablock, rs, cs, panel, cij, ldc, accumulate, tile_bias, relu);
-                continue;
-            }
-            if (accumulate) {
-                for (long i = 0; i < MR; i++)
-                    for (long j = 0; j < NR; j++) tile[i * NR + j] = i < mr && j < nr ? cij[i * ldc + j] : 0.0f;
-            }
-            kernel(k, ablock, rs, cs, panel, tile, NR, accumulate, tile_bias, relu);
-            for (long i = 0; i < mr; i++) memcpy(cij + i * ldc, tile + i * NR, (size_t)nr * sizeof(float));
-        }
-    }
+    if (n <= narrow_nr) product(narrow, MR, narrow_nr, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu);
+    else product(kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu);
 }

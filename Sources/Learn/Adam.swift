@@ -1,3 +1,5 @@
+import CGEMM
+
 /// Adam as Keras 3 implements it (keras/src/optimizers/adam.py), in float32:
 ///
 ///     t = iterations + 1
@@ -41,33 +43,10 @@ final class Adam {
         let b1 = options.beta1, b2 = options.beta2, eps = options.epsilon
         let alpha = lr * (1 - PortableMath.power(b2, t)).squareRoot() / (1 - PortableMath.power(b1, t))
         let c1 = 1 - b1, c2 = 1 - b2
-        let m = self.m.pointer, v = self.v.pointer
+        // `ser_adam`: the operations above in this order on every element, vectorised (no FMA contraction).
         for range in ranges {
-            var i = range.lowerBound
-            // Eight lanes at a time (the same operations in the same order as the scalar tail: the result does
-            // not depend on where a range starts).
-            let c1v = SIMD8<Float>(repeating: c1), c2v = SIMD8<Float>(repeating: c2)
-            let alphav = SIMD8<Float>(repeating: alpha), epsv = SIMD8<Float>(repeating: eps)
-            while i + 8 <= range.upperBound {
-                let g = UnsafeRawPointer(gradients + i).loadUnaligned(as: SIMD8<Float>.self)
-                var mi = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self)
-                var vi = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
-                var w = UnsafeRawPointer(weights + i).loadUnaligned(as: SIMD8<Float>.self)
-                mi += (g - mi) * c1v
-                vi += (g * g - vi) * c2v
-                w -= mi * alphav / (vi.squareRoot() + epsv)
-                UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(weights + i).storeBytes(of: w, as: SIMD8<Float>.self)
-                i += 8
-            }
-            while i < range.upperBound {
-                let g = gradients[i]
-                m[i] += (g - m[i]) * c1
-                v[i] += (g * g - v[i]) * c2
-                weights[i] -= m[i] * alpha / (v[i].squareRoot() + eps)
-                i += 1
-            }
+            let i = range.lowerBound
+            ser_adam(range.count, weights + i, m.pointer + i, v.pointer + i, gradients + i, c1, c2, alpha, eps)
         }
         iterations += 1
     }

@@ -1,3 +1,4 @@
+import CGEMM
 import Support
 
 /// The computation of one layer over a batch, on flat buffers (batch-major, channels last).
@@ -66,48 +67,25 @@ func multiplyAddBias(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, 
     }
 }
 
-/// Zeroes `dy` where a ReLU output was 0 (derivative 0 at 0, as TensorFlow). Eight lanes at a time.
+/// Zeroes `dy` where a ReLU output was 0 (derivative 0 at 0, as TensorFlow): `ser_mask_relu`, vectorised.
 func maskReLU(_ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
-    var i = 0
-    while i + 8 <= count {
-        let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
-        let d = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(dy + i).storeBytes(of: d.replacing(with: 0, where: .!(yv .> 0)), as: SIMD8<Float>.self)
-        i += 8
-    }
-    while i < count {
-        dy[i] = y[i] > 0 ? dy[i] : 0
-        i += 1
-    }
+    ser_mask_relu(count, dy, y)
 }
 
-/// dst[i] += src[i] for i < count, eight lanes at a time.
+/// dst[i] += src[i] for i < count: `ser_add`, vectorised.
 @inline(__always)
 func addInPlace(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int) {
-    var i = 0
-    while i + 8 <= count {
-        let a = UnsafeRawPointer(dst + i).loadUnaligned(as: SIMD8<Float>.self)
-        let b = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
-        UnsafeMutableRawPointer(dst + i).storeBytes(of: a + b, as: SIMD8<Float>.self)
-        i += 8
-    }
-    while i < count {
-        dst[i] += src[i]
-        i += 1
-    }
+    ser_add(count, dst, src)
 }
 
-/// Column sums of `m` (rows × n) into `out` (n), overwriting it.
+/// Column sums of `m` (rows × n) into `out` (n), overwriting it: ((0 + row 0) + row 1) + …, `ser_column_sums`.
 func columnSums(_ m: UnsafePointer<Float>, rows: Int, n: Int, into out: UnsafeMutablePointer<Float>) {
-    out.update(repeating: 0, count: n)
-    for r in 0..<rows {
-        let row = m + r * n
-        for j in 0..<n { out[j] += row[j] }
-    }
+    ser_column_sums(rows, n, m, out)
 }
 
 /// Conv1D (stride 1) as im2col + one GEMM: the column matrix holds, for each output step, the kernel_size ×
-/// in_channels input values under the kernel (zeros outside for same padding); interior steps are one copy.
+/// in_channels input values under the kernel (zeros outside for same padding): `ser_im2col`; backward scatters
+/// the columns' gradient back with `ser_col2im`. Both are vectorised copies and additions in a fixed order.
 final class Conv1DKernel: LayerKernel {
     let inLength: Int, inChannels: Int, kernelSize: Int, filters: Int, outLength: Int, padLeft: Int
     let activation: Activation
@@ -144,25 +122,7 @@ final class Conv1DKernel: LayerKernel {
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                  params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
         let kc = rowWidth, c = cols.pointer
-        for b in 0..<batch {
-            let xb = x + b * inputSize
-            for t in 0..<outLength {
-                let row = c + (b * outLength + t) * kc
-                let start = t - padLeft
-                if start >= 0 && start + kernelSize <= inLength {
-                    row.update(from: xb + start * inChannels, count: kc)
-                } else {
-                    for j in 0..<kernelSize {
-                        let src = start + j
-                        if src >= 0 && src < inLength {
-                            (row + j * inChannels).update(from: xb + src * inChannels, count: inChannels)
-                        } else {
-                            (row + j * inChannels).update(repeating: 0, count: inChannels)
-                        }
-                    }
-                }
-            }
-        }
+        ser_im2col(batch, inLength, inChannels, kernelSize, outLength, padLeft, x, c)
         let rows = batch * outLength
         multiplyAddBias(m: rows, n: filters, k: kc, a: c, lda: kc, weights: params, y: y, activation: activation)
     }
@@ -179,31 +139,15 @@ final class Conv1DKernel: LayerKernel {
         guard let dx else { return }
         // The column matrix is no longer needed: it receives d(cols) = dy · Wᵀ, then col2im scatters it.
         GEMM.multiply(m: rows, n: kc, k: filters, a: dy, lda: filters, b: params, ldb: filters, transB: true, c: c, ldc: kc)
-        dx.update(repeating: 0, count: batch * inputSize)
-        for b in 0..<batch {
-            let db = dx + b * inputSize
-            for t in 0..<outLength {
-                let row = c + (b * outLength + t) * kc
-                let start = t - padLeft
-                if start >= 0 && start + kernelSize <= inLength {
-                    addInPlace(db + start * inChannels, row, count: kc)
-                } else {
-                    for j in 0..<kernelSize {
-                        let src = start + j
-                        guard src >= 0 && src < inLength else { continue }
-                        addInPlace(db + src * inChannels, row + j * inChannels, count: inChannels)
-                    }
-                }
-            }
-        }
+        ser_col2im(batch, inLength, inChannels, kernelSize, outLength, padLeft, c, dx)
     }
 }
 
 /// MaxPooling1D with 'valid' padding: output length floor((L − pool) / stride) + 1; the gradient flows to
 /// the first maximum of each window.
 ///
-/// cnn1d's pool (2, stride 2) takes non-overlapping pairs of rows elementwise, eight lanes at a time, and
-/// stores no indices: backward finds the winning row again from the input (`second > first`, as forward chose).
+/// cnn1d's pool (2, stride 2) takes non-overlapping pairs of rows elementwise (`ser_max_pool_pairs`, vectorised),
+/// and stores no indices: backward finds the winning row again from the input (`second > first`, as forward chose).
 /// Other pools record the index of each maximum.
 final class MaxPooling1DKernel: LayerKernel {
     let inLength: Int, channels: Int, poolSize: Int, stride: Int, outLength: Int
@@ -227,23 +171,7 @@ final class MaxPooling1DKernel: LayerKernel {
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                  params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
         if pairs {
-            for b in 0..<batch {
-                for t in 0..<outLength {
-                    let first = x + b * inputSize + 2 * t * channels, second = first + channels
-                    let out = y + b * outputSize + t * channels
-                    var ch = 0
-                    while ch + 8 <= channels {
-                        let a = UnsafeRawPointer(first + ch).loadUnaligned(as: SIMD8<Float>.self)
-                        let c = UnsafeRawPointer(second + ch).loadUnaligned(as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(out + ch).storeBytes(of: a.replacing(with: c, where: c .> a), as: SIMD8<Float>.self)
-                        ch += 8
-                    }
-                    while ch < channels {
-                        out[ch] = second[ch] > first[ch] ? second[ch] : first[ch]
-                        ch += 1
-                    }
-                }
-            }
+            ser_max_pool_pairs(batch, inLength, channels, x, y)
             return
         }
         let arg = argmax.pointer
@@ -271,32 +199,7 @@ final class MaxPooling1DKernel: LayerKernel {
         guard let dx else { return }
         if pairs {
             // Each input row gets its gradient or 0 directly; only an odd last row is zeroed.
-            let zero = SIMD8<Float>(repeating: 0)
-            for b in 0..<batch {
-                for t in 0..<outLength {
-                    let first = b * inputSize + 2 * t * channels
-                    let x0 = x + first, x1 = x0 + channels, d0 = dx + first, d1 = d0 + channels
-                    let g = dy + b * outputSize + t * channels
-                    var ch = 0
-                    while ch + 8 <= channels {
-                        let a = UnsafeRawPointer(x0 + ch).loadUnaligned(as: SIMD8<Float>.self)
-                        let c = UnsafeRawPointer(x1 + ch).loadUnaligned(as: SIMD8<Float>.self)
-                        let gv = UnsafeRawPointer(g + ch).loadUnaligned(as: SIMD8<Float>.self)
-                        let second = c .> a
-                        UnsafeMutableRawPointer(d0 + ch).storeBytes(of: gv.replacing(with: 0, where: second), as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(d1 + ch).storeBytes(of: zero.replacing(with: gv, where: second), as: SIMD8<Float>.self)
-                        ch += 8
-                    }
-                    while ch < channels {
-                        let second = x1[ch] > x0[ch]
-                        d0[ch] = second ? 0 : g[ch]
-                        d1[ch] = second ? g[ch] : 0
-                        ch += 1
-                    }
-                }
-                let covered = 2 * outLength * channels
-                if covered < inputSize { (dx + b * inputSize + covered).update(repeating: 0, count: inputSize - covered) }
-            }
+            ser_max_pool_pairs_backward(batch, inLength, channels, x, dy, dx)
             return
         }
         let arg = argmax.pointer

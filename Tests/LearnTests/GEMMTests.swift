@@ -64,7 +64,9 @@ import Support
         GEMM.Kernel.allCases.prefix { $0 != GEMM.bestKernel } + [GEMM.bestKernel]
     }
 
-    @Test(arguments: [(1, 1, 1), (12, 32, 5), (13, 33, 7), (25, 70, 130), (5, 9, 300), (40, 17, 0), (24, 64, 3)])
+    // (25, 16, 700) and (13, 40, 650): a narrow (16-column) tile and k cut into blocks, every chain continued in C.
+    @Test(arguments: [(1, 1, 1), (12, 32, 5), (13, 33, 7), (25, 70, 130), (5, 9, 300), (40, 17, 0), (24, 64, 3),
+                      (25, 16, 700), (13, 40, 650)])
     func everyKernelComputesTheDefinitionBitForBit(m: Int, n: Int, k: Int) {
         var rng = SplitMix64(seed: UInt64(m * 10_000 + n * 100 + k))
         // Values of very different magnitudes, so that any other summation order would round differently.
@@ -89,7 +91,25 @@ import Support
         }
     }
 
-    @Test(arguments: [(13, 33, 7), (24, 64, 20), (5, 16, 9)])
+    /// A short, wide product with a transposed B (a dense layer's input gradient) is computed transposed,
+    /// Cᵀ = Bᵀ · Aᵀ, with the same chains.
+    @Test(arguments: [(3, 70, 13), (32, 1280, 128), (2, 40, 400)])
+    func wideProductsWithTransposedBKeepTheDefinition(m: Int, n: Int, k: Int) {
+        var rng = SplitMix64(seed: UInt64(m * 7 + n * 3 + k))
+        func value() -> Float { (rng.unitFloat() * 2 - 1) * Float(1 << Int(rng.index(below: 12))) }
+        let a = (0..<(m * k)).map { _ in value() }, b = (0..<(k * n)).map { _ in value() }
+        for transA in [false, true] {
+            let expected = definition(a, b, m: m, n: n, k: k, transA: transA, transB: true, c0: nil)
+            for kernel in kernels {
+                var c = [Float](repeating: .nan, count: m * n)
+                GEMM.multiply(kernel: kernel, m: m, n: n, k: k, a: a, lda: transA ? m : k, transA: transA,
+                              b: b, ldb: k, transB: true, c: &c, ldc: n)
+                #expect(c.map(\.bitPattern) == expected.map(\.bitPattern), "\(kernel) m \(m) n \(n) k \(k) transA \(transA)")
+            }
+        }
+    }
+
+    @Test(arguments: [(13, 33, 7), (24, 64, 20), (5, 16, 9), (26, 16, 500), (14, 40, 700)])
     func biasAndReLUInTheOutputPassEqualTheSeparateSteps(m: Int, n: Int, k: Int) {
         var rng = SplitMix64(seed: UInt64(m * 100 + n))
         let a = (0..<(m * k)).map { _ in rng.unitFloat() * 2 - 1 }, b = (0..<(k * n)).map { _ in rng.unitFloat() * 2 - 1 }

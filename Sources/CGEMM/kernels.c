@@ -1,0 +1,201 @@
+// The element-wise passes of training (ser_kernels.h), compiled three times: for AVX-512, for AVX2 and in plain C,
+// picked at run time like the GEMM's kernel. Each element goes through the same IEEE operations in the same order
+// whatever the vector width (nothing is summed across lanes, nothing is contracted into an FMA), so all three give
+// the same bits.
+
+#pragma STDC FP_CONTRACT OFF
+
+#include "ser_kernels.h"
+#include "ser_gemm.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+// MARK: Loops the compiler vectorises (element-wise, no reductions across elements)
+
+#define DEFINE_PASSES(SUFFIX, ATTRIBUTES)                                                                             \
+    ATTRIBUTES static void mask_relu_##SUFFIX(long count, float *restrict dy, const float *restrict y) {             \
+        for (long i = 0; i < count; i++) dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;                                         \
+    }                                                                                                                 \
+    ATTRIBUTES static void add_##SUFFIX(long count, float *restrict dst, const float *restrict src) {                 \
+        for (long i = 0; i < count; i++) dst[i] = dst[i] + src[i];                                                   \
+    }                                                                                                                 \
+    ATTRIBUTES static void column_sums_##SUFFIX(long rows, long n, const float *restrict x, float *restrict out) {    \
+        for (long j = 0; j < n; j++) out[j] = 0.0f;                                                                  \
+        for (long r = 0; r < rows; r++) {                                                                            \
+            const float *restrict row = x + r * n;                                                                    \
+            for (long j = 0; j < n; j++) out[j] = out[j] + row[j];                                                   \
+        }                                                                                                             \
+    }                                                                                                                 \
+    ATTRIBUTES static void max_pool_pairs_##SUFFIX(long batch, long length, long channels, const float *restrict x,  \
+                                                   float *restrict y) {                                               \
+        long pairs = length / 2;                                                                                      \
+        for (long b = 0; b < batch; b++)                                                                              \
+            for (long t = 0; t < pairs; t++) {                                                                        \
+                const float *restrict first = x + (b * length + 2 * t) * channels, *restrict second = first + channels; \
+                float *restrict out = y + (b * pairs + t) * channels;                                                 \
+                for (long c = 0; c < channels; c++) out[c] = second[c] > first[c] ? second[c] : first[c];             \
+            }                                                                                                         \
+    }                                                                                                                 \
+    ATTRIBUTES static void max_pool_pairs_backward_##SUFFIX(long batch, long length, long channels,                  \
+                                                            const float *restrict x, const float *restrict dy,        \
+                                                            float *restrict dx) {                                     \
+        long pairs = length / 2;                                                                                      \
+        for (long b = 0; b < batch; b++) {                                                                            \
+            for (long t = 0; t < pairs; t++) {                                                                        \
+                const float *restrict x0 = x + (b * length + 2 * t) * channels, *restrict x1 = x0 + channels;         \
+                float *restrict d0 = dx + (b * length + 2 * t) * channels, *restrict d1 = d0 + channels;              \
+                const float *restrict g = dy + (b * pairs + t) * channels;                                            \
+                for (long c = 0; c < channels; c++) {                                                                \
+                    int second = x1[c] > x0[c];                                                                       \
+                    d0[c] = second ? 0.0f : g[c];                                                                     \
+                    d1[c] = second ? g[c] : 0.0f;                                                                     \
+                }                                                                                                     \
+            }                                                                                                         \
+            if (length % 2) memset(dx + (b * length + length - 1) * channels, 0, (size_t)channels * sizeof(float)); \
+        }                                                                                                             \
+    }                                                                                                                 \
+    ATTRIBUTES static void copy_##SUFFIX(long count, float *restrict dst, const float *restrict src) {               \
+        for (long i = 0; i < count; i++) dst[i] = src[i];                                                            \
+    }                                                                                                                 \
+    ATTRIBUTES static void im2col_##SUFFIX(long batch, long length, long channels, long kernel, long out_length,     \
+                                           long pad_left, const float *restrict x, float *restrict cols) {            \
+        long width = kernel * channels;                                                                               \
+        for (long b = 0; b < batch; b++) {                                                                            \
+            const float *restrict xb = x + b * length * channels;                                                    \
+            for (long t = 0; t < out_length; t++) {                                                                   \
+                float *restrict row = cols + (b * out_length + t) * width;                                            \
+                long start = t - pad_left;                                                                            \
+                if (start >= 0 && start + kernel <= length) {                                                         \
+                    copy_##SUFFIX(width, row, xb + start * channels);                                                 \
+                    continue;                                                                                         \
+                }                                                                                                     \
+                for (long j = 0; j < kernel; j++) {                                                                   \
+                    long src = start + j;                                                                             \
+                    if (src >= 0 && src < length) copy_##SUFFIX(channels, row + j * channels, xb + src * channels);   \
+                    else memset(row + j * channels, 0, (size_t)channels * sizeof(float));                             \
+                }                                                                                                     \
+            }                                                                                                         \
+        }                                                                                                             \
+    }                                                                                                                 \
+    ATTRIBUTES static void col2im_##SUFFIX(long batch, long length, long channels, long kernel, long out_length,     \
+                                           long pad_left, const float *restrict cols, float *restrict dx) {           \
+        long width = kernel * channels;                                                                               \
+        memset(dx, 0, (size_t)(batch * length * channels) * sizeof(float));                                          \
+        for (long b = 0; b < batch; b++) {                                                                            \
+            float *restrict db = dx + b * length * channels;                                                          \
+            for (long t = 0; t < out_length; t++) {                                                                   \
+                const float *restrict row = cols + (b * out_length + t) * width;                                      \
+                long start = t - pad_left;                                                                            \
+                if (start >= 0 && start + kernel <= length) {                                                         \
+                    add_##SUFFIX(width, db + start * channels, row);                                                  \
+                    continue;                                                                                         \
+                }                                                                                                     \
+                for (long j = 0; j < kernel; j++) {                                                                   \
+                    long src = start + j;                                                                             \
+                    if (src >= 0 && src < length) add_##SUFFIX(channels, db + src * channels, row + j * channels);    \
+                }                                                                                                     \
+            }                                                                                                         \
+        }                                                                                                             \
+    }
+
+DEFINE_PASSES(generic, )
+#if defined(__x86_64__)
+DEFINE_PASSES(avx2, __attribute__((target("avx2"))))
+DEFINE_PASSES(avx512, __attribute__((target("avx512f"))))
+#endif
+
+// MARK: Adam (explicit vectors: the square root)
+
+static void adam_generic(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha,
+                         float eps) {
+    for (long i = 0; i < count; i++) {
+        float gi = g[i];
+        float mi = m[i] + (gi - m[i]) * c1;
+        float vi = v[i] + (gi * gi - v[i]) * c2;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] = w[i] - (mi * alpha) / (sqrtf(vi) + eps);
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static void adam_avx2(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha,
+                      float eps) {
+    __m256 c1v = _mm256_set1_ps(c1), c2v = _mm256_set1_ps(c2), av = _mm256_set1_ps(alpha), ev = _mm256_set1_ps(eps);
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 gi = _mm256_loadu_ps(g + i), mi = _mm256_loadu_ps(m + i), vi = _mm256_loadu_ps(v + i);
+        mi = _mm256_add_ps(mi, _mm256_mul_ps(_mm256_sub_ps(gi, mi), c1v));
+        vi = _mm256_add_ps(vi, _mm256_mul_ps(_mm256_sub_ps(_mm256_mul_ps(gi, gi), vi), c2v));
+        _mm256_storeu_ps(m + i, mi);
+        _mm256_storeu_ps(v + i, vi);
+        __m256 step = _mm256_div_ps(_mm256_mul_ps(mi, av), _mm256_add_ps(_mm256_sqrt_ps(vi), ev));
+        _mm256_storeu_ps(w + i, _mm256_sub_ps(_mm256_loadu_ps(w + i), step));
+    }
+    adam_generic(count - i, w + i, m + i, v + i, g + i, c1, c2, alpha, eps);
+}
+
+__attribute__((target("avx512f")))
+static void adam_avx512(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha,
+                        float eps) {
+    __m512 c1v = _mm512_set1_ps(c1), c2v = _mm512_set1_ps(c2), av = _mm512_set1_ps(alpha), ev = _mm512_set1_ps(eps);
+    long i = 0;
+    for (; i + 16 <= count; i += 16) {
+        __m512 gi = _mm512_loadu_ps(g + i), mi = _mm512_loadu_ps(m + i), vi = _mm512_loadu_ps(v + i);
+        mi = _mm512_add_ps(mi, _mm512_mul_ps(_mm512_sub_ps(gi, mi), c1v));
+        vi = _mm512_add_ps(vi, _mm512_mul_ps(_mm512_sub_ps(_mm512_mul_ps(gi, gi), vi), c2v));
+        _mm512_storeu_ps(m + i, mi);
+        _mm512_storeu_ps(v + i, vi);
+        __m512 step = _mm512_div_ps(_mm512_mul_ps(mi, av), _mm512_add_ps(_mm512_sqrt_ps(vi), ev));
+        _mm512_storeu_ps(w + i, _mm512_sub_ps(_mm512_loadu_ps(w + i), step));
+    }
+    adam_generic(count - i, w + i, m + i, v + i, g + i, c1, c2, alpha, eps);
+}
+#endif
+
+// MARK: Dispatch
+
+#if defined(__x86_64__)
+#define DISPATCH(NAME, ...)                                                                                           \
+    switch (ser_gemm_current_kernel()) {                                                                              \
+    case SER_GEMM_AVX512: NAME##_avx512(__VA_ARGS__); return;                                                         \
+    case SER_GEMM_AVX2: NAME##_avx2(__VA_ARGS__); return;                                                             \
+    default: NAME##_generic(__VA_ARGS__); return;                                                                     \
+    }
+#else
+#define DISPATCH(NAME, ...) NAME##_generic(__VA_ARGS__)
+#endif
+
+void ser_adam(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha, float eps) {
+    DISPATCH(adam, count, w, m, v, g, c1, c2, alpha, eps)
+}
+
+void ser_mask_relu(long count, float *dy, const float *y) { DISPATCH(mask_relu, count, dy, y) }
+
+void ser_column_sums(long rows, long n, const float *x, float *out) { DISPATCH(column_sums, rows, n, x, out) }
+
+void ser_add(long count, float *dst, const float *src) { DISPATCH(add, count, dst, src) }
+
+void ser_max_pool_pairs(long batch, long length, long channels, const float *x, float *y) {
+    DISPATCH(max_pool_pairs, batch, length, channels, x, y)
+}
+
+void ser_max_pool_pairs_backward(long batch, long length, long channels, const float *x, const float *dy, float *dx) {
+    DISPATCH(max_pool_pairs_backward, batch, length, channels, x, dy, dx)
+}
+
+void ser_im2col(long batch, long length, long channels, long kernel, long out_length, long pad_left,
+                const float *x, float *cols) {
+    DISPATCH(im2col, batch, length, channels, kernel, out_length, pad_left, x, cols)
+}
+
+void ser_col2im(long batch, long length, long channels, long kernel, long out_length, long pad_left,
+                const float *cols, float *dx) {
+    DISPATCH(col2im, batch, length, channels, kernel, out_length, pad_left, cols, dx)
+}
