@@ -161,6 +161,7 @@ import Testing
         #expect(saved.split(separator: "\n")[1].hasPrefix("> **ser run** of `\(shipped.path)`"))
         #expect(saved.contains("*\(training.title) · ok"))
         #expect(saved.contains("*\(last.title) · skipped (not run yet)*"))
+        #expect(saved.contains("*\(skipped.title) · skipped (when=data: parameter 'data' is not set)*"))
         #expect(saved.contains("| `size` |") && saved.contains("| `small` | set by `--param` |"))
 
         // Ctrl-C during :next: the training cell is marked cancelled, the session goes on.
@@ -234,13 +235,21 @@ import Testing
         #expect(!transcript.contains("\u{1B}_Ga=T") && !transcript.contains("\u{1B}Pq"))
     }
 
-    @Test func helpAndWideTablesFitEightyColumns() throws {
+    @Test func helpMetaHelpAndWideTablesFitEightyColumns() throws {
         let home = try ScratchHome()
         let term = try home.ser(["repl", "--no-cache"], columns: 80)
-        let start = term.cursor
         try term.type("help", expecting: "shows a verb's arguments", "ser> ")
         try term.type("help train", expecting: "Example", "ser> ")
-        let shown = PseudoTerminal.visible(String(term.transcript[start..<term.cursor]))
+        try term.type(":help", expecting: "leave (also Ctrl-D)", "Keys:", "ser> ")
+        // A notebook's header and cell list (nothing runs).
+        let shipped = try Shipped()
+        try term.type(":open \(shipped.path) size=small", expecting: "\(shipped.cells.count) cells", "ser> ")
+        try term.type(":cells", expecting: "first line", "ser> ")
+        // Errors are red (the message and the caret).
+        try term.type("show nothing", expecting: "\u{1B}[31m<repl>:1:6: error: unknown name 'nothing'\u{1B}[0m", "\u{1B}[31m     ^~~~~~~")
+        try term.expect("ser> ")
+        // From the banner on.
+        let shown = PseudoTerminal.visible(String(term.transcript[..<term.cursor]))
         try term.quit()
         let lines = shown.split(separator: "\r\n").map(String.init)
         #expect(lines.count > 20)
@@ -249,6 +258,7 @@ import Testing
         }
         // Two columns: the verb, then its summary; no Markdown syntax left.
         #expect(lines.contains { $0.hasPrefix("train") && $0.contains("Trains") })
+        #expect(lines.contains { $0.hasPrefix(":vars") && $0.contains("every session value") })
         #expect(!shown.contains("**") && !shown.contains("\\|") && !shown.contains("```") && !shown.contains("| ---"))
     }
 }
