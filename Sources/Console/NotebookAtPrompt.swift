@@ -23,7 +23,7 @@ final class NotebookAtPrompt {
 
     /// Reads the notebook and checks `name=value` arguments against its parameters, as `ser run --param` does.
     init(path: String, arguments: [String], session: Session, display: Display) throws(NotebookError) {
-        let notebook = try Notebook(contentsOf: (path as NSString).expandingTildeInPath)
+        let notebook = try Notebook(contentsOf: Files.expandingTilde(path))
         var options = RunOptions()
         options.overrides = try arguments.map { text throws(NotebookError) in try ParameterOverride(parsing: text) }
         let parameters = try NotebookRunner.resolve([notebook], options: options)[0]
