@@ -21,10 +21,14 @@ final class NotebookAtPrompt {
     var notebook: Notebook { stepper.notebook }
     private var cells: [Cell] { notebook.cells }
 
-    /// Reads the notebook and checks `name=value` arguments against its parameters, as `ser run --param` does.
-    init(path: String, arguments: [String], session: Session, display: Display) throws(NotebookError) {
+    /// Reads the notebook and checks `name=value` arguments against its parameters, as `ser run --param` does:
+    /// unless `figures=` is given, figures go beside the executed notebook (`<outputFolder>/<name>/`), never over
+    /// the committed `figures/`.
+    init(path: String, arguments: [String], session: Session, display: Display, outputFolder: String) throws(NotebookError) {
         let notebook = try Notebook(contentsOf: Files.expandingTilde(path))
         var options = RunOptions()
+        options.outputFolder = outputFolder
+        options.figuresBesideOutput = true
         options.overrides = try arguments.map { text throws(NotebookError) in try ParameterOverride(parsing: text) }
         let parameters = try NotebookRunner.resolve([notebook], options: options)[0]
         do {
@@ -221,11 +225,13 @@ final class NotebookAtPrompt {
         case .notRun:
             break
         case .cancelled:
-            Terminal.writeOut("(\(cell.title) cancelled (Ctrl-C))\n\n")
+            Terminal.writeOut("(\(cell.title) cancelled (Ctrl-C) after \(String(format: "%.2f", result.seconds)) s; "
+                + "`:cell \(cell.label ?? String(cell.index))` runs it again)\n\n")
         }
     }
 
-    /// `:run NOTEBOOK`: every remaining cell in order, headers and outputs without the prose; stops at a failure.
+    /// `:run NOTEBOOK`: every remaining cell in order, headers and outputs without the prose; stops at a failure
+    /// and at Ctrl-C (the running cell is marked cancelled).
     func runAll() -> Bool {
         while next < cells.count {
             let cell = cells[next]
@@ -235,8 +241,17 @@ final class NotebookAtPrompt {
                 _ = stepper.skip(cell, reason: reason)
                 continue
             }
+            if stepper.session.isCancelled {
+                // Ctrl-C between two cells: this one does not start.
+                stepper.markCancelled(cell)
+                Terminal.writeOut("(\(cell.title) cancelled (Ctrl-C) before it started)\n\n")
+                return false
+            }
             run(cell)
-            if case .failed = stepper.results[cell.index - 1]?.status { return false }
+            switch stepper.results[cell.index - 1]?.status {
+            case .failed, .cancelled: return false
+            default: continue
+            }
         }
         return true
     }

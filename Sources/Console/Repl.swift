@@ -188,7 +188,7 @@ public final class Repl {
     private func open(arguments: [String]) {
         do {
             let opened = try NotebookAtPrompt(path: arguments[0], arguments: Array(arguments.dropFirst()), session: session,
-                                              display: display)
+                                              display: display, outputFolder: notebookFolder)
             notebook = opened
             Terminal.writeOut(display.markdownText(opened.header()) + "\n")
         } catch {
@@ -204,7 +204,7 @@ public final class Repl {
         if path.hasSuffix(".md") {
             do {
                 let opened = try NotebookAtPrompt(path: file, arguments: Array(arguments.dropFirst()), session: session,
-                                                  display: display)
+                                                  display: display, outputFolder: notebookFolder)
                 notebook = opened
                 _ = opened.runAll()
             } catch {

@@ -125,7 +125,8 @@ extension Session {
         for line in invocation.text { out.append(line) }
         out.figures += invocation.figures
         guard case .value(let value) = outcome else { return nil }
-        if verb.cached, let cache {
+        // A result cut short by Ctrl-C (training keeps its best weights so far) is not what the recipe makes.
+        if verb.cached, let cache, !cancellation.isRequested {
             countCache(hit: false)
             do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
                 out.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
