@@ -25,7 +25,7 @@ final class NotebookAtPrompt {
     /// unless `figures=` is given, figures go beside the executed notebook (`<outputFolder>/<name>/`), never over
     /// the committed `figures/`.
     init(path: String, arguments: [String], session: Session, display: Display, outputFolder: String) throws(NotebookError) {
-        let notebook = try Notebook(contentsOf: (path as NSString).expandingTildeInPath)
+        let notebook = try Notebook(contentsOf: Files.expandingTilde(path))
         var options = RunOptions()
         options.outputFolder = outputFolder
         options.figuresBesideOutput = true

@@ -201,7 +201,7 @@ public final class Repl {
     /// script's statements, into this session; stops at the first error.
     private func run(arguments: [String]) {
         let file = arguments[0]
-        let path = (file as NSString).expandingTildeInPath
+        let path = Files.expandingTilde(file)
         if path.hasSuffix(".md") {
             do {
                 let opened = try NotebookAtPrompt(path: file, arguments: Array(arguments.dropFirst()), session: session,
