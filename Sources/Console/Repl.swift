@@ -205,7 +205,7 @@ public final class Repl {
         if path.hasSuffix(".md") {
             do {
                 let opened = try NotebookAtPrompt(path: file, arguments: Array(arguments.dropFirst()), session: session,
-                                                  display: display, outputFolder: notebookFolder)
+                                                  display: display, outputFolder: notebookFolder, command: ":run")
                 notebook = opened
                 _ = opened.runAll()
             } catch {

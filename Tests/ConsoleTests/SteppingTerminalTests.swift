@@ -250,6 +250,8 @@ import Testing
         try term.expect("ser> ")
         // From the banner on.
         let shown = PseudoTerminal.visible(String(term.transcript[..<term.cursor]))
+        // A bad parameter is refused, naming it and :open (not --param).
+        try term.type(":open \(shipped.path) size=medium", expecting: ":open: error: size=medium: ", "ser> ")
         try term.quit()
         let lines = shown.split(separator: "\r\n").map(String.init)
         #expect(lines.count > 20)
