@@ -208,6 +208,8 @@ import Testing
         try term.expect("ser> ")
         #expect(FileManager.default.fileExists(atPath: home.path + "/build/figures/model-net.png"))
         try term.type(":figures", expecting: "build/figures/model-net.png")
+        // `_` is the figure: typed alone, it is shown again.
+        try term.type("_", expecting: "figure model → build/figures/model-net.png", "ser> ")
         // :reset asks before forgetting a session with a model; "n" keeps it.
         try term.type(":reset", expecting: "forget all 2 values, trained models 'net' among them? [y/N] ")
         try term.type("n", expecting: "kept the session")
@@ -222,6 +224,7 @@ import Testing
         let transcript = try figureOutput(reply: "\u{1B}_Gi=31;OK\u{1B}\\\u{1B}[?62;22c", expecting: "\u{1B}_Ga=T,f=100,q=2,c=")
         #expect(transcript.contains("wrote build/figures/model-net.png"))
         #expect(!transcript.contains("\u{1B}Pq"))
+        #expect(transcript.components(separatedBy: "\u{1B}_Ga=T,f=100,q=2,c=").count == 3, "drawn by plot, then by `_`")
     }
 
     @Test func sixelTerminalsGetSixels() throws {
