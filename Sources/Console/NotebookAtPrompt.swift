@@ -170,7 +170,12 @@ final class NotebookAtPrompt {
         if let reason = stepper.skipReason(cell) {
             return "skipped (" + (reason.split(separator: ":").first.map(String.init) ?? reason) + ")"
         }
-        guard let result = stepper.results[cell.index - 1] else { return "not run" }
+        guard let result = stepper.results[cell.index - 1] else {
+            // Statements of it that a later cell replayed for the values it needed.
+            let replayed = stepper.results.compactMap { $0 }.flatMap(\.replay).filter { $0.cell == cell.index }
+            guard !replayed.isEmpty else { return "not run" }
+            return "replayed: " + replayed.map { ($0.defines ?? $0.text) + ($0.cached ? " (cached)" : "") }.joined(separator: ", ")
+        }
         switch result.status {
         case .ok:
             let time = String(format: "%.2f s", result.seconds)

@@ -287,7 +287,7 @@ public final class Repl {
     | `:run FILE [p=v …]` | run a notebook's cells (.md, with its parameters) or a script into this session |
     | `:open NOTEBOOK [p=v …]` | step through a notebook: shows its title, parameters and cells |
     | `:next`, `:n` | the prose up to the next cell, the cell, its output |
-    | `:cells` | the notebook's cells and their state (ran, from cache, not run, failed, skipped, cancelled) |
+    | `:cells` | the notebook's cells and their state (ran, from cache, not run, replayed, failed, skipped, cancelled) |
     | `:cell LABEL\\|N` | run one cell, replaying through the cache the earlier cells it needs |
     | `:prose` | the prose before the current cell again |
     | `:save [FOLDER]` | write the executed notebook as ser run does (build/notebooks/NAME.md) |

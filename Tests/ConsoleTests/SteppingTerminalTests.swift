@@ -136,6 +136,12 @@ import Testing
             if last.source.contains("plot ") {
                 #expect(term.shownText(from: start).contains("wrote build/notebooks/\(shipped.notebook.name)/"))
             }
+            // :cells says which statements of the cells not run were replayed.
+            start = term.cursor
+            try term.type(":cells", expecting: "first line", "ser> ")
+            let trainingRow = PseudoTerminal.visible(String(term.transcript[start..<term.cursor])).components(separatedBy: "\r\n")
+                .first { $0.contains(" \(training.label ?? "") ") }
+            #expect(trainingRow?.contains("replayed: ") == true, "\(trainingRow ?? "no row")")
             try term.quit()
         }
         #expect(!FileManager.default.fileExists(atPath: home.path + "/figures"))
