@@ -144,7 +144,8 @@ public struct TerminalMarkdown {
         return out
     }
 
-    /// The cells of a `| a | b \| c |` row, escapes kept for the inline parser.
+    /// The cells of a `| a | b \| c |` row. As in GitHub's tables, `\|` is a bar inside a cell, in a code span
+    /// too (`` `a\|b` `` shows `a|b`); other escapes are kept for the inline parser.
     private func splitRow(_ row: String) -> [String] {
         var cells: [String] = []
         var current = ""
@@ -152,7 +153,12 @@ public struct TerminalMarkdown {
         var body = Substring(row)
         if body.first == "|" { body.removeFirst() }
         for c in body {
-            if escaped { current.append("\\"); current.append(c); escaped = false; continue }
+            if escaped {
+                if c != "|" { current.append("\\") }
+                current.append(c)
+                escaped = false
+                continue
+            }
             if c == "\\" { escaped = true; continue }
             if c == "|" { cells.append(current.trimmingCharacters(in: .whitespaces)); current = ""; continue }
             current.append(c)

@@ -28,6 +28,15 @@ import Testing
         #expect(lines.contains { $0.contains("  200  ") })
     }
 
+    /// As on GitHub, `\|` in a table cell is a bar, inside a code span too.
+    @Test func anEscapedBarInACodeSpanOfATableIsABar() {
+        let table = "| command | what |\n| --- | --- |\n| `:inline on\\|off` | draws figures |"
+        let styled = TerminalMarkdown(width: 80, styled: true).render(table)
+        #expect(styled.contains("\u{1B}[36m:inline on|off\u{1B}[0m"))
+        #expect(!styled.contains("\\"))
+        #expect(TerminalMarkdown(width: 80, styled: false).render(table).contains("`:inline on|off`"))
+    }
+
     @Test func stylesOnlyWhenAsked() {
         let styled = TerminalMarkdown(width: 60, styled: true).render("**Bold words** and `code`")
         #expect(styled == "\u{1B}[1mBold words\u{1B}[0m and \u{1B}[36mcode\u{1B}[0m")
