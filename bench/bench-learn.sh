@@ -9,7 +9,8 @@
 # (and forward FLOPs per validation row) over the epoch's CPU time at --threads 1, Adam and validation
 # included — beside this core's FMA peak (bench/fma_peak.c: independent FMAs on the widest vectors ser's
 # GEMM uses here).
-# ser runs twice: --threads 1 (the default) and --threads 2 (two batch shards at once).
+# ser runs twice: --threads 1 (the default) and --threads 2 (two batch shards at once). The load average before
+# and after is printed: on a shared machine, compare the CPU ratio.
 # LEARN_BENCH_EPOCHS (default 20) sets the epochs; LEARN_BENCH_FEATURES=PREFIX uses a real table instead
 # (its CSV needs an `emotion` column).
 set -euo pipefail
@@ -41,15 +42,19 @@ cc=${CC:-$(command -v clang || command -v cc)}
 "$cc" -O2 bench/fma_peak.c -o "$work/fma_peak"
 "$work/fma_peak" > "$work/peak.out"
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for t in 1 2; do
   timed ser$t "$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 --patience 0 --seed 0 \
     --threads $t --json
 done
 timed keras env CUDA_VISIBLE_DEVICES= TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" bench/keras_train.py "$prefix" emotion "$epochs" 0
 
-"$venv/bin/python" - "$work" "$epochs" <<'PY'
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+"$venv/bin/python" - "$work" "$epochs" "$load_before" "$load_after" "$(nproc)" <<'PY'
 import json, re, sys
 work, epochs = sys.argv[1], int(sys.argv[2])
+load_before, load_after, cores = sys.argv[3], sys.argv[4], sys.argv[5]
 def last_json(name):
     return json.loads(open(f"{work}/{name}.out").read().strip().splitlines()[-1])
 def peak_mb(name):
@@ -60,6 +65,7 @@ def mean_after_first(xs):
     xs = xs[1:] or xs
     return sum(xs) / len(xs)
 print(f"learn: cnn1d, {k['train_rows']} train rows, batch 32, {epochs} epochs (seconds/epoch: epochs 2..)")
+print(f"  machine: {cores} cores, load average {load_before} before, {load_after} after (1, 5, 15 min)")
 # Multiply-adds per row of the study's cnn1d (input 160 × 1, 7 classes), from its layer shapes.
 def cnn1d_macs(width=160, classes=7):
     conv, length, channels = [], width, 1

@@ -24,8 +24,10 @@
     ATTRIBUTES static void add_##SUFFIX(long count, float *restrict dst, const float *restrict src) {                 \
         for (long i = 0; i < count; i++) dst[i] = dst[i] + src[i];                                                   \
     }                                                                                                                 \
-    ATTRIBUTES static void column_sums_##SUFFIX(long rows, long n, const float *restrict x, float *restrict out) {    \
-        for (long j = 0; j < n; j++) out[j] = 0.0f;                                                                  \
+    ATTRIBUTES static void column_sums_##SUFFIX(long rows, long n, const float *restrict x, float *restrict out,      \
+                                                int accumulate) {                                                     \
+        if (!accumulate)                                                                                              \
+            for (long j = 0; j < n; j++) out[j] = 0.0f;                                                              \
         for (long r = 0; r < rows; r++) {                                                                            \
             const float *restrict row = x + r * n;                                                                    \
             for (long j = 0; j < n; j++) out[j] = out[j] + row[j];                                                   \
@@ -178,7 +180,9 @@ void ser_adam(long count, float *w, float *m, float *v, const float *g, float c1
 
 void ser_mask_relu(long count, float *dy, const float *y) { DISPATCH(mask_relu, count, dy, y) }
 
-void ser_column_sums(long rows, long n, const float *x, float *out) { DISPATCH(column_sums, rows, n, x, out) }
+void ser_column_sums(long rows, long n, const float *x, float *out, int accumulate) {
+    DISPATCH(column_sums, rows, n, x, out, accumulate)
+}
 
 void ser_add(long count, float *dst, const float *src) { DISPATCH(add, count, dst, src) }
 

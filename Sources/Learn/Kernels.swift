@@ -78,18 +78,27 @@ func addInPlace(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
     ser_add(count, dst, src)
 }
 
-/// Column sums of `m` (rows × n) into `out` (n), overwriting it: ((0 + row 0) + row 1) + …, `ser_column_sums`.
-func columnSums(_ m: UnsafePointer<Float>, rows: Int, n: Int, into out: UnsafeMutablePointer<Float>) {
-    ser_column_sums(rows, n, m, out)
+/// Column sums of `m` (rows × n) into `out` (n): ((0 + row 0) + row 1) + …, or, when `accumulate`, continuing
+/// the sums already in `out` (((out + row 0) + row 1) + …). `ser_column_sums`.
+func columnSums(_ m: UnsafePointer<Float>, rows: Int, n: Int, into out: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
+    ser_column_sums(rows, n, m, out, accumulate ? 1 : 0)
 }
 
-/// Conv1D (stride 1) as im2col + one GEMM: the column matrix holds, for each output step, the kernel_size ×
+/// Conv1D (stride 1) as im2col + GEMM: the column matrix holds, for each output step, the kernel_size ×
 /// in_channels input values under the kernel (zeros outside for same padding): `ser_im2col`; backward scatters
 /// the columns' gradient back with `ser_col2im`. Both are vectorised copies and additions in a fixed order.
+///
+/// The batch runs in chunks of samples whose column matrix (at most `columnBudget` floats) stays in the core's
+/// cache between im2col and the GEMM that reads it; backward builds each chunk's columns again. Every output row
+/// is its own chain, and the weight and bias gradients continue their sums chunk after chunk in row order, so the
+/// results are those of one pass over the whole batch, bit for bit.
 final class Conv1DKernel: LayerKernel {
     let inLength: Int, inChannels: Int, kernelSize: Int, filters: Int, outLength: Int, padLeft: Int
     let activation: Activation
     let cols = FloatBuffer(count: 1)
+    /// Floats of one chunk's column matrix (256 KiB: an eighth of this machine's 2 MiB L2, beside the chunk's
+    /// input, output and gradients).
+    static let columnBudget = 64 * 1024
 
     init(inLength: Int, inChannels: Int, filters: Int, kernelSize: Int, padding: Padding, activation: Activation) {
         self.inLength = inLength
@@ -111,35 +120,58 @@ final class Conv1DKernel: LayerKernel {
     var outputSize: Int { outLength * filters }
     var rowWidth: Int { kernelSize * inChannels }
     var parameterCount: Int { rowWidth * filters + filters }
+    /// Samples per chunk: as many as the column budget holds (at least one).
+    var chunkSamples: Int { max(1, Self.columnBudget / max(outLength * rowWidth, 1)) }
+
+    /// The chunks of a batch: `count` chunks of nearly equal sizes, none above `chunkSamples`.
+    func chunks(_ batch: Int) -> (count: Int, size: Int) {
+        let count = max(1, (batch + chunkSamples - 1) / chunkSamples)
+        return (count, (batch + count - 1) / count)
+    }
 
     func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SplitMix64) {
         glorotUniform(params, count: rowWidth * filters, fanIn: kernelSize * inChannels, fanOut: kernelSize * filters, using: &rng)
         (params + rowWidth * filters).update(repeating: 0, count: filters)
     }
 
-    func reserve(batch: Int) { cols.reserve(batch * outLength * rowWidth) }
+    func reserve(batch: Int) { cols.reserve(chunks(batch).size * outLength * rowWidth) }
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                  params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
-        let kc = rowWidth, c = cols.pointer
-        ser_im2col(batch, inLength, inChannels, kernelSize, outLength, padLeft, x, c)
-        let rows = batch * outLength
-        multiplyAddBias(m: rows, n: filters, k: kc, a: c, lda: kc, weights: params, y: y, activation: activation)
+        let kc = rowWidth, c = cols.pointer, size = chunks(batch).size
+        var first = 0
+        while first < batch {
+            let samples = min(size, batch - first)
+            ser_im2col(samples, inLength, inChannels, kernelSize, outLength, padLeft, x + first * inputSize, c)
+            multiplyAddBias(m: samples * outLength, n: filters, k: kc, a: c, lda: kc, weights: params,
+                            y: y + first * outputSize, activation: activation)
+            first += samples
+        }
     }
 
     func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
                   dx: UnsafeMutablePointer<Float>?, batch: Int,
                   params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
-        let kc = rowWidth, rows = batch * outLength, c = cols.pointer
-        if activation == .relu { maskReLU(dy, output: y, count: rows * filters) }
-        if let grads {
-            GEMM.multiply(m: kc, n: filters, k: rows, a: c, lda: kc, transA: true, b: dy, ldb: filters, c: grads, ldc: filters)
-            columnSums(dy, rows: rows, n: filters, into: grads + kc * filters)
+        let kc = rowWidth, c = cols.pointer, size = chunks(batch).size
+        var first = 0
+        while first < batch {
+            let samples = min(size, batch - first), rows = samples * outLength
+            let dyc = dy + first * outputSize
+            if activation == .relu { maskReLU(dyc, output: y + first * outputSize, count: rows * filters) }
+            if let grads {
+                // Weight and bias gradients: sums over the batch's rows in order, continued chunk after chunk.
+                ser_im2col(samples, inLength, inChannels, kernelSize, outLength, padLeft, x + first * inputSize, c)
+                GEMM.multiply(m: kc, n: filters, k: rows, a: c, lda: kc, transA: true, b: dyc, ldb: filters,
+                              accumulate: first > 0, c: grads, ldc: filters)
+                columnSums(dyc, rows: rows, n: filters, into: grads + kc * filters, accumulate: first > 0)
+            }
+            if let dx {
+                // The chunk's columns receive d(cols) = dy · Wᵀ, then col2im scatters them.
+                GEMM.multiply(m: rows, n: kc, k: filters, a: dyc, lda: filters, b: params, ldb: filters, transB: true, c: c, ldc: kc)
+                ser_col2im(samples, inLength, inChannels, kernelSize, outLength, padLeft, c, dx + first * inputSize)
+            }
+            first += samples
         }
-        guard let dx else { return }
-        // The column matrix is no longer needed: it receives d(cols) = dy · Wᵀ, then col2im scatters it.
-        GEMM.multiply(m: rows, n: kc, k: filters, a: dy, lda: filters, b: params, ldb: filters, transB: true, c: c, ldc: kc)
-        ser_col2im(batch, inLength, inChannels, kernelSize, outLength, padLeft, c, dx)
     }
 }
 

@@ -11,8 +11,9 @@ void ser_adam(long count, float *w, float *m, float *v, const float *g, float c1
 /// dy[i] = y[i] > 0 ? dy[i] : 0 (the ReLU's gradient, 0 at 0 and for NaN).
 void ser_mask_relu(long count, float *dy, const float *y);
 
-/// out[j] = ((0 + x[0][j]) + x[1][j]) + … + x[rows − 1][j] for j < n (x is rows × n, row-major).
-void ser_column_sums(long rows, long n, const float *x, float *out);
+/// out[j] = ((0 + x[0][j]) + x[1][j]) + … + x[rows − 1][j] for j < n (x is rows × n, row-major); when
+/// `accumulate` is non-zero the sums start from out[j] instead of 0 (a sum continued over more rows).
+void ser_column_sums(long rows, long n, const float *x, float *out, int accumulate);
 
 /// dst[i] = dst[i] + src[i].
 void ser_add(long count, float *dst, const float *src);
