@@ -134,6 +134,8 @@ public struct TerminalMarkdown {
                     text += right ? pad + rendered : rendered + (c == columns - 1 ? "" : pad)
                     if c < columns - 1 { text += String(repeating: " ", count: gap) }
                 }
+                // Empty cells at the end of a line leave no trailing blanks (copied text stays clean).
+                while text.hasSuffix(" ") { text.removeLast() }
                 out.append(text)
             }
             if r == 0, parsed.count > 1 {

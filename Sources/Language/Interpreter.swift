@@ -18,9 +18,9 @@ extension Session {
         }
         let result: Value?
         lastCallWasCached = false
-        let isVerbCall = if case .name(let head) = statement.head.kind, registry.isVerb(head) { true } else { false }
-        if case .name(let head) = statement.head.kind, registry.isVerb(head) {
-            result = try call(head, headRange: statement.head.range, statement.arguments, source: source, into: &out)
+        let verb: String? = if case .name(let head) = statement.head.kind, registry.isVerb(head) { head } else { nil }
+        if let verb {
+            result = try call(verb, headRange: statement.head.range, statement.arguments, source: source, into: &out)
         } else {
             if case .name(let head) = statement.head.kind, values[head] == nil, !statement.arguments.isEmpty {
                 let s = suggestion(head, among: registry.families)
@@ -46,7 +46,7 @@ extension Session {
         if cached { cachedNames.insert("_") }
         if case .figure(let figure) = value.payload {
             // A plot verb already said where it wrote the figure; a name (`_`, `fig`) shows it again.
-            if !isVerbCall {
+            if verb == nil {
                 out.append(value.summary)
                 out.figures.append(figure.path)
             }
