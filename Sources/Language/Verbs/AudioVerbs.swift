@@ -10,7 +10,7 @@ enum AudioVerbs {
             Parameter("path", .path, positional: true, doc: "a WAV, FLAC or other file libsndfile reads"),
             Parameter("rate", .frequency, default: .number(22050, .hertz), doc: "sample rate to resample to"),
         ],
-        examples: [#"x = load audio "speech.wav""#, #"x = load audio "speech.wav" rate=16kHz"#], result: .signal
+        examples: [#"x = load audio "speech.wav""#, #"x = load audio "speech.wav" rate=16kHz"#], result: .signal, scheduling: .immediate
     ) { call in
         let path = call.text("path")
         let rate = call.number("rate")

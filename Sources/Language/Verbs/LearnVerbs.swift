@@ -29,7 +29,7 @@ enum LearnVerbs {
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the random choices"),
         ],
         examples: ["s = split feats naive train=70% val=10% test=20% seed=1", "folds = split feats loso", "s = split feats grouped stratify=true"],
-        result: .split, seeded: true
+        result: .split, seeded: true, scheduling: .deferred
     ) { call in
         guard case .features(let table) = call.value("table").payload else { throw VerbFailure("not a feature table", argument: "table") }
         let scheme = call.text("scheme")
@@ -79,7 +79,7 @@ enum LearnVerbs {
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the initial weights"),
         ],
         examples: ["net = model cnn1d classes=7", "net = model cnn1d classes=7 filters=[32, 64] kernels=[5, 3] dense=[64]"],
-        result: .model, seeded: true
+        result: .model, seeded: true, scheduling: .deferred
     ) { call in
         let filters = ints(call.list("filters")), kernels = ints(call.list("kernels"))
         guard filters.count == kernels.count else {
@@ -103,7 +103,7 @@ enum LearnVerbs {
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the initial weights"),
         ],
         examples: [#"net = model custom layers=[conv1d(32, 5, padding="same", activation="relu"), maxpool(2), flatten(), dense(7, activation="softmax")]"#],
-        result: .model, seeded: true
+        result: .model, seeded: true, scheduling: .deferred
     ) { call in
         var kinds: [LayerKind] = []
         for b in call.list("layers") {
@@ -172,7 +172,7 @@ enum LearnVerbs {
     static let summary = Verb(
         "summary", summary: "Prints a model's layers, output shapes and parameter counts as Keras's model.summary() does.",
         parameters: [Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run")],
-        examples: ["summary net"], result: nil
+        examples: ["summary net"], result: nil, scheduling: .output
     ) { call in
         call.print("```\n" + (try modelValue(call.value("model"))).summary().text + "\n```")
         return .none
@@ -204,7 +204,7 @@ enum LearnVerbs {
             Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run (its model)"),
             Parameter("layers", .list(.string), positional: true, default: .list([.text("conv")]), doc: selectorDoc),
         ],
-        examples: [#"tuned = freeze fit "conv""#], result: .model
+        examples: [#"tuned = freeze fit "conv""#], result: .model, scheduling: .deferred
     ) { call in try changeTrainable(call, freeze: true) }
 
     static let unfreeze = Verb(
@@ -213,7 +213,7 @@ enum LearnVerbs {
             Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run (its model)"),
             Parameter("layers", .list(.string), positional: true, default: .list([.text("all")]), doc: selectorDoc),
         ],
-        examples: [#"net3 = unfreeze tuned "conv1d_4""#], result: .model
+        examples: [#"net3 = unfreeze tuned "conv1d_4""#], result: .model, scheduling: .deferred
     ) { call in try changeTrainable(call, freeze: false) }
 
     static let save = Verb(
@@ -237,7 +237,7 @@ enum LearnVerbs {
     static let loadModel = Verb(
         "load model", summary: "Reads a model saved by `save` or `ser train --out`.",
         parameters: [Parameter("path", .path, positional: true, doc: "the .safetensors file")],
-        examples: [#"net = load model "models/emovo.safetensors""#], result: .model
+        examples: [#"net = load model "models/emovo.safetensors""#], result: .model, scheduling: .immediate
     ) { call in
         do { return call.make(.model(ModelValue(try Model.load(from: call.text("path"))))) } catch {
             throw VerbFailure("\(error)", argument: "path")
@@ -255,7 +255,9 @@ enum LearnVerbs {
         Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of shuffling and dropout"),
     ]
 
-    static func options(_ call: Call) throws(VerbFailure) -> TrainingOptions {
+    /// The training options of a call; `threads` shards every batch (`train`: the session's threads; the runs
+    /// of `repeat` and `crossval`: 1 each, as they run side by side).
+    static func options(_ call: Call, threads: Int = 1) throws(VerbFailure) -> TrainingOptions {
         var o = TrainingOptions()
         o.epochs = call.integer("epochs")
         o.batchSize = call.integer("batch")
@@ -264,23 +266,23 @@ enum LearnVerbs {
         o.adam.learningRate = Float(lr)
         o.patience = call.integer("patience")
         o.seed = call.seed
-        o.threads = 1
+        o.threads = max(1, threads)
         return o
     }
 
     static let train = Verb(
-        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Ctrl-C stops at the next batch, keeping the best weights.",
+        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Every batch is cut into `threads` shards trained at once (as `ser train --threads`): the same seed and threads give the same weights. Ctrl-C stops at the next batch, keeping the best weights.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model (or a run, to fine-tune its model)"),
             Parameter("split", .value([.split]), positional: true, doc: "a one-fold split (pick a fold with s[0] or s[\"f1\"])"),
         ] + trainingParameters,
-        examples: ["fit = train net s epochs=200 patience=20 batch=32 lr=1e-3"], result: .run, cached: true, seeded: true
+        examples: ["fit = train net s epochs=200 patience=20 batch=32 lr=1e-3"], result: .run, cached: true, seeded: true, threaded: true, scheduling: .deferred
     ) { call in
         guard case .split(let split) = call.value("split").payload else { throw VerbFailure("not a split", argument: "split") }
         guard split.splits.count == 1 else {
             throw VerbFailure("the split has \(split.splits.count) folds; train on one (s[0]) or use crossval", argument: "split")
         }
-        let run = try fit(try modelValue(call.value("model")), split, fold: 0, call: call, prefix: "train")
+        let run = try fit(try modelValue(call.value("model")), split, fold: 0, call: call, prefix: "train", threads: call.threads)
         call.print(run.summaryLine)
         return call.make(.run(run.value))
     }
@@ -290,8 +292,8 @@ enum LearnVerbs {
         var summaryLine: String
     }
 
-    /// Trains a copy of `base` on fold `fold` of `split`.
-    static func fit(_ base: ModelValue, _ split: SplitValue, fold: Int, call: Call, prefix: String) throws -> Fitted {
+    /// Trains a copy of `base` on fold `fold` of `split`, every batch cut into `threads` shards.
+    static func fit(_ base: ModelValue, _ split: SplitValue, fold: Int, call: Call, prefix: String, threads: Int = 1) throws -> Fitted {
         let label = call.given.contains("label") ? call.text("label") : split.label
         let (classes, all) = try labelled(split.table, label: label, argument: "split")
         let part = split.splits[fold]
@@ -316,7 +318,7 @@ enum LearnVerbs {
             let z = try ZScore.fit(split.table.values, columns: split.table.width, rows: part.train)
             model.normalization = Normalization(mean: z.mean, std: z.scale)
         } catch { throw VerbFailure(error.message, argument: "split") }
-        let options = try options(call)
+        let options = try options(call, threads: threads)
         let validation = all.subset(part.validation)
         let epochs = options.epochs
         let history: History
@@ -342,7 +344,7 @@ enum LearnVerbs {
             Parameter("rows", .value([.features, .split]), positional: true, doc: "the rows to test on (s.test, or a split: its test part)"),
             Parameter("label", .string, defaultText: "the run's label column (emotion)", doc: "the column holding each row's class"),
         ],
-        examples: ["r = evaluate fit s.test"], result: .report
+        examples: ["r = evaluate fit s.test"], result: .report, cached: true, scheduling: .deferred
     ) { call in
         let (model, runLabel) = try modelAndLabel(call.value("model"))
         let table: FeatureTable
@@ -382,7 +384,7 @@ enum LearnVerbs {
             Parameter("rows", .value([.features]), positional: true, doc: "the rows"),
             Parameter("label", .string, defaultText: "the run's label column (emotion)", doc: "the column holding each row's true class"),
         ],
-        examples: ["p = predict fit s.test"], result: .table
+        examples: ["p = predict fit s.test"], result: .table, scheduling: .deferred
     ) { call in
         let (model, runLabel) = try modelAndLabel(call.value("model"))
         guard case .features(let table) = call.value("rows").payload else { throw VerbFailure("expected rows", argument: "rows") }
@@ -401,23 +403,23 @@ enum LearnVerbs {
     }
 
     static let crossval = Verb(
-        "crossval", summary: "Trains and tests once per fold of a split (loso, lopo, kfold…) and reports every fold with the mean ± std. Ctrl-C cancels.",
+        "crossval", summary: "Trains and tests once per fold of a split (loso, lopo, kfold…), the folds side by side on `threads` workers (the same numbers for any thread count), and reports every fold with the mean ± std. Ctrl-C cancels.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model every fold starts from"),
             Parameter("split", .value([.split]), positional: true, doc: "the folds"),
         ] + trainingParameters,
-        examples: ["cv = crossval net folds epochs=100 patience=10"], result: .report, cached: true, seeded: true
+        examples: ["cv = crossval net folds epochs=100 patience=10"], result: .report, cached: true, seeded: true, scheduling: .deferred
     ) { call in
         guard case .split(let split) = call.value("split").payload else { throw VerbFailure("not a split", argument: "split") }
         let base = try modelValue(call.value("model"))
-        var reports: [Report] = []
-        for fold in split.splits.indices {
-            try call.checkCancelled()
-            let fitted = try fit(base, split, fold: fold, call: call, prefix: "fold \(fold + 1)/\(split.splits.count)")
+        // The folds train at once on the session's threads, each on one thread with its own seeded streams.
+        let reports = try call.parallelRuns(split.splits.count) { fold, run in
+            try run.checkCancelled()
+            let fitted = try fit(base, split, fold: fold, call: run, prefix: "fold \(fold + 1)/\(split.splits.count)")
             if fitted.value.history.cancelled { throw Cancelled() }
             let report = try test(fitted.value.model, split.part("test", fold: fold), label: fitted.value.label)
-            call.print(fitted.summaryLine + "; test accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
-            reports.append(report)
+            run.print(fitted.summaryLine + "; test accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
+            return report
         }
         let aggregate: Aggregate?
         do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(errorMessage(error)) }
@@ -425,38 +427,37 @@ enum LearnVerbs {
     }
 
     static let repeatRuns = Verb(
-        "repeat", summary: "Repeats split → train → test over several seeds (naive or grouped split) and reports the mean ± std.",
+        "repeat", summary: "Repeats split → train → test over several seeds (naive or grouped split), the seeds side by side on `threads` workers (the same numbers for any thread count), and reports the mean ± std.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model every run starts from"),
             Parameter("table", .value([.features]), positional: true, doc: "the feature table"),
             Parameter("scheme", .word(["naive", "grouped"]), default: .text("naive"), doc: "the split of every run"),
             Parameter("seeds", .list(.integer(0...Int(UInt32.max))), default: .list([1, 2, 3].map { .number($0, .none) }), doc: "one run per seed (split, weights, shuffling)"),
         ] + trainingParameters.filter { $0.name != "seed" },
-        examples: ["rep = repeat net feats scheme=grouped seeds=[1, 2, 3] epochs=100"], result: .report, cached: true
+        examples: ["rep = repeat net feats scheme=grouped seeds=[1, 2, 3] epochs=100"], result: .report, cached: true, scheduling: .deferred
     ) { call in
         guard case .features(let table) = call.value("table").payload else { throw VerbFailure("not a feature table", argument: "table") }
         let base = try modelValue(call.value("model"))
         let seeds = ints(call.list("seeds"))
         let label = call.text("label")
-        var reports: [Report] = []
-        for (i, seed) in seeds.enumerated() {
-            try call.checkCancelled()
+        let scheme = call.text("scheme")
+        // The seeds train at once on the session's threads, each on one thread with its own seeded streams.
+        let reports = try call.parallelRuns(seeds.count, arguments: { ["seed": .number(Double(seeds[$0]), .none)] }) { i, run in
+            try run.checkCancelled()
+            let seed = seeds[i]
             let s: Split
             do {
                 let src = sources(of: table)
-                s = try (call.text("scheme") == "naive" ? Splits.naive(sources: src, seed: UInt64(seed))
+                s = try (scheme == "naive" ? Splits.naive(sources: src, seed: UInt64(seed))
                          : Splits.grouped(sources: src, seed: UInt64(seed)))
                     .trainingOnlyAugmentation(augmented: augmentedRows(of: table) ?? Array(repeating: false, count: src.count), sources: src)
             } catch { throw VerbFailure(errorMessage(error), argument: "table") }
-            let split = SplitValue(table: table, splits: [s], scheme: call.text("scheme"), label: label)
-            let seeded = Call(verb: call.verb, session: call.session, arguments: call.arguments.merging(["seed": .number(Double(seed), .none)]) { $1 },
-                              given: call.given.union(["seed"]), resultHash: call.resultHash)
-            let fitted = try fit(base.copyValue(seed: UInt64(seed)), split, fold: 0, call: seeded, prefix: "seed \(seed) (\(i + 1)/\(seeds.count))")
-            for line in seeded.text { call.print(line) }
+            let split = SplitValue(table: table, splits: [s], scheme: scheme, label: label)
+            let fitted = try fit(base.copyValue(seed: UInt64(seed)), split, fold: 0, call: run, prefix: "seed \(seed) (\(i + 1)/\(seeds.count))")
             if fitted.value.history.cancelled { throw Cancelled() }
             let report = try test(fitted.value.model, split.part("test"), label: label)
-            call.print("seed \(seed): accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
-            reports.append(report)
+            run.print("seed \(seed): accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
+            return report
         }
         let aggregate: Aggregate?
         do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(errorMessage(error)) }
@@ -514,6 +515,7 @@ func errorMessage(_ error: any Error) -> String {
     case let e as LearnError: e.message
     case let e as EvaluateError: e.message
     case let e as VerbFailure: e.message
+    case let e as Diagnostic: e.message
     default: "\(error)"
     }
 }

@@ -41,7 +41,7 @@ enum PlotVerbs {
                            draw: @escaping @Sendable (SignalValue, String, Int) throws -> Plot.Figure) -> Verb {
         Verb("plot \(kind)", summary: summary,
              parameters: [Parameter("signal", .value([.signal]), positional: true, doc: "the signal")] + common,
-             examples: [example], result: .figure) { call in
+             examples: [example], result: .figure, scheduling: .output) { call in
             let s = try signal(call)
             let title = call.optionalText("title") ?? "\(summary.split(separator: ":").first.map(String.init) ?? kind) — \(s.name)"
             let figure: Plot.Figure
@@ -101,7 +101,7 @@ enum PlotVerbs {
     static let confusion = Verb(
         "plot confusion", summary: "Confusion matrix of a report (summed over folds or seeds), cells coloured by row fraction, counts written in.",
         parameters: [Parameter("report", .value([.report]), positional: true, doc: "the report")] + common,
-        examples: [#"plot confusion r to "figures/fig3-emovo-confusion.png" title="EMOVO only""#], result: .figure
+        examples: [#"plot confusion r to "figures/fig3-emovo-confusion.png" title="EMOVO only""#], result: .figure, scheduling: .output
     ) { call in
         let r = try report(call)
         let title = call.optionalText("title") ?? "confusion matrix"
@@ -117,7 +117,7 @@ enum PlotVerbs {
             Parameter("names", .list(.string), defaultText: "fold or report names", doc: "a title per matrix"),
             Parameter("columns", .integer(1...20), defaultText: "all in one row", doc: "matrices per row"),
         ] + common,
-        examples: [#"plot confusions [r1, r2] names=["naive", "LOSO"] to "figures/fig7-confusions.png""#], result: .figure
+        examples: [#"plot confusions [r1, r2] names=["naive", "LOSO"] to "figures/fig7-confusions.png""#], result: .figure, scheduling: .output
     ) { call in
         var matrices: [Plot.ConfusionMatrix] = []
         var defaultNames: [String] = []
@@ -151,7 +151,7 @@ enum PlotVerbs {
     static let history = Verb(
         "plot history", summary: "Training curves of a run: loss and accuracy per epoch, training and validation, best epoch marked.",
         parameters: [Parameter("run", .value([.run]), positional: true, doc: "the training run")] + common,
-        examples: [#"plot history fit to "figures/fig4-training.png""#], result: .figure
+        examples: [#"plot history fit to "figures/fig4-training.png""#], result: .figure, scheduling: .output
     ) { call in
         guard case .run(let r) = call.value("run").payload else { throw VerbFailure("expected a training run", argument: "run") }
         let e = r.history.epochs
@@ -168,7 +168,7 @@ enum PlotVerbs {
     static let model = Verb(
         "plot model", summary: "Diagram of a model's layers with output shapes and parameter counts (the study's Figure 2).",
         parameters: [Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run")] + common,
-        examples: [#"plot model net to "figures/fig2-model.png""#], result: .figure
+        examples: [#"plot model net to "figures/fig2-model.png""#], result: .figure, scheduling: .output
     ) { call in
         let m = try LearnVerbs.modelValue(call.value("model"))
         let rows = m.summary().rows
@@ -190,7 +190,7 @@ enum PlotVerbs {
             Parameter("names", .list(.string), doc: "a label per report"),
             Parameter("metrics", .list(.word(metricNames)), default: .list([.text("accuracy"), .text("uar")]), doc: "which metrics: accuracy, uar, macro_f1"),
         ] + common,
-        examples: [#"plot bars [naive, loso, lopo] names=["naive", "LOSO", "LOPO"] to "figures/fig7-augmentation.png""#], result: .figure
+        examples: [#"plot bars [naive, loso, lopo] names=["naive", "LOSO", "LOPO"] to "figures/fig7-augmentation.png""#], result: .figure, scheduling: .output
     ) { call in
         let reports = call.list("reports").compactMap { b -> ReportValue? in
             if case .value(let v) = b, case .report(let r) = v.payload { r } else { nil }

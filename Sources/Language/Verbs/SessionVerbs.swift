@@ -9,7 +9,7 @@ enum SessionVerbs {
         "help", summary: "Lists the verbs, or shows one verb's arguments with their types, defaults and an example.",
         parameters: [Parameter("verb", .verbName, positional: true, defaultText: "all verbs",
                                doc: "a verb (`train`), a family (`plot`) or a verb with its kind (`\"plot mel\"`)")],
-        examples: ["help", "help train"], result: nil
+        examples: ["help", "help train"], result: nil, scheduling: .output
     ) { call in
         let registry = call.session.registry
         if let name = call.optionalText("verb") {
@@ -23,7 +23,7 @@ enum SessionVerbs {
     static let show = Verb(
         "show", summary: "Shows any value as a table (a corpus's files, a report's metrics, a model's layers).",
         parameters: [Parameter("value", .value(ValueType.allCases), positional: true, doc: "the value to show")],
-        examples: ["show emovo", "show r"], result: nil
+        examples: ["show emovo", "show r"], result: nil, scheduling: .output
     ) { call in
         call.print(call.value("value").describe().markdown())
         return .none
@@ -32,7 +32,7 @@ enum SessionVerbs {
     static let describe = Verb(
         "describe", summary: "Shows a value in detail: per-column statistics of a feature table, class counts of a corpus.",
         parameters: [Parameter("value", .value(ValueType.allCases), positional: true, doc: "the value to describe")],
-        examples: ["describe feats"], result: nil
+        examples: ["describe feats"], result: nil, scheduling: .output
     ) { call in
         call.print(Describe.detailed(call.value("value")).markdown())
         return .none
@@ -52,7 +52,7 @@ enum SessionVerbs {
     }
 
     static let threads = Verb(
-        "threads", summary: "Sets how many worker threads parallel verbs use (features, augment, crossval), or shows it.",
+        "threads", summary: "Sets how many worker threads parallel verbs use (features, augment, the runs of crossval and repeat, the shards of every batch of train), or shows it.",
         parameters: [Parameter("count", .integer(1...1024), positional: true, defaultText: "show the count",
                                doc: "number of threads")],
         examples: ["threads 2"], result: nil
