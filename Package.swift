@@ -31,7 +31,7 @@ let package = Package(
         systemLibrary("CEdit", pkgConfig: "libedit", apt: "libedit-dev"),
         systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
 
-        // Library modules (dependencies point one way: see docs/ARCHITECTURE.md)
+        // Library modules (dependencies point one way: see docs/architecture.md)
         .target(name: "Audio", dependencies: ["CSndFile", "CSoxr"], swiftSettings: swiftSettings),
         .target(name: "Features", dependencies: ["Audio", "CFFTW"], swiftSettings: swiftSettings),
         .target(name: "Augment", dependencies: ["Audio", "Features"], swiftSettings: swiftSettings),

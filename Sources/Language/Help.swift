@@ -1,4 +1,4 @@
-/// `help`, `help VERB` and the README's language reference, all generated from the verb declarations.
+/// `help`, `help VERB` and docs/language.md's language reference, all generated from the verb declarations.
 public enum Help {
     /// Every verb family with its one-line summary.
     public static func overview(_ registry: VerbRegistry) -> String {
@@ -39,7 +39,7 @@ public enum Help {
         return out
     }
 
-    /// The README's "Language reference": every verb with its arguments and examples, in Markdown.
+    /// docs/language.md's "Language reference": every verb with its arguments and examples, in Markdown.
     public static func markdownReference(_ registry: VerbRegistry) -> String {
         var out = "Every verb, generated from its declaration (`ser exec --reference`; at the prompt, `help VERB`).\n"
         for family in registry.families {

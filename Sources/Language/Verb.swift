@@ -70,7 +70,7 @@ public indirect enum ParameterType: Sendable, Equatable {
     }
 }
 
-/// One declared argument of a verb. The declaration drives argument checking, `help`, the README's
+/// One declared argument of a verb. The declaration drives argument checking, `help`, docs/language.md's
 /// language reference, did-you-mean and Tab completion.
 public struct Parameter: Sendable {
     public var name: String

@@ -9,7 +9,7 @@ struct SER: ParsableCommand {
         abstract: "Speech emotion recognition: reproduce the EMOVO CNN study step by step.",
         discussion: """
         ser reads speech corpora, computes librosa-compatible features, trains 1-D CNNs and draws the \
-        study's figures. See README.md.
+        study's figures. See README.md and docs/.
         """,
         version: version,
         subcommands: [

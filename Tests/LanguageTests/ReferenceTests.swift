@@ -2,17 +2,17 @@ import Foundation
 import Testing
 @testable import Language
 
-/// README.md's language reference is generated from the verb declarations (scripts/language-reference);
-/// this fails when a verb changed and the README was not regenerated.
+/// docs/language.md's language reference is generated from the verb declarations (scripts/language-reference);
+/// this fails when a verb changed and the reference was not regenerated.
 @Suite struct ReferenceTests {
-    @Test func readmeReferenceMatchesTheRegistry() throws {
+    @Test func languageDocReferenceMatchesTheRegistry() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: root.appendingPathComponent("docs/language.md"), encoding: .utf8)
         let begin = try #require(readme.range(of: "<!-- language-reference:begin"))
         let afterBegin = try #require(readme.range(of: "-->\n", range: begin.upperBound..<readme.endIndex))
         let end = try #require(readme.range(of: "<!-- language-reference:end -->"))
         let section = String(readme[afterBegin.upperBound..<end.lowerBound])
-        #expect(section == Help.markdownReference(.standard), "README.md is out of date: run scripts/language-reference")
+        #expect(section == Help.markdownReference(.standard), "docs/language.md is out of date: run scripts/language-reference")
     }
 
     @Test func everyVerbIsInTheReference() {
