@@ -21,6 +21,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // C libraries
@@ -31,26 +32,33 @@ let package = Package(
         systemLibrary("CEdit", pkgConfig: "libedit", apt: "libedit-dev"),
         systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
 
+        // The bottom: files, atomic writes, locks, seeded generators, ordered parallel map, the error protocol
+        .target(name: "Support", swiftSettings: swiftSettings),
+
         // Library modules (dependencies point one way: see docs/architecture.md)
-        .target(name: "Audio", dependencies: ["CSndFile", "CSoxr"], swiftSettings: swiftSettings),
-        .target(name: "Features", dependencies: ["Audio", "CFFTW"], swiftSettings: swiftSettings),
-        .target(name: "Augment", dependencies: ["Audio", "Features"], swiftSettings: swiftSettings),
-        .target(name: "Learn", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
-        .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: swiftSettings),
-        .target(name: "Evaluate", swiftSettings: swiftSettings),
-        .target(name: "Corpus", dependencies: ["Audio"], swiftSettings: swiftSettings),
+        .target(name: "Audio", dependencies: ["Support", "CSndFile", "CSoxr"], swiftSettings: swiftSettings),
+        .target(name: "Features", dependencies: ["Support", "Audio", "CFFTW"], swiftSettings: swiftSettings),
+        .target(name: "Augment", dependencies: ["Support", "Audio", "Features"], swiftSettings: swiftSettings),
+        .target(name: "Learn", dependencies: ["Support", "CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "Plot", dependencies: ["Support", "CPNG"], swiftSettings: swiftSettings),
+        .target(name: "Evaluate", dependencies: ["Support"], swiftSettings: swiftSettings),
+        .target(name: "Corpus", dependencies: ["Support", "Audio"], swiftSettings: swiftSettings),
         .target(
-            name: "Language", dependencies: ["Audio", "Corpus", "Features", "Augment", "Learn", "Evaluate", "Plot"],
+            name: "Language",
+            dependencies: [
+                "Support", "Audio", "Corpus", "Features", "Augment", "Learn", "Evaluate", "Plot",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Console", dependencies: ["CEdit", "Language"], swiftSettings: swiftSettings),
-        .target(name: "Notebook", dependencies: ["Audio", "Language"], swiftSettings: swiftSettings),
+        .target(name: "Console", dependencies: ["Support", "CEdit", "Language"], swiftSettings: swiftSettings),
+        .target(name: "Notebook", dependencies: ["Support", "Audio", "Language"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook", "Language",
+                "Support", "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook", "Language",
                 "Corpus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -58,26 +66,27 @@ let package = Package(
         ),
 
         // Tests: one target per module
-        .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Audio"], resources: [.copy("Fixtures")],
+        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
+        .testTarget(name: "AudioTests", dependencies: ["Support", "Audio"], swiftSettings: swiftSettings),
+        .testTarget(name: "FeaturesTests", dependencies: ["Support", "Features", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "Audio", "Features"], resources: [.copy("Fixtures")],
+        .testTarget(name: "AugmentTests", dependencies: ["Support", "Augment", "Audio", "Features"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "LearnTests", dependencies: ["Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Language", "Features"], swiftSettings: swiftSettings),
-        .testTarget(name: "CorpusTests", dependencies: ["Corpus", "Audio", "Features", "Evaluate"], swiftSettings: swiftSettings),
+        .testTarget(name: "LearnTests", dependencies: ["Support", "Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "PlotTests", dependencies: ["Support", "Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "ConsoleTests", dependencies: ["Support", "Console", "Language", "Features"], swiftSettings: swiftSettings),
+        .testTarget(name: "CorpusTests", dependencies: ["Support", "Corpus", "Audio", "Features", "Evaluate"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "LanguageTests", dependencies: ["Language", "Audio", "Corpus", "Features", "Learn", "Evaluate"],
+            name: "LanguageTests", dependencies: ["Support", "Language", "Audio", "Corpus", "Features", "Learn", "Evaluate"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "EvaluateTests", dependencies: ["Evaluate"], resources: [.copy("Fixtures")],
+            name: "EvaluateTests", dependencies: ["Support", "Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         // End-to-end tests of the `ser` executable (runs the built binary; no module dependency).
         .testTarget(name: "CLITests", dependencies: ["ser"], swiftSettings: swiftSettings),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Language"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

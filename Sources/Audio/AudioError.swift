@@ -1,5 +1,6 @@
+import Support
 /// An error from the Audio module: what went wrong and with which file.
-public struct AudioError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct AudioError: ModuleError, Equatable {
     /// What kind of failure this is; extensible.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String

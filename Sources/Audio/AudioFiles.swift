@@ -1,4 +1,5 @@
 import CSndFile
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -67,17 +68,8 @@ public enum AudioFiles {
 
     private static func walk(root: String, relative: String, into found: inout [String]) throws(AudioError) {
         let dirPath = relative.isEmpty ? root : (root.hasSuffix("/") ? root : root + "/") + relative
-        guard let dir = opendir(dirPath) else {
-            throw AudioError(.cannotOpen, path: dirPath, "cannot read folder: \(String(cString: strerror(errno)))")
-        }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name.hasPrefix(".") { continue }
-            names.append(name)
+        guard let names = Files.entries(dirPath) else {
+            throw AudioError(.cannotOpen, path: dirPath, "cannot read folder: \(Files.lastErrorDescription())")
         }
         for name in names {
             let rel = relative.isEmpty ? name : relative + "/" + name

@@ -1,4 +1,5 @@
 import CSndFile
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -122,7 +123,7 @@ public enum SoundFile {
             throw AudioError(.cannotWrite, path: path, "wrote \(written) of \(frames) frames")
         }
         do { try AtomicFile.commit(temporary, to: path) } catch {
-            throw AudioError(.cannotWrite, path: path, error.description)
+            throw AudioError(.cannotWrite, path: path, error.message)
         }
     }
 

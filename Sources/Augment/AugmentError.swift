@@ -1,5 +1,6 @@
+import Support
 /// An error from the Augment module: what went wrong, with which value or file.
-public struct AugmentError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct AugmentError: ModuleError, Equatable {
     /// What kind of failure this is; extensible.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String

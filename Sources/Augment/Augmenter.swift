@@ -1,5 +1,6 @@
 import Audio
 import Dispatch
+import Support
 
 /// Applies augmentations to signals and keeps their provenance; the entry point for the training side.
 public enum Augmenter {
@@ -137,37 +138,14 @@ public enum Augmenter {
         isCancelled: (@Sendable () -> Bool)? = nil,
         _ body: @Sendable (T) throws(AugmentError) -> R
     ) throws(AugmentError) -> [R] {
-        let slots = Slots<Result<R, AugmentError>>(count: items.count)
-        let workers = max(1, min(threads ?? ProcessInfoCores.count, items.count))
-        let next = Counter(), finished = Counter(), failures = Counter()
-        let total = items.count
-        // Workers take the next item as they become free, so a slow item or a descheduled thread does not hold
-        // up a fixed share of the work. After a failure or a cancellation no new item starts.
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while failures.value == 0, isCancelled?() != true {
-                let i = next.increment() - 1
-                guard i < total else { break }
-                let result: Result<R, AugmentError>
-                do throws(AugmentError) { result = .success(try body(items[i])) } catch {
-                    result = .failure(error)
-                    _ = failures.increment()
-                }
-                slots.set(i, result)
-                progress?(finished.increment(), total)
+        do {
+            return try Support.parallelMap(items, threads: threads, progress: progress, isCancelled: isCancelled, body)
+        } catch {
+            switch error {
+            case .failed(let error): throw error
+            case .cancelled(let finished, let total):
+                throw AugmentError(.cancelled, "cancelled after \(finished) of \(total) items")
             }
         }
-        let results = slots.values()
-        for case .failure(let error)? in results {
-            throw error
-        }
-        var out: [R] = []
-        out.reserveCapacity(total)
-        for result in results {
-            guard case .success(let value)? = result else {
-                throw AugmentError(.cancelled, "cancelled after \(finished.value) of \(total) items")
-            }
-            out.append(value)
-        }
-        return out
     }
 }

@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -16,14 +17,14 @@ public enum NoiseInjection {
     /// A silent input (all zeros) is returned unchanged: its peak and its power are 0. The same `seed` always
     /// gives the same output.
     public static func apply(_ samples: [Float], level: NoiseLevel, seed: UInt64) -> [Float] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = Xoshiro256StarStar(seed: seed)
         let n = samples.count
         var out = [Float](repeating: 0, count: n)
         guard n > 0 else { return out }
         let scale: Double
         switch level {
         case .peak(let factor):
-            let u = generator.uniform()
+            let u = generator.unit()
             out.withUnsafeMutableBufferPointer { generator.fillGaussian($0) }
             scale = factor * u * Double(peak(samples))
         case .snr(let decibels):

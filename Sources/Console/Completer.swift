@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import Support
 
 /// Tab completion for the REPL, from the verb registry and the session: verbs and session names at the
 /// start of a statement, a family's kinds after it (`plot m` → `mel`, `mfcc`), the option names of the
@@ -164,7 +165,7 @@ public struct Completer {
         let dirPart = slash.map { String(partial[...$0]) } ?? ""
         let namePart = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
         var dir = dirPart.isEmpty ? directory : dirPart
-        if dir.hasPrefix("~") { dir = (dir as NSString).expandingTildeInPath + (dir.hasSuffix("/") ? "/" : "") }
+        if dir.hasPrefix("~") { dir = Files.expandingTilde(dir) + (dir.hasSuffix("/") ? "/" : "") }
         if !dir.hasPrefix("/") { dir = directory + "/" + dir }
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return [] }
         return entries.filter { $0.hasPrefix(namePart) && (namePart.hasPrefix(".") || !$0.hasPrefix(".")) }.map { name in

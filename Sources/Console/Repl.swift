@@ -1,5 +1,6 @@
 import Foundation
 import Language
+import Support
 
 /// The interactive prompt: `ser` (on a terminal) or `ser repl`.
 ///
@@ -98,7 +99,7 @@ public final class Repl {
             }
             run(file: argument)
         default:
-            let s = didYouMean(command, among: Completer.metaCommands).map { "; did you mean '\($0)'?" } ?? ""
+            let s = suggestion(command, among: Completer.metaCommands)
             Terminal.writeError("unknown command '\(command)'\(s) (:help lists them)\n")
         }
         return true
@@ -107,7 +108,7 @@ public final class Repl {
     /// `:run FILE`: a notebook's `ser` cells, or a script's statements, into this session; stops at the
     /// first error.
     private func run(file: String) {
-        let path = (file as NSString).expandingTildeInPath
+        let path = Files.expandingTilde(file)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             Terminal.writeError("\(file): cannot read\n")
             return

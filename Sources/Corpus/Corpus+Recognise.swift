@@ -1,3 +1,4 @@
+import Support
 extension Corpus {
     /// The corpus a command's inputs form, if they form one: exactly one folder whose layout is `layout`
     /// or, when `layout` is nil, detected as EMOVO, RAVDESS or CREMA-D (the generic folders layout is only
@@ -7,7 +8,7 @@ extension Corpus {
     /// file, or a folder in no known layout). Throws when `layout` is given but the inputs are not one folder,
     /// or when loading the corpus fails.
     public static func recognise(_ paths: [String], layout: Layout?, calm: CalmHandling = .drop) throws(CorpusError) -> Corpus? {
-        guard paths.count == 1, FileTree.isDirectory(expandingTilde(paths[0])) else {
+        guard paths.count == 1, Files.isDirectory(Files.expandingTilde(paths[0])) else {
             if let layout {
                 throw CorpusError(.badParameter, "layout \(layout) needs exactly one corpus folder, got \(paths.joined(separator: ", "))")
             }

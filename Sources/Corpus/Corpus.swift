@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -29,7 +30,7 @@ public struct Corpus: Sendable, Equatable {
     /// True when the folder is a synthetic demo corpus made by `DemoCorpus` (it holds `SER-DEMO.txt`), not
     /// the real recordings.
     public var isSyntheticDemo: Bool {
-        FileTree.exists(FileTree.join(Corpus.expandingTilde(root), DemoCorpus.markerName))
+        Files.exists(Files.join(Files.expandingTilde(root), DemoCorpus.markerName))
     }
 
     public init(root: String, layout: Layout, files: [CorpusFile], problems: [Problem], warnings: [String],
@@ -50,11 +51,11 @@ public struct Corpus: Sendable, Equatable {
     /// Throws `missingFolder` when `root` is not a folder, `empty` when it holds no usable audio file (the
     /// error lists why the first files failed), `unknownLayout` when detection finds no layout.
     public static func load(_ given: String, layout: Layout? = nil, calm: CalmHandling = .drop) throws(CorpusError) -> Corpus {
-        let root = expandingTilde(given)
-        guard FileTree.exists(root) else {
+        let root = Files.expandingTilde(given)
+        guard Files.exists(root) else {
             throw CorpusError(.missingFolder, path: root, "no such folder")
         }
-        guard FileTree.isDirectory(root) else {
+        guard Files.isDirectory(root) else {
             throw CorpusError(.missingFolder, path: root, "is a file, not a corpus folder")
         }
         let all = FileTree.files(under: root)
@@ -73,7 +74,7 @@ public struct Corpus: Sendable, Equatable {
         for rel in audio {
             switch chosen.parse(rel, calm: calm, genders: genders) {
             case let .file(speaker, gender, sentence, emotion, intensity):
-                files.append(CorpusFile(path: FileTree.join(root, rel), relativePath: rel, corpus: chosen.rawValue,
+                files.append(CorpusFile(path: Files.join(root, rel), relativePath: rel, corpus: chosen.rawValue,
                                         speaker: speaker, gender: gender, sentence: sentence, emotion: emotion,
                                         intensity: intensity))
             case let .skipped(what):
@@ -100,7 +101,7 @@ public struct Corpus: Sendable, Equatable {
             warnings.append("class '\(e.name)' has no files")
         }
         if chosen == .folders {
-            for label in FileTree.entries(root) where FileTree.isDirectory(FileTree.join(root, label)) {
+            for label in Files.entries(root) ?? [] where Files.isDirectory(Files.join(root, label)) {
                 if !files.contains(where: { $0.relativePath.hasPrefix(label + "/") }) {
                     warnings.append("label folder '\(label)' has no audio files")
                 }
@@ -117,8 +118,8 @@ public struct Corpus: Sendable, Equatable {
     /// when more than half of the names have its shape (even if some fields are out of range: those files are
     /// then listed as problems), else `folders` when most files lie one folder deep.
     public static func detect(_ given: String) throws(CorpusError) -> Layout {
-        let root = expandingTilde(given)
-        guard FileTree.isDirectory(root) else { throw CorpusError(.missingFolder, path: root, "no such folder") }
+        let root = Files.expandingTilde(given)
+        guard Files.isDirectory(root) else { throw CorpusError(.missingFolder, path: root, "no such folder") }
         let audio = FileTree.files(under: root).filter { audioExtensions.contains(FileTree.fileExtension($0)) }
         guard !audio.isEmpty else { throw CorpusError(.empty, path: root, "no audio files in this folder or below") }
         return try detect(root: root, audio: audio)
@@ -140,8 +141,8 @@ public struct Corpus: Sendable, Equatable {
     /// Actor → "female"/"male" from CREMA-D's `VideoDemographics.csv` (ActorID,Age,Sex,…), looked for in
     /// the root and, when the root is the AudioWAV folder, beside it.
     static func cremadGenders(_ root: String) -> [String: String] {
-        for candidate in [FileTree.join(root, "VideoDemographics.csv"), FileTree.join(root, "../VideoDemographics.csv")] {
-            guard let text = readText(candidate) else { continue }
+        for candidate in [Files.join(root, "VideoDemographics.csv"), Files.join(root, "../VideoDemographics.csv")] {
+            guard let text = Files.readText(candidate) else { continue }
             var genders: [String: String] = [:]
             var lines = text.split(whereSeparator: \.isNewline).map(String.init)
             guard !lines.isEmpty else { continue }
@@ -155,26 +156,6 @@ public struct Corpus: Sendable, Equatable {
             return genders
         }
         return [:]
-    }
-
-    /// `path` with a leading `~/` (or a lone `~`) replaced by `$HOME`.
-    public static func expandingTilde(_ path: String) -> String {
-        guard path == "~" || path.hasPrefix("~/"), let home = getenv("HOME") else { return path }
-        return String(cString: home) + path.dropFirst()
-    }
-
-    /// A whole text file, or nil if it cannot be read.
-    static func readText(_ path: String) -> String? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
-            if n <= 0 { break }
-            bytes += buffer[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Emotion × speaker counts of the files.

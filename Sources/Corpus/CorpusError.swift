@@ -1,5 +1,6 @@
+import Support
 /// An error from the Corpus module: what went wrong, with which folder or file, and a sentence to act on.
-public struct CorpusError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CorpusError: ModuleError, Equatable {
     /// What kind of failure this is; extensible.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String

@@ -1,5 +1,6 @@
+import Support
 /// An error from the Evaluate module: a code and a sentence a user can act on.
-public struct EvaluateError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct EvaluateError: ModuleError, Equatable {
     /// What kind of failure this is; extensible.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String

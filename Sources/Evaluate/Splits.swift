@@ -1,3 +1,4 @@
+import Support
 /// Evaluation protocols: seeded splits of feature rows into train / validation / test row indices.
 ///
 /// Evaluate knows nothing of audio. Every function takes, per row, the key it needs:
@@ -26,7 +27,7 @@ public enum Splits {
         try fractions.validate()
         try checkLengths(sources.count, labels)
         guard sources.count >= 2 else { throw EvaluateError(.tooFew, "cannot split \(sources.count) row(s)") }
-        var rng = SeededRandom(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         let units = (0..<sources.count).map { [$0] }
         let (train, val, test) = partition(units: units, unitLabels: labels, test: fractions.test,
                                            validation: fractions.validation, rng: &rng)
@@ -43,7 +44,7 @@ public enum Splits {
         guard units.count >= 2 else {
             throw EvaluateError(.tooFew, "a grouped split needs at least 2 source files, got \(units.count)")
         }
-        var rng = SeededRandom(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         let (train, val, test) = partition(units: units.map(\.rows), unitLabels: labels.map { majority(units, $0) },
                                            test: fractions.test, validation: fractions.validation, rng: &rng)
         return make(labels == nil ? "grouped" : "stratified grouped", train, val, test, sources)
@@ -81,7 +82,7 @@ public enum Splits {
         var splits: [Split] = []
         for g in chosen {
             // Each fold draws its validation part from its own generator, so `only` gives the same fold as the full run.
-            var rng = SeededRandom(seed: seed ^ fnv1a(g))
+            var rng = Xoshiro256StarStar(seed: seed ^ stableHash(g))
             var test: [Int] = [], rest: [Int] = []
             for r in 0..<groups.count { if groups[r] == g { test.append(r) } else { rest.append(r) } }
             let (train, val) = drawValidation(from: rest, sources: sources, labels: labels, fraction: validation, rng: &rng)
@@ -135,7 +136,7 @@ public enum Splits {
         guard units.count >= k else {
             throw EvaluateError(.tooFew, "\(k)-fold needs at least \(k) \(grouped ? "source files" : "rows"), got \(units.count)")
         }
-        var rng = SeededRandom(seed: seed)
+        var rng = Xoshiro256StarStar(seed: seed)
         let order = shuffledUnits(units.count, labels: unitLabels, rng: &rng)
         var fold = [Int](repeating: 0, count: units.count)
         for (i, u) in order.enumerated() { fold[u] = i % k }
@@ -145,7 +146,7 @@ public enum Splits {
             for u in 0..<units.count {
                 if fold[u] == f { test += units[u] } else { rest += units[u] }
             }
-            var foldRng = SeededRandom(seed: seed &+ UInt64(f + 1) &* 0x9E37_79B9_7F4A_7C15)
+            var foldRng = Xoshiro256StarStar(seed: seed &+ UInt64(f + 1) &* 0x9E37_79B9_7F4A_7C15)
             let (train, val) = grouped
                 ? drawValidation(from: rest, sources: sources, labels: labels, fraction: validation, rng: &foldRng)
                 : drawValidation(from: rest, sources: nil, labels: labels, fraction: validation, rng: &foldRng)
@@ -186,7 +187,7 @@ public enum Splits {
 
     /// Unit indices shuffled; with labels, each class shuffled on its own and the classes concatenated in code
     /// order, so dealing them out round-robin (k-fold) or taking per-class counts stratifies.
-    static func shuffledUnits(_ n: Int, labels: [Int]?, rng: inout SeededRandom) -> [Int] {
+    static func shuffledUnits(_ n: Int, labels: [Int]?, rng: inout Xoshiro256StarStar) -> [Int] {
         guard let labels else {
             var all = Array(0..<n)
             rng.shuffle(&all)
@@ -206,7 +207,7 @@ public enum Splits {
     /// Splits units into (train, validation, test) row lists: per stratum (or overall), round(n·test) units to
     /// test, round(n·validation) to validation, the rest to train.
     static func partition(
-        units: [[Int]], unitLabels: [Int]?, test: Double, validation: Double, rng: inout SeededRandom
+        units: [[Int]], unitLabels: [Int]?, test: Double, validation: Double, rng: inout Xoshiro256StarStar
     ) -> (train: [Int], validation: [Int], test: [Int]) {
         var strata: [[Int]] = []
         if let unitLabels {
@@ -231,7 +232,7 @@ public enum Splits {
 
     /// Holds out `fraction` of `rows` as validation: by source file when `sources` is given, else by row.
     static func drawValidation(
-        from rows: [Int], sources: [String]?, labels: [Int]?, fraction: Double, rng: inout SeededRandom
+        from rows: [Int], sources: [String]?, labels: [Int]?, fraction: Double, rng: inout Xoshiro256StarStar
     ) -> (train: [Int], validation: [Int]) {
         guard fraction > 0, !rows.isEmpty else { return (rows, []) }
         let units: [[Int]]
@@ -261,12 +262,5 @@ public enum Splits {
         guard v >= 0 && v < 1 else {
             throw EvaluateError(.badParameter, "validation fraction \(v) must be in [0, 1)")
         }
-    }
-
-    /// FNV-1a hash of a string's UTF-8 bytes (stable across runs, unlike `Hasher`).
-    static func fnv1a(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        return h
     }
 }

@@ -1,4 +1,5 @@
 import CFFTW
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,7 +40,7 @@ public final class FFT: @unchecked Sendable {
 
     deinit { FFT.lock.withLock { fftwf_destroy_plan(plan) } }
 
-    private static let lock = PlanLock()
+    private static let lock = Lock()
     nonisolated(unsafe) private static var plans: [Int: FFT] = [:]
     nonisolated(unsafe) private static var inversePlans: [Int: FFT] = [:]
 
@@ -106,18 +107,6 @@ public final class FFT: @unchecked Sendable {
     }
 }
 
-/// A pthread mutex: FFTW's planner must never run on two threads at once.
-final class PlanLock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
-}
-
 /// A double-precision real-to-complex forward FFT of one size, through FFTW (`fftw_plan_dft_r2c_1d`).
 ///
 /// The STFT uses it because librosa transforms in double precision (its float64 window promotes each frame)
@@ -139,7 +128,7 @@ public final class DoubleFFT: @unchecked Sendable {
 
     deinit { DoubleFFT.lock.withLock { fftw_destroy_plan(plan) } }
 
-    private static let lock = PlanLock()
+    private static let lock = Lock()
     nonisolated(unsafe) private static var plans: [Int: DoubleFFT] = [:]
 
     /// The shared plan for `size` real samples (made on first use).

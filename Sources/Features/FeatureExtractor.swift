@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -236,7 +237,7 @@ struct ChromaBankKey: Hashable {
     /// `Double.bitPattern` of the tuning.
     var tuning: UInt64
 
-    private static let lock = PlanLock()
+    private static let lock = Lock()
     nonisolated(unsafe) private static var banks: [ChromaBankKey: Filterbank] = [:]
 
     static func shared(_ key: ChromaBankKey, tuning: Double) -> Filterbank {

@@ -1,4 +1,5 @@
 import Audio
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -229,8 +230,7 @@ private final class RunState: @unchecked Sendable {
     var pending: [Int: FeatureRun.Result] = [:]
     var fatal: FeatureRun.Failure?
     var report = FeatureRun.Report()
-    private var mutex = pthread_mutex_t()
-    private var condition = pthread_cond_t()
+    private let lock = Lock()
 
     init(count: Int, aheadLimit: Int, sink: @escaping (FeatureRun.Result) throws(FeatureRun.Failure) -> Void,
          progress: @escaping @Sendable (Int, Int) -> Void, skipBad: Bool) {
@@ -239,34 +239,27 @@ private final class RunState: @unchecked Sendable {
         self.sink = sink
         self.progress = progress
         self.skipBad = skipBad
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&condition, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(&condition)
-        pthread_mutex_destroy(&mutex)
     }
 
     /// The next item to process, or nil when there is none left (or the run failed).
     func next() -> Int? {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        while fatal == nil && nextIndex < count && nextIndex - nextToDeliver >= aheadLimit {
-            pthread_cond_wait(&condition, &mutex)
+        lock.withLock {
+            while fatal == nil && nextIndex < count && nextIndex - nextToDeliver >= aheadLimit {
+                lock.wait()
+            }
+            guard fatal == nil, nextIndex < count else { return nil }
+            defer { nextIndex += 1 }
+            return nextIndex
         }
-        guard fatal == nil, nextIndex < count else { return nil }
-        defer { nextIndex += 1 }
-        return nextIndex
     }
 
     /// Hands in item `index`'s result; delivers every result whose turn has come.
     func deliver(_ index: Int, _ result: FeatureRun.Result) {
-        pthread_mutex_lock(&mutex)
-        defer {
-            pthread_cond_broadcast(&condition)
-            pthread_mutex_unlock(&mutex)
-        }
+        lock.withLock { deliverLocked(index, result) }
+    }
+
+    private func deliverLocked(_ index: Int, _ result: FeatureRun.Result) {
+        defer { lock.broadcast() }
         pending[index] = result
         while fatal == nil, let ready = pending.removeValue(forKey: nextToDeliver) {
             if let failure = ready.failure {
@@ -282,11 +275,11 @@ private final class RunState: @unchecked Sendable {
     }
 
     func addProfile(load: LoadProfile, features: FeatureProfile) {
-        pthread_mutex_lock(&mutex)
-        report.load.decode += load.decode
-        report.load.resample += load.resample
-        report.features = report.features + features
-        pthread_mutex_unlock(&mutex)
+        lock.withLock {
+            report.load.decode += load.decode
+            report.load.resample += load.resample
+            report.features = report.features + features
+        }
     }
 }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Audio
+import Support
 
 /// What one row of a feature table describes: a window of a file, plus free-form attributes (corpus
 /// metadata such as speaker or emotion, augmentation provenance such as `source` and `augmentation`) that
@@ -174,7 +175,7 @@ public final class FeatureTableWriter {
             try AtomicFile.commit(csvTemporary, to: csvPath)
         } catch {
             abandon()
-            throw FeaturesError(.cannotWrite, path: prefix, error.description)
+            throw FeaturesError(.cannotWrite, path: prefix, error.message)
         }
     }
 

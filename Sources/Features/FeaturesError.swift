@@ -1,5 +1,6 @@
+import Support
 /// An error from the Features module: what went wrong, with which file and, for text files, which line.
-public struct FeaturesError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct FeaturesError: ModuleError, Equatable {
     /// What kind of failure this is; extensible.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Audio
+import Support
 
 /// NumPy's .npy format (version 1.0) for 2-D float32 matrices in C order.
 public enum NPY {
@@ -26,7 +27,7 @@ public enum NPY {
         bytes.reserveCapacity(bytes.count + 4 * values.count)
         for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
         do { try AtomicFile.write(bytes, to: path) } catch {
-            throw FeaturesError(.cannotWrite, path: path, error.description)
+            throw FeaturesError(.cannotWrite, path: path, error.message)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The computation of a session value that has not been needed yet.
 ///
@@ -94,7 +95,13 @@ struct DeferredFailure: Error, Sendable, CustomStringConvertible {
     var origin: String
     var error: any Error
 
-    var description: String { "\(origin) could not be computed: \(errorMessage(error))" }
+    var description: String { "\(origin) could not be computed: \(Self.message(of: error))" }
+
+    /// A diagnostic's message alone (its place is the other statement's), any other error as a user sees it.
+    static func message(of error: any Error) -> String {
+        if let diagnostic = error as? Diagnostic { return diagnostic.message }
+        return userMessage(error)
+    }
 }
 
 /// A value handed to another thread whose safety the code around it argues (a session whose deferred

@@ -1,5 +1,6 @@
 import Foundation
 
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -63,7 +64,7 @@ struct Placement: Sendable {
             return Diagnostic(error.message, at: at, in: source)
         case is Cancelled: return Diagnostic("'\(verbName)' cancelled (Ctrl-C)", at: verbRange, in: source)
         case let error as DeferredFailure: return Diagnostic(error.description, at: verbRange, in: source)
-        default: return Diagnostic("\(verbName): \(error)", at: verbRange, in: source)
+        default: return Diagnostic("\(verbName): \(userMessage(error))", at: verbRange, in: source)
         }
     }
 
@@ -125,7 +126,7 @@ extension Session {
                 let computed: Deferred.Computed
                 do { computed = try d.result() } catch {
                     if let diagnostic = error as? Diagnostic { throw diagnostic }
-                    throw Diagnostic("\(errorMessage(error))", at: statement.range, in: source)
+                    throw Diagnostic(DeferredFailure.message(of: error), at: statement.range, in: source)
                 }
                 lines = lines ?? computed.lines
                 value = Value(computed.payload, hash: value.hash)
@@ -219,7 +220,7 @@ extension Session {
         if verb.cached, let cache {
             countCache(hit: false)
             do { try cache.store(try ValueCoder.encode(value), for: p.key) } catch {
-                lines.append("warning: could not cache the result of '\(verb.name)': \(error)")
+                lines.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
             }
         }
         return value
@@ -261,7 +262,7 @@ extension Session {
                 if verb.cached {
                     session.value.countCache(hit: false)
                     do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
-                        lines.append("warning: could not cache the result of '\(verb.name)': \(error)")
+                        lines.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
                     }
                 }
                 try? cache.store(CacheNote(type: value.type, summary: value.summary, lines: lines).encoded, for: CacheNote.key(for: key))
@@ -462,7 +463,7 @@ extension Session {
         case .path:
             guard case .string(let s) = value.payload else { throw mismatch() }
             guard !s.isEmpty else { throw outOfRange("a non-empty path") }
-            return .text(expandTilde(s))
+            return .text(Files.expandingTilde(s))
         case .value(let types):
             guard types.contains(value.type) else { throw mismatch() }
             return .value(value)
@@ -565,10 +566,4 @@ func fileStamp(_ path: String) -> String {
     var st = stat()
     guard stat(path, &st) == 0 else { return "" }
     return "@\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
-}
-
-/// `~` and `~/…` expanded with `$HOME`.
-func expandTilde(_ path: String) -> String {
-    guard path == "~" || path.hasPrefix("~/"), let home = getenv("HOME") else { return path }
-    return String(cString: home) + path.dropFirst()
 }

@@ -3,6 +3,7 @@ import Corpus
 import Evaluate
 import Features
 import Learn
+import Support
 
 /// Member access (`s.test`, `r.accuracy`) and indexing (`emovo["f1/rab-f1-b1.wav"]`, `items[0]`) of
 /// session values. A member's hash derives from its base's hash and the member name.

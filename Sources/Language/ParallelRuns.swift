@@ -1,4 +1,4 @@
-import Dispatch
+import Support
 import Synchronization
 
 /// Independent runs of one verb (the seeds of `repeat`, the folds of `crossval`) on the session's `threads`
@@ -22,35 +22,26 @@ extension Call {
             run.progressSink = { board.report(run: i, $0) }
             return run
         }
-        let results = Mutex<[Result<R, any Error>?]>(Array(repeating: nil, count: count))
-        let next = Atomic<Int>(0), failed = Atomic<Bool>(false)
-        let workers = max(1, min(threads, count))
         // Run i's call is only touched by the worker running run i, and by the caller after every worker finished.
         let shared = Unchecked(calls)
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while !failed.load(ordering: .relaxed) {
-                let i = next.add(1, ordering: .relaxed).oldValue
-                guard i < count else { break }
-                let result: Result<R, any Error>
-                do { result = .success(try body(i, shared.value[i])) } catch {
-                    result = .failure(error)
-                    failed.store(true, ordering: .relaxed)
-                }
-                board.finished(run: i)
-                results.withLock { $0[i] = result }
+        let results: [R]
+        do {
+            results = try parallelMap(count: count, threads: threads) { (i: Int, _: Int) throws(any Error) -> R in
+                defer { board.finished(run: i) }
+                return try body(i, shared.value[i])
+            }
+        } catch {
+            switch error {
+            case .failed(let error): throw error
+            case .cancelled: throw Cancelled()
             }
         }
-        var out: [R] = []
-        for (i, slot) in results.withLock({ $0 }).enumerated() {
-            for line in calls[i].text { print(line) }
-            figures += calls[i].figures
-            switch slot {
-            case .success(let value)?: out.append(value)
-            case .failure(let error)?: throw error
-            case nil: throw Cancelled()
-            }
+        // What the runs printed, in run order.
+        for call in calls {
+            for line in call.text { print(line) }
+            figures += call.figures
         }
-        return out
+        return results
     }
 }
 

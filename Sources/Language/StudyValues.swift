@@ -1,6 +1,7 @@
 import Evaluate
 import Features
 import Learn
+import Support
 
 /// A model in the session. Learn's `Model` is a mutable class; the session never mutates the one held
 /// here: verbs that change a model (`freeze`, `train`) work on `copy()` and make a new value.
@@ -18,7 +19,7 @@ public final class ModelValue: @unchecked Sendable {
     var inputSize: Int { model.inputSize }
     var outputSize: Int { model.outputSize }
     var parameterCount: Int { model.parameterCount }
-    var history: History? { model.history }
+    var history: TrainingHistory? { model.history }
     func summary() -> ModelSummary { model.summary() }
     func checkpoint() throws(LearnError) -> [UInt8] { try Checkpoint.encode(model) }
 }
@@ -44,7 +45,7 @@ public struct SplitValue: Sendable {
 /// A trained model with its training history.
 public struct RunValue: Sendable {
     public var model: ModelValue
-    public var history: History
+    public var history: TrainingHistory
     /// The split it was trained on (`naive`, `loso f1`…).
     public var splitName: String
     /// The attribute holding the class of each row.
@@ -141,7 +142,7 @@ func confusionTable(_ r: ReportValue, normalized: Bool) -> Table {
     return Table(title: normalized ? "confusion (row-normalised)" : "confusion (counts)", columns: ["true \\ predicted"] + names, rows: rows)
 }
 
-func historyTable(_ h: History) -> Table {
+func historyTable(_ h: TrainingHistory) -> Table {
     let rows = h.epochs.map { e in
         [String(e.epoch), formatNumber(e.loss, digits: 4), formatNumber(e.accuracy, digits: 4),
          e.valLoss.map { formatNumber($0, digits: 4) } ?? "", e.valAccuracy.map { formatNumber($0, digits: 4) } ?? "",

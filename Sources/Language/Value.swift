@@ -17,7 +17,7 @@ public enum ValueType: String, Sendable, CaseIterable, Equatable {
 }
 
 /// A figure a verb drew: the PNG it wrote, its kind and title.
-public struct Figure: Sendable, Equatable {
+public struct FigureValue: Sendable, Equatable {
     public var path: String
     public var kind: String
     public var title: String
@@ -55,7 +55,7 @@ public struct Value: Sendable {
         case list([Value])
         case signal(SignalValue)
         case table(Table)
-        case figure(Figure)
+        case figure(FigureValue)
         case features(FeatureTable)
         case split(SplitValue)
         case model(ModelValue)

@@ -4,6 +4,7 @@ import Evaluate
 import Features
 import Foundation
 import Learn
+import Support
 
 /// Serialises session values to bytes and back, for `ValueCache`.
 ///
@@ -105,7 +106,7 @@ struct ByteWriter {
     }
 
     mutating func model(_ m: ModelValue) throws(ValueCoder.Failure) {
-        do { bytesBlock(try m.checkpoint()) } catch { throw ValueCoder.Failure(description: "model: \(error)") }
+        do { bytesBlock(try m.checkpoint()) } catch { throw ValueCoder.Failure(description: "model: \(userMessage(error))") }
     }
 
     mutating func bytesBlock(_ b: [UInt8]) {
@@ -137,7 +138,7 @@ struct ByteWriter {
         case .run(let r):
             try model(r.model)
             let json: Data
-            do { json = try JSONEncoder().encode(r.history) } catch { throw ValueCoder.Failure(description: "history: \(error)") }
+            do { json = try JSONEncoder().encode(r.history) } catch { throw ValueCoder.Failure(description: "history: \(userMessage(error))") }
             bytesBlock(Array(json))
             string(r.splitName)
             string(r.label)
@@ -269,7 +270,7 @@ struct ByteReader {
 
     mutating func model() throws(ValueCoder.Failure) -> ModelValue {
         do { return ModelValue(try Checkpoint.decode(try bytesBlock())) } catch let e as ValueCoder.Failure { throw e } catch {
-            throw fail("model checkpoint: \(error)")
+            throw fail("model checkpoint: \(userMessage(error))")
         }
     }
 
@@ -295,7 +296,7 @@ struct ByteReader {
             let samples = try floats()
             payload = .signal(SignalValue(name: name, signal: Signal(samples: samples, sampleRate: rate), attributes: try dictionary()))
         case .table: payload = .table(try table())
-        case .figure: payload = .figure(Figure(path: try string(), kind: try string(), title: try string()))
+        case .figure: payload = .figure(FigureValue(path: try string(), kind: try string(), title: try string()))
         case .features: payload = .features(try featureTable())
         case .split:
             let table = try featureTable()
@@ -312,9 +313,9 @@ struct ByteReader {
         case .model: payload = .model(try model())
         case .run:
             let m = try model()
-            let history: History
-            do { history = try JSONDecoder().decode(History.self, from: Data(try bytesBlock())) } catch let e as ValueCoder.Failure { throw e } catch {
-                throw fail("history: \(error)")
+            let history: TrainingHistory
+            do { history = try JSONDecoder().decode(TrainingHistory.self, from: Data(try bytesBlock())) } catch let e as ValueCoder.Failure { throw e } catch {
+                throw fail("history: \(userMessage(error))")
             }
             payload = .run(RunValue(model: m, history: history, splitName: try string(), label: try string()))
         case .report:
@@ -328,11 +329,11 @@ struct ByteReader {
                 guard k > 0, counts.count == k * k, counts.allSatisfy({ $0 >= 0 && $0 < 1 << 40 }) else { throw fail("confusion matrix") }
                 var truth: [Int] = [], predicted: [Int] = []
                 for t in 0..<k { for p in 0..<k { for _ in 0..<counts[t * k + p] { truth.append(t); predicted.append(p) } } }
-                do { reports.append(try Report(truth: truth, predicted: predicted, classes: classes)) } catch { throw fail("report: \(error)") }
+                do { reports.append(try Report(truth: truth, predicted: predicted, classes: classes)) } catch { throw fail("report: \(userMessage(error))") }
             }
             guard names.count == reports.count, !reports.isEmpty else { throw fail("report names") }
             let aggregate: Aggregate?
-            do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw fail("aggregate: \(error)") }
+            do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw fail("aggregate: \(userMessage(error))") }
             payload = .report(ReportValue(reports: reports, names: names, aggregate: aggregate))
         case .corpus:
             let root = try string()

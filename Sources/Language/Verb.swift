@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// What an argument accepts. Checking an argument against its type gives a `Bound` value or a
 /// diagnostic saying what was expected and what was given.
@@ -233,7 +234,7 @@ public struct Verb: Sendable {
 
 /// A verb failing at run time. `argument` names the parameter whose value is at fault, so the
 /// diagnostic's caret points at it (at the verb otherwise).
-public struct VerbFailure: Error, Sendable, CustomStringConvertible {
+public struct VerbFailure: ModuleError {
     public var message: String
     public var argument: String?
 

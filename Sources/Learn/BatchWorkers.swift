@@ -1,4 +1,5 @@
 import Dispatch
+import Support
 
 /// Batch-parallel training: each batch is cut into `count` contiguous shards that run forward, loss and
 /// backward at once on their own network replica (own workspaces and gradients, shared weights, single-threaded
@@ -8,7 +9,7 @@ final class BatchWorkers {
     let networks: [Network]
     let capacity: Int
     private let labels: UnsafeMutablePointer<Int32>
-    private let rngs: UnsafeMutablePointer<SeededGenerator>
+    private let rngs: UnsafeMutablePointer<SplitMix64>
     private let losses: UnsafeMutablePointer<Double>
     private let corrects: UnsafeMutablePointer<Int>
 
@@ -26,7 +27,7 @@ final class BatchWorkers {
         for w in 0..<count {
             // Worker 0 uses the dropout stream itself: one worker trains exactly as a plain loop would.
             let stream = w == 0 ? RandomStream.dropout.rawValue : RandomStream.dropout.rawValue + 100 + UInt64(w)
-            (rngs + w).initialize(to: SeededGenerator(seed: seed, stream: stream))
+            (rngs + w).initialize(to: SplitMix64(seed: seed, stream: stream))
         }
         losses = .allocate(capacity: count)
         losses.initialize(repeating: 0, count: count)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Saving and loading models: one safetensors file.
 ///
@@ -22,7 +23,7 @@ public enum Checkpoint {
         var model: ModelSpec
         var labels: [String]
         var metadata: [String: String]
-        var history: History?
+        var history: TrainingHistory?
         var normalization: Bool
     }
 
@@ -71,10 +72,8 @@ public enum Checkpoint {
     /// Writes `model` to `path` atomically (temporary file + rename).
     public static func save(_ model: Model, to path: String) throws(LearnError) {
         let bytes = try encode(model)
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw LearnError(.cannotWrite, path: path, "cannot write the model: \(error.localizedDescription)")
+        do { try AtomicFile.write(bytes, to: path) } catch {
+            throw LearnError(.cannotWrite, path: path, "cannot write the model: \(error.message)")
         }
     }
 

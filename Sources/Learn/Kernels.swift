@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,19 +16,19 @@ protocol LayerKernel: AnyObject {
     var inputSize: Int { get }
     var outputSize: Int { get }
     var parameterCount: Int { get }
-    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator)
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SplitMix64)
     func reserve(batch: Int)
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
-                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator)
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64)
     func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
                   dx: UnsafeMutablePointer<Float>?, batch: Int,
                   params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?)
 }
 
 /// Glorot (Xavier) uniform: U(−l, l) with l = sqrt(6 / (fan_in + fan_out)), Keras's default kernel initializer.
-func glorotUniform(_ p: UnsafeMutablePointer<Float>, count: Int, fanIn: Int, fanOut: Int, using rng: inout SeededGenerator) {
+func glorotUniform(_ p: UnsafeMutablePointer<Float>, count: Int, fanIn: Int, fanOut: Int, using rng: inout SplitMix64) {
     let limit = (6 / Float(fanIn + fanOut)).squareRoot()
-    for i in 0..<count { p[i] = (rng.nextUnit() * 2 - 1) * limit }
+    for i in 0..<count { p[i] = (rng.unitFloat() * 2 - 1) * limit }
 }
 
 /// Adds `bias` (n values) to every row of `y` (rows × n) and applies `activation` in place.
@@ -124,7 +125,7 @@ final class Conv1DKernel: LayerKernel {
     var rowWidth: Int { kernelSize * inChannels }
     var parameterCount: Int { rowWidth * filters + filters }
 
-    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SplitMix64) {
         glorotUniform(params, count: rowWidth * filters, fanIn: kernelSize * inChannels, fanOut: kernelSize * filters, using: &rng)
         (params + rowWidth * filters).update(repeating: 0, count: filters)
     }
@@ -132,7 +133,7 @@ final class Conv1DKernel: LayerKernel {
     func reserve(batch: Int) { cols.reserve(batch * outLength * rowWidth) }
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
-                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
         let kc = rowWidth, c = cols.pointer
         for b in 0..<batch {
             let xb = x + b * inputSize
@@ -207,11 +208,11 @@ final class MaxPooling1DKernel: LayerKernel {
     var inputSize: Int { inLength * channels }
     var outputSize: Int { outLength * channels }
     var parameterCount: Int { 0 }
-    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {}
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SplitMix64) {}
     func reserve(batch: Int) { argmax.reserve(batch * outputSize) }
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
-                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
         let arg = argmax.pointer
         for b in 0..<batch {
             for t in 0..<outLength {
@@ -285,7 +286,7 @@ final class DenseKernel: LayerKernel {
     var outputSize: Int { units }
     var parameterCount: Int { inputSize * units + units }
 
-    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SplitMix64) {
         glorotUniform(params, count: inputSize * units, fanIn: inputSize, fanOut: units, using: &rng)
         (params + inputSize * units).update(repeating: 0, count: units)
     }
@@ -293,7 +294,7 @@ final class DenseKernel: LayerKernel {
     func reserve(batch: Int) {}
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
-                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
         GEMM.multiply(m: batch, n: units, k: inputSize, a: x, lda: inputSize, b: params, ldb: units, c: y, ldc: units)
         addBiasAndActivate(y, rows: batch, n: units, bias: params + inputSize * units, activation: activation)
     }
@@ -327,17 +328,17 @@ final class DropoutKernel: LayerKernel {
 
     var outputSize: Int { inputSize }
     var parameterCount: Int { 0 }
-    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {}
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SplitMix64) {}
     func reserve(batch: Int) { mask.reserve(batch * inputSize) }
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
-                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
         let n = batch * inputSize
         masked = training && rate > 0
         guard masked else { y.update(from: x, count: n); return }
         let scale = 1 / (1 - rate), m = mask.pointer
         for i in 0..<n {
-            m[i] = rng.nextUnit() >= rate ? scale : 0
+            m[i] = rng.unitFloat() >= rate ? scale : 0
             y[i] = x[i] * m[i]
         }
     }
@@ -362,11 +363,11 @@ final class FlattenKernel: LayerKernel {
     init(size: Int) { inputSize = size }
     var outputSize: Int { inputSize }
     var parameterCount: Int { 0 }
-    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {}
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SplitMix64) {}
     func reserve(batch: Int) {}
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
-                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
         y.update(from: x, count: batch * inputSize)
     }
 
@@ -383,11 +384,11 @@ final class ReLUKernel: LayerKernel {
     init(size: Int) { inputSize = size }
     var outputSize: Int { inputSize }
     var parameterCount: Int { 0 }
-    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SeededGenerator) {}
+    func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SplitMix64) {}
     func reserve(batch: Int) {}
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
-                 params: UnsafePointer<Float>, training: Bool, rng: inout SeededGenerator) {
+                 params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
         for i in 0..<(batch * inputSize) { y[i] = max(x[i], 0) }
     }
 

@@ -1,5 +1,6 @@
+import Support
 /// An error from the Learn module: what went wrong, with a sentence a user can act on.
-public struct LearnError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct LearnError: ModuleError, Equatable {
     /// What kind of failure this is; extensible.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         let name: String

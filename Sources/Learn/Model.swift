@@ -1,3 +1,4 @@
+import Support
 /// Per-feature input normalization stored with a model: x′ = (x − mean) / std, with std 0 treated as 1.
 public struct Normalization: Equatable, Sendable {
     public var mean: [Float]
@@ -63,7 +64,7 @@ public final class Model {
     /// Free-form facts about training (data, split, seed, ser version), saved in checkpoints.
     public var metadata: [String: String]
     /// The record of the last training, saved in checkpoints.
-    public var history: History?
+    public var history: TrainingHistory?
 
     /// A model with Glorot-uniform kernels and zero biases drawn from `seed` (Keras's initializers).
     public init(spec: ModelSpec, seed: UInt64 = 0) throws(LearnError) {
@@ -71,7 +72,7 @@ public final class Model {
         network = try Network(spec: spec)
         labels = []
         metadata = [:]
-        var rng = SeededGenerator(seed: seed, stream: RandomStream.initialization.rawValue)
+        var rng = SplitMix64(seed: seed, stream: RandomStream.initialization.rawValue)
         network.initialize(using: &rng)
     }
 
@@ -172,7 +173,7 @@ public final class Model {
         let chunk = max(1, min(chunk, rows))
         network.reserve(batch: chunk)
         GEMM.setThreads(1)
-        var rng = SeededGenerator(seed: 0)
+        var rng = SplitMix64(seed: 0)
         values.withUnsafeBufferPointer { x in
             result.withUnsafeMutableBufferPointer { out in
                 var start = 0
@@ -253,7 +254,7 @@ public final class Model {
         let newNetwork = try Network(spec: newSpec)
         let kept = network.offsets[spec.layers.count - 1]
         newNetwork.weights.pointer.update(from: network.weights.pointer, count: kept)
-        var rng = SeededGenerator(seed: seed, stream: RandomStream.outputLayer.rawValue)
+        var rng = SplitMix64(seed: seed, stream: RandomStream.outputLayer.rawValue)
         newNetwork.kernels.last!.initialize(newNetwork.weights.pointer + kept, using: &rng)
         spec = newSpec
         network = newNetwork

@@ -1,3 +1,4 @@
+import Support
 /// The executable form of a `ModelSpec`: layer kernels, one flat weight buffer (layer by layer, kernel then
 /// bias, in Keras's layouts), its gradient buffer, and per-layer activation and gradient workspaces sized for
 /// the largest batch seen so far.
@@ -64,7 +65,7 @@ final class Network {
     }
 
     /// Glorot-uniform kernels and zero biases, layer by layer from one generator.
-    func initialize(using rng: inout SeededGenerator) {
+    func initialize(using rng: inout SplitMix64) {
         for (k, offset) in zip(kernels, offsets) { k.initialize(weights.pointer + offset, using: &rng) }
     }
 
@@ -88,7 +89,7 @@ final class Network {
     /// The gradient the loss writes (with respect to the last layer's output, or its logits for softmax).
     var outputDelta: UnsafeMutablePointer<Float> { deltas[kernels.count].pointer }
 
-    func forward(batch: Int, training: Bool, rng: inout SeededGenerator) {
+    func forward(batch: Int, training: Bool, rng: inout SplitMix64) {
         precondition(batch <= batchCapacity)
         let w = UnsafePointer(weights.pointer)
         for (i, k) in kernels.enumerated() {

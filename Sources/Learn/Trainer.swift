@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import Support
 
 /// A flag that stops training at the next batch. Safe to set from any thread or from a signal handler
 /// (a lock-free atomic store).
@@ -88,7 +89,7 @@ public struct EpochRecord: Equatable, Sendable, Codable {
 }
 
 /// What a training did, epoch by epoch.
-public struct History: Equatable, Sendable, Codable {
+public struct TrainingHistory: Equatable, Sendable, Codable {
     public var epochs: [EpochRecord] = []
     /// "val_loss", or "loss" when there was no validation set.
     public var monitor: String = "val_loss"
@@ -136,7 +137,7 @@ public enum Trainer {
     public static func fit(_ model: Model, train: Dataset, validation: Dataset? = nil,
                            options: TrainingOptions = TrainingOptions(),
                            cancellation: CancellationFlag? = nil,
-                           onEpoch: (EpochRecord) -> Void = { _ in }) throws(LearnError) -> History {
+                           onEpoch: (EpochRecord) -> Void = { _ in }) throws(LearnError) -> TrainingHistory {
         let network = model.network
         let classes = network.outputSize
         try check(train, against: model, name: "training")
@@ -170,14 +171,14 @@ public enum Trainer {
         let batchSize = min(options.batchSize, train.count)
         let adam = Adam(count: network.parameterCount, options: options.adam)
         var learningRate = options.adam.learningRate
-        var shuffleRNG = SeededGenerator(seed: options.seed, stream: RandomStream.shuffle.rawValue)
+        var shuffleRNG = SplitMix64(seed: options.seed, stream: RandomStream.shuffle.rawValue)
         let workers = try BatchWorkers(model: model, count: options.threads, batch: batchSize, seed: options.seed)
         var order = Array(0..<train.count)
         let classWeights = options.classWeights
         let best = FloatBuffer(count: network.parameterCount)
         var bestLoss = Double.infinity, wait = 0
         var plateauBest = Double.infinity, plateauWait = 0, cooldown = 0
-        var history = History()
+        var history = TrainingHistory()
         history.monitor = validation.map { $0.count > 0 } == true ? "val_loss" : "loss"
         let clock = ContinuousClock()
 
@@ -185,7 +186,7 @@ public enum Trainer {
             let started = clock.now, startedCPU = processCPUSeconds()
             if options.shuffle {
                 for i in stride(from: order.count - 1, to: 0, by: -1) {
-                    order.swapAt(i, shuffleRNG.nextIndex(below: i + 1))
+                    order.swapAt(i, shuffleRNG.index(below: i + 1))
                 }
             }
             var lossSum = 0.0, correct = 0, seen = 0
@@ -270,7 +271,7 @@ public enum Trainer {
         network.reserve(batch: chunk)
         GEMM.setThreads(1)
         var labels = [Int32](repeating: 0, count: chunk)
-        var rng = SeededGenerator(seed: 0)
+        var rng = SplitMix64(seed: 0)
         var lossSum = 0.0, correct = 0, start = 0
         data.values.withUnsafeBufferPointer { x in
             while start < data.count {

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Audio
+import Support
 
 /// A content-addressed store of serialized session values on disk, under `.ser-cache/` by default.
 ///
@@ -17,7 +18,7 @@ import Audio
 public final class DiskCache: @unchecked Sendable {
     /// The cache folder, as given (default `.ser-cache`).
     public let folder: String
-    private let lock = Mutex()
+    private let lock = Lock()
     private var counters = Counters()
 
     /// Lookups and stores since this cache was made.
@@ -49,7 +50,7 @@ public final class DiskCache: @unchecked Sendable {
 
     /// The payload stored under `key`, or nil (a miss).
     public func load(_ key: String) -> [UInt8]? {
-        guard Self.isValidKey(key), let bytes = readFile(path(for: key)), let (_, payload) = Self.decode(bytes) else {
+        guard Self.isValidKey(key), let bytes = Files.read(path(for: key)), let (_, payload) = Self.decode(bytes) else {
             lock.withLock { counters.misses += 1 }
             return nil
         }
@@ -64,16 +65,15 @@ public final class DiskCache: @unchecked Sendable {
             throw NotebookError(.io, file: folder, "invalid cache key '\(key)' (expected 16 to 128 letters or digits)")
         }
         let path = path(for: key)
-        let subfolder = parentFolder(path)
-        guard makeDirectories(subfolder) else {
-            throw NotebookError(.io, file: subfolder, "cannot create cache folder: \(lastErrorDescription())")
+        do { try Files.makeParentDirectories(of: path) } catch {
+            throw NotebookError(.io, file: error.path ?? path, "cannot create cache folder: \(error.message)")
         }
         let clean = { (s: String) in String(s.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }) }
         let header = "ser-cache 1\t\(clean(kind))\t\(payload.count)\t\(clean(description))\n"
         do {
             try AtomicFile.write(Array(header.utf8) + payload, to: path)
         } catch {
-            throw NotebookError(.io, file: path, error.description)
+            throw NotebookError(.io, file: path, error.message)
         }
         lock.withLock { counters.stores += 1 }
     }
@@ -99,7 +99,7 @@ public final class DiskCache: @unchecked Sendable {
         for path in entryPaths() where Self.readKind(path) != nil {
             if unlink(path) == 0 { removed += 1 }
         }
-        for sub in listFolder(folder) where sub.count == 2 {
+        for sub in Files.entries(folder, hidden: true) ?? [] where sub.count == 2 {
             rmdir(folder + "/" + sub)   // fails harmlessly when not empty
         }
         return removed
@@ -117,8 +117,8 @@ public final class DiskCache: @unchecked Sendable {
 
     private func entryPaths() -> [String] {
         var paths: [String] = []
-        for sub in listFolder(folder) where sub.count == 2 {
-            for name in listFolder(folder + "/" + sub) where Self.isValidKey(name) {
+        for sub in Files.entries(folder, hidden: true) ?? [] where sub.count == 2 {
+            for name in Files.entries(folder + "/" + sub, hidden: true) ?? [] where Self.isValidKey(name) {
                 paths.append("\(folder)/\(sub)/\(name)")
             }
         }
@@ -144,33 +144,5 @@ public final class DiskCache: @unchecked Sendable {
         let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
         guard fields.count >= 3, fields[0] == "ser-cache 1" else { return nil }
         return String(fields[1])
-    }
-}
-
-/// The names in a folder (without `.` and `..`), sorted, or none when it cannot be read (`opendir`/`readdir`).
-public func listFolder(_ path: String) -> [String] {
-    guard let dir = opendir(path) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafePointer(to: entry.pointee.d_name) {
-            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-        }
-        if name != ".", name != ".." { names.append(name) }
-    }
-    return names.sorted()
-}
-
-/// A pthread mutex, for the cache's counters.
-final class Mutex: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }

@@ -1,3 +1,4 @@
+import Support
 /// Writes an executed notebook as Markdown: a header with the run's parameters and status, then the notebook's
 /// prose and cells verbatim, each cell followed by its output (text, tables, links to its figures) and a
 /// status line with its time.
@@ -71,7 +72,7 @@ struct ExecutedNotebookRenderer {
 
     private func render(_ result: CellResult) -> String {
         var out = ""
-        let folder = parentFolder(executed.outputPath)
+        let folder = Files.parentFolder(executed.outputPath)
         for item in result.output.items {
             switch item {
             case .text(let text):

@@ -1,3 +1,4 @@
+import Support
 /// A ser notebook: Markdown prose with `ser` cells, read from a file.
 ///
 /// Fenced code blocks whose info string starts with the word `ser` are cells; everything else is prose and
@@ -49,8 +50,8 @@ public struct Notebook: Sendable {
 
     /// Reads and parses a notebook file.
     public init(contentsOf path: String) throws(NotebookError) {
-        guard let text = readTextFile(path) else {
-            throw NotebookError(.io, file: path, "cannot read notebook: \(lastErrorDescription())")
+        guard let text = Files.readText(path) else {
+            throw NotebookError(.io, file: path, "cannot read notebook: \(Files.lastErrorDescription())")
         }
         try self.init(text: text, path: path)
     }
@@ -194,7 +195,7 @@ struct NotebookParser {
                     case .success(let substitution) where !names.contains(substitution.name):
                         throw NotebookError(.syntax, file: file, line: cell.firstLine + offset,
                                             "'{{\(substitution.name)}}' names no parameter of this notebook"
-                                                + didYouMean(substitution.name, among: names))
+                                                + suggestion(substitution.name, among: names))
                     case .success: break
                     }
                 }
@@ -202,7 +203,7 @@ struct NotebookParser {
             for reference in [cell.options.when, cell.options.unless].compactMap({ $0 }) where !names.contains(reference) {
                 throw NotebookError(.syntax, file: file, line: cell.fenceLine,
                                     "cell option names parameter '\(reference)', which the parameters block does not declare"
-                                        + didYouMean(reference, among: names))
+                                        + suggestion(reference, among: names))
             }
         }
         return (blocks, parameters)
@@ -266,7 +267,7 @@ struct CellHeader {
         for word in rest.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
             guard word == "parameters" else {
                 throw fail("unexpected '\(word)' after 'ser'; a cell is '```ser' or '```ser {#label option=value}', "
-                    + "the parameters block '```ser parameters'" + didYouMean(String(word), among: ["parameters"]))
+                    + "the parameters block '```ser parameters'" + suggestion(String(word), among: ["parameters"]))
             }
             isParameters = true
         }
@@ -296,7 +297,7 @@ struct CellHeader {
             case "when": options.when = value
             case "unless": options.unless = value
             default:
-                throw fail("unknown cell option '\(key)'" + didYouMean(key, among: CellOptions.names)
+                throw fail("unknown cell option '\(key)'" + suggestion(key, among: CellOptions.names)
                     + " (options: \(CellOptions.names.joined(separator: ", ")))")
             }
         }

@@ -1,7 +1,8 @@
+import Support
 /// A notebook that cannot be read, parameters that do not type-check, or options that name no cell.
 ///
 /// The message is complete: it names the file and line (`notebooks/02.md:14: …`) whenever there is one.
-public struct NotebookError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct NotebookError: ModuleError, Equatable {
     /// What kind of mistake this is.
     public enum Code: String, Sendable {
         /// The notebook file cannot be read or written.
@@ -34,39 +35,4 @@ public struct NotebookError: Error, Sendable, Equatable, CustomStringConvertible
         if let line { return "\(file):\(line): error: \(message)" }
         return "\(file): error: \(message)"
     }
-}
-
-/// The closest candidate to `word` by edit distance, if it is close enough to be a plausible typo.
-func suggestion(for word: String, among candidates: [String]) -> String? {
-    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
-    guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-    return best.1 <= max(1, word.count / 3) ? best.0 : nil
-}
-
-/// Edit distance between two strings by characters, counting a swap of two neighbours as one edit
-/// (optimal string alignment), so `cahce` is one edit from `cache`.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    let width = b.count + 1
-    var d = [Int](repeating: 0, count: (a.count + 1) * width)
-    for i in 0...a.count { d[i * width] = i }
-    for j in 0...b.count { d[j] = j }
-    for i in 1...a.count {
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            var best = min(d[(i - 1) * width + j - 1] + cost, d[(i - 1) * width + j] + 1, d[i * width + j - 1] + 1)
-            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                best = min(best, d[(i - 2) * width + j - 2] + 1)
-            }
-            d[i * width + j] = best
-        }
-    }
-    return d[a.count * width + b.count]
-}
-
-/// `"; did you mean 'x'?"` or the empty string.
-func didYouMean(_ word: String, among candidates: [String]) -> String {
-    suggestion(for: word, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
 }

@@ -1,5 +1,6 @@
+import Support
 /// The type of a notebook parameter, as declared in the notebook's parameters block.
-public enum ParameterType: Sendable, Equatable, CustomStringConvertible {
+public enum NotebookParameterType: Sendable, Equatable, CustomStringConvertible {
     /// A whole number (`epochs: int = 200`).
     case int
     /// A real number (`lr: number = 1e-3`); `70%` means 0.7.
@@ -75,14 +76,14 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
 /// One line of a parameters block: `name: type = default  # what it means`.
 public struct ParameterDeclaration: Sendable, Equatable {
     public var name: String
-    public var type: ParameterType
+    public var type: NotebookParameterType
     public var defaultValue: ParameterValue
     /// The comment after the declaration, if any.
     public var help: String
     /// The line of the declaration in the notebook (1-based).
     public var line: Int
 
-    public init(name: String, type: ParameterType, defaultValue: ParameterValue, help: String = "", line: Int) {
+    public init(name: String, type: NotebookParameterType, defaultValue: ParameterValue, help: String = "", line: Int) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
@@ -91,9 +92,9 @@ public struct ParameterDeclaration: Sendable, Equatable {
     }
 }
 
-extension ParameterType {
+extension NotebookParameterType {
     /// Reads a type name as written in a parameters block.
-    static func parse(_ text: String) -> ParameterType? {
+    static func parse(_ text: String) -> NotebookParameterType? {
         let text = text.trimmingSpaces
         switch text {
         case "int": return .int
@@ -129,7 +130,7 @@ extension ParameterType {
         case .string:
             return .success(.string(text))
         case .path:
-            return .success(.path(expandingTilde(text)))
+            return .success(.path(Files.expandingTilde(text)))
         case .bool:
             guard !quoted else { return .failure(mismatch) }
             switch text.lowercased() {
@@ -161,21 +162,21 @@ extension ParameterType {
 
 /// A value that does not fit its parameter's type.
 struct ParameterTypeMismatch: Error {
-    var expected: ParameterType
+    var expected: NotebookParameterType
     var given: String
 
     var message: String {
         switch expected {
         case .choice(let words):
             "expected one of \(words.map { "'\($0)'" }.joined(separator: ", ")), got '\(given)'"
-                + didYouMean(given, among: words)
+                + suggestion(given, among: words)
         default:
             "expected \(expected.article) \(expected), got '\(given)'"
         }
     }
 }
 
-extension ParameterType {
+extension NotebookParameterType {
     var article: String {
         switch self {
         case .int: "an"
@@ -183,13 +184,6 @@ extension ParameterType {
         default: "a"
         }
     }
-}
-
-/// Replaces a leading `~` or `~/` by the home folder (`$HOME`).
-func expandingTilde(_ path: String) -> String {
-    guard path == "~" || path.hasPrefix("~/") else { return path }
-    let home = environmentValue("HOME") ?? ""
-    return home + path.dropFirst()
 }
 
 /// Parses the lines of a parameters block.
@@ -218,7 +212,7 @@ func parseParameters(_ lines: [String], file: String, firstLine: Int) throws(Not
             throw fail("parameter '\(name)' has no default value; write '\(name): \(rest.trimmingSpaces) = …'")
         }
         let typeText = String(rest[..<equals]).trimmingSpaces
-        guard let type = ParameterType.parse(typeText) else {
+        guard let type = NotebookParameterType.parse(typeText) else {
             throw fail("unknown parameter type '\(typeText)' for '\(name)'; expected int, number, string, path, "
                 + "bool, [int], or a choice like 'small | medium | full'")
         }

@@ -1,4 +1,5 @@
 import Audio
+import Support
 
 /// How `ser run` runs notebooks.
 public struct RunOptions: Sendable {
@@ -118,7 +119,7 @@ public struct NotebookRunner {
             guard declared.contains(override.name) else {
                 let list = Array(Set(declared)).sorted()
                 throw NotebookError(.parameter, file: "--param",
-                                    "no notebook declares a parameter '\(override.name)'" + didYouMean(override.name, among: list)
+                                    "no notebook declares a parameter '\(override.name)'" + suggestion(override.name, among: list)
                                         + (list.isEmpty ? " (the notebooks declare no parameters)"
                                             : " (declared: \(list.joined(separator: ", ")))"))
             }
@@ -128,7 +129,7 @@ public struct NotebookRunner {
                 let labels = notebook.cells.compactMap(\.label)
                 throw NotebookError(.unknownCell, file: notebook.path,
                                     "no cell '\(reference)' (a label or a number from 1 to \(notebook.cells.count))"
-                                        + didYouMean(reference, among: labels))
+                                        + suggestion(reference, among: labels))
             }
         }
         if options.from != nil, options.only != nil {
@@ -248,15 +249,14 @@ public struct NotebookRunner {
     }
 
     private func write(_ executed: ExecutedNotebook) throws {
-        let folder = parentFolder(executed.outputPath)
-        if !folder.isEmpty, !makeDirectories(folder) {
-            throw NotebookError(.io, file: folder, "cannot create the output folder: \(lastErrorDescription())")
+        do { try Files.makeParentDirectories(of: executed.outputPath) } catch {
+            throw NotebookError(.io, file: error.path ?? executed.outputPath, "cannot create the output folder: \(error.message)")
         }
         let text = ExecutedNotebookRenderer(executed).render()
         do {
             try AtomicFile.write(Array(text.utf8), to: executed.outputPath)
         } catch {
-            throw NotebookError(.io, file: executed.outputPath, error.description)
+            throw NotebookError(.io, file: executed.outputPath, error.message)
         }
     }
 }

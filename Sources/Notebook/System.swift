@@ -9,51 +9,6 @@ func environmentValue(_ name: String) -> String? {
     getenv(name).map { String(cString: $0) }
 }
 
-/// `strerror(errno)`.
-func lastErrorDescription() -> String {
-    String(cString: strerror(errno))
-}
-
-/// Reads a whole file as UTF-8 (invalid bytes repaired), or nil when it cannot be opened or read.
-func readTextFile(_ path: String) -> String? {
-    guard let bytes = readFile(path) else { return nil }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-/// Reads a whole file, or nil when it cannot be opened or read.
-func readFile(_ path: String) -> [UInt8]? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-        if n < chunk.count {
-            if ferror(file) != 0 { return nil }
-            break
-        }
-    }
-    return bytes
-}
-
-/// Creates a folder and its parents (`mkdir -p`); succeeds when it already exists.
-func makeDirectories(_ path: String) -> Bool {
-    var isDir = stat()
-    if stat(path, &isDir) == 0 { return (isDir.st_mode & S_IFMT) == S_IFDIR }
-    let parent = parentFolder(path)
-    if !parent.isEmpty, parent != path, !makeDirectories(parent) { return false }
-    return mkdir(path, 0o755) == 0 || errno == EEXIST
-}
-
-/// The folder part of a path (`a/b/c.md` → `a/b`, `c.md` → ``).
-func parentFolder(_ path: String) -> String {
-    var path = Substring(path)
-    while path.count > 1, path.last == "/" { path.removeLast() }
-    guard let slash = path.lastIndex(of: "/") else { return "" }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
-}
-
 /// The current working folder (`getcwd`).
 func currentFolder() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)

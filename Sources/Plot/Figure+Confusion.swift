@@ -1,5 +1,5 @@
 /// One confusion matrix to draw: counts (true class = row, predicted = column) and a name.
-public struct ConfusionMatrix: Sendable {
+public struct ConfusionChart: Sendable {
     /// `classes.count × classes.count` counts, row-major: `counts[t * n + p]` = items of class t predicted p.
     public var counts: [Int]
     public var classes: [String]
@@ -62,7 +62,7 @@ extension Figure {
     /// A confusion-matrix panel: true class down, predicted class across, each cell coloured by its
     /// row-normalised fraction (recall along the diagonal) and labelled with its count and that percentage in
     /// a colour that contrasts with the cell; colorbar 0 … 100 %; `summary` (accuracy, UAR) as subtitle.
-    public static func confusionPanel(_ matrix: ConfusionMatrix, colormap: Colormap = .blues,
+    public static func confusionPanel(_ matrix: ConfusionChart, colormap: Colormap = .blues,
                                       colorbar: Bool = true) throws(PlotError) -> Panel {
         try matrix.validate()
         let n = matrix.classes.count
@@ -108,7 +108,7 @@ extension Figure {
 
     /// One confusion matrix with class names on both axes, counts and row-normalised percentages in the
     /// cells, a colorbar, its title (bold) and "accuracy … · UAR …" beneath. Default 620 × 560, `Blues`.
-    public static func confusionMatrix(_ matrix: ConfusionMatrix, colormap: Colormap = .blues, width: Int = 620,
+    public static func confusionMatrix(_ matrix: ConfusionChart, colormap: Colormap = .blues, width: Int = 620,
                                        height: Int = 560, scale: Int = 1) throws(PlotError) -> Figure {
         try matrix.validate()
         var untitled = matrix
@@ -120,7 +120,7 @@ extension Figure {
     /// Several confusion matrices side by side (the study's Figures 7 and 8), each with its own title and
     /// accuracy/UAR line, one colorbar on the last; `title` heads the figure.
     /// Default size: 480 logical pixels a matrix wide (plus colorbar), 560 high.
-    public static func confusionMatrices(_ matrices: [ConfusionMatrix], columns: Int? = nil, title: String? = nil,
+    public static func confusionMatrices(_ matrices: [ConfusionChart], columns: Int? = nil, title: String? = nil,
                                          colormap: Colormap = .blues, width: Int? = nil, height: Int? = nil,
                                          scale: Int = 1) throws(PlotError) -> Figure {
         guard !matrices.isEmpty else { throw PlotError("confusion matrices: none given") }

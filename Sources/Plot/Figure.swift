@@ -1,5 +1,6 @@
+import Support
 /// A bad argument to a figure function: empty data, mismatched array lengths, non-finite values.
-public struct PlotError: Error, Sendable, CustomStringConvertible, Equatable {
+public struct PlotError: ModuleError, Equatable {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

@@ -1,4 +1,5 @@
 import CPNG
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -60,7 +61,7 @@ public struct RGBAImage: Sendable, Equatable {
 }
 
 /// A failure reading or writing a PNG file.
-public struct PNGError: Error, Sendable, CustomStringConvertible {
+public struct PNGError: ModuleError {
     public var path: String
     public var message: String
     public var description: String { "\(path): \(message)" }
@@ -80,7 +81,7 @@ public enum PNG {
         png.width = png_uint_32(image.width)
         png.height = png_uint_32(image.height)
         png.flags = fast ? SER_PNG_IMAGE_FLAG_FAST : 0
-        let temporary = temporaryPath(for: path)
+        let temporary = AtomicFile.temporaryPath(for: path)
         let ok: Int32
         if image.isOpaque {
             png.format = SER_PNG_FORMAT_RGB
@@ -97,13 +98,11 @@ public enum PNG {
         if ok == 0 || ser_png_image_failed(&png) != 0 {
             let message = withUnsafeBytes(of: png.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             png_image_free(&png)
-            unlink(temporary)
+            AtomicFile.remove(temporary)
             throw PNGError(path: path, message: "cannot write PNG: \(message)")
         }
-        if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw PNGError(path: path, message: "cannot move finished PNG into place: \(reason)")
+        do { try AtomicFile.commit(temporary, to: path) } catch {
+            throw PNGError(path: path, message: error.message)
         }
     }
 
@@ -156,12 +155,5 @@ public enum PNG {
             throw PNGError(path: path, message: "cannot decode PNG: \(message)")
         }
         return RGBAImage(width: width, height: height, pixels: pixels)
-    }
-
-    private static func temporaryPath(for path: String) -> String {
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return "\(dir).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audio
 import Augment
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -107,7 +108,7 @@ struct AugmentCommand: ParsableCommand {
     func run() throws {
         let recipe = try makeRecipe()
         Self.keepLargeBuffersInHeap()
-        try Self.makeDirectory(out)
+        do { try Files.makeDirectories(out) } catch { throw ValidationError("cannot create output folder: \(error)") }
         let sr = sr, seed = seed, out = out
         let showProgress = isatty(2) == 1
         let total = files.count
@@ -159,21 +160,6 @@ struct AugmentCommand: ParsableCommand {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
-    }
-
-    /// `mkdir -p`.
-    static func makeDirectory(_ path: String) throws {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for part in path.split(separator: "/") {
-            prefix += part + "/"
-            if mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                throw ValidationError("cannot create output folder \(path): \(String(cString: strerror(errno)))")
-            }
-        }
-        var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
-            throw ValidationError("output folder \(path) is not a folder")
-        }
     }
 
     /// Rewrites the current terminal line on stderr.

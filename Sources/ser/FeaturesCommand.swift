@@ -2,6 +2,7 @@ import ArgumentParser
 import Audio
 import Corpus
 import Features
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -110,7 +111,10 @@ struct FeaturesCommand: ParsableCommand {
         let cores = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let job = FeatureRun(settings: FeatureSettings(sampleRate: sr), windowing: Windowing(length: window, hop: hop),
                              threads: threads ?? cores, skipBad: skipBad, profiling: profile)
-        try makeParentFolder(of: out)
+        do { try Files.makeParentDirectories(of: out) } catch {
+            writeStandardError("ser features: error: \(error)\n")
+            throw ExitCode.failure
+        }
         let bar = ProgressBar(label: "ser features", enabled: isatty(2) == 1)
         let report: FeatureRun.Report
         do {
@@ -130,20 +134,6 @@ struct FeaturesCommand: ParsableCommand {
               + (report.failures.isEmpty ? "" : " (\(report.failures.count) skipped)")
               + " in \(format(report.wall)) s with \(report.threads) thread\(report.threads == 1 ? "" : "s")")
         if profile { printProfile(report) }
-    }
-
-    /// Creates the folder PREFIX goes into (and its parents) if missing.
-    func makeParentFolder(of prefix: String) throws {
-        guard let slash = prefix.lastIndex(of: "/"), slash != prefix.startIndex else { return }
-        let folder = prefix[..<slash]
-        var current = folder.hasPrefix("/") ? "/" : ""
-        for part in folder.split(separator: "/") {
-            current += (current.isEmpty || current.hasSuffix("/") ? "" : "/") + part
-            if mkdir(current, 0o755) != 0 && errno != EEXIST {
-                writeStandardError("ser features: error: \(current): cannot create folder: \(String(cString: strerror(errno)))\n")
-                throw ExitCode.failure
-            }
-        }
     }
 
     /// The hidden --profile breakdown: CPU seconds per stage summed over threads, and the cost of the FFTs alone.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Notebook
 
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -56,7 +57,7 @@ struct FiguresCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = listFolder(notebooks)
+        let paths = Files.entries(notebooks, hidden: true) ?? []
             .filter { $0.hasSuffix(".md") && $0.first?.isNumber == true && !$0.hasPrefix("00-") }
             .map { notebooks + "/" + $0 }
         guard !paths.isEmpty else {
@@ -80,7 +81,7 @@ struct FiguresCommand: ParsableCommand {
         let hits = executed.reduce(0) { $0 + $1.results.reduce(0) { $0 + $1.output.cacheHits } }
         print("\(figures.count) figures in \(out)/ from \(executed.count) notebooks in "
             + NotebookRun.seconds(Double(elapsed.components.seconds)) + (hits > 0 ? " (\(hits) results from the cache)" : ""))
-        let names = listFolder(out)
+        let names = Files.entries(out, hidden: true) ?? []
         let missing = (1...8).filter { n in !names.contains { $0.hasPrefix("fig\(n)-") && $0.hasSuffix(".png") } }
         if !missing.isEmpty {
             printError("missing: " + missing.map { "fig\($0)-*.png" }.joined(separator: ", "))

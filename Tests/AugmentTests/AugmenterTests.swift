@@ -1,6 +1,8 @@
 import Testing
 import Audio
 @testable import Augment
+import Support
+import Synchronization
 
 @Suite struct AugmenterTests {
     let originals: [AugmentedSignal] = ["f1/a.wav", "f1/b.wav", "m2/c.wav"].enumerated().map { i, source in
@@ -107,4 +109,11 @@ import Audio
             ($0 as? AugmentError)?.path == "empty.wav"
         }
     }
+}
+
+/// A thread-safe counter for the tests above.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() -> Int { count.withLock { $0 += 1; return $0 } }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import Augment
+import Support
 
 @Suite struct NoiseTests {
     let clean = tone(220, seconds: 1)
@@ -22,8 +23,8 @@ import Testing
 
     @Test func peakRecipeScalesWithThePeakAndTheUniformDraw() {
         // The recipe: amp = factor · u · max|x|, u being the generator's first uniform draw.
-        var generator = SeededGenerator(seed: 5)
-        let u = generator.uniform()
+        var generator = Xoshiro256StarStar(seed: 5)
+        let u = generator.unit()
         var gaussian = [Float](repeating: 0, count: clean.count)
         gaussian.withUnsafeMutableBufferPointer { generator.fillGaussian($0) }
         let amp = Float(0.035 * u * 0.5)
@@ -45,7 +46,7 @@ import Testing
     }
 
     @Test func gaussianHasUnitVarianceAndZeroMean() {
-        var generator = SeededGenerator(seed: 2026)
+        var generator = Xoshiro256StarStar(seed: 2026)
         var g = [Float](repeating: 0, count: 200_001)
         g.withUnsafeMutableBufferPointer { generator.fillGaussian($0) }
         let mean = g.reduce(0.0) { $0 + Double($1) } / Double(g.count)
@@ -56,11 +57,11 @@ import Testing
 
     @Test func generatorIsStableAcrossVersions() {
         // xoshiro256** seeded by SplitMix64(0): pins the sequence so a refactor cannot silently change the noise.
-        var generator = SeededGenerator(seed: 0)
-        var sm = SplitMix64(state: 0)
+        var generator = Xoshiro256StarStar(seed: 0)
+        var sm = SplitMix64(seed: 0)
         #expect(sm.next() == 0xE220_A839_7B1D_CDAF)
         let first = generator.next()
-        var again = SeededGenerator(seed: 0)
+        var again = Xoshiro256StarStar(seed: 0)
         #expect(again.next() == first)
         #expect(stableHash("") == 0xCBF2_9CE4_8422_2325)
         #expect(stableHash("a") == 0xAF63_DC4C_8601_EC8C)

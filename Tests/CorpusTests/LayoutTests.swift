@@ -1,6 +1,7 @@
 import Corpus
 import Foundation
 import Testing
+import Support
 
 /// A temporary folder filled with empty files at the given relative paths (parsing never reads audio).
 final class Tree {
@@ -179,9 +180,9 @@ private func emovoNames() -> [String] {
         #expect(try Corpus.detect(emovo.root) == .emovo)
         #expect(!(try Corpus.load(emovo.root).isSyntheticDemo))
         if let home = ProcessInfo.processInfo.environment["HOME"] {
-            #expect(Corpus.expandingTilde("~/data/EMOVO") == home + "/data/EMOVO")
+            #expect(Files.expandingTilde("~/data/EMOVO") == home + "/data/EMOVO")
         }
-        #expect(Corpus.expandingTilde("/a/~/b") == "/a/~/b")
+        #expect(Files.expandingTilde("/a/~/b") == "/a/~/b")
     }
 
     @Test func harmonisedLabels() {

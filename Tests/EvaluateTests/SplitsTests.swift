@@ -1,5 +1,6 @@
 import Evaluate
 import Testing
+import Support
 
 /// A synthetic corpus: 6 speakers × 14 sentences × 7 emotions = 588 files, 3 windows each.
 struct Table {
@@ -59,18 +60,18 @@ private func sourcesOf(_ rows: [Int], _ t: Table) -> Set<String> { Set(rows.map 
 
     @Test func seededRandomIsPinned() {
         // Pins the generator so a change to it (which would change every split) cannot go unnoticed.
-        var pinned = SeededRandom(seed: 42)
+        var pinned = Xoshiro256StarStar(seed: 42)
         // xoshiro256** seeded by SplitMix64(42), computed independently in Python.
         #expect([pinned.next(), pinned.next(), pinned.next()] == [1546998764402558742, 6990951692964543102, 12544586762248559009])
-        var r = SeededRandom(seed: 42)
-        let first = (0..<3).map { _ in r.below(1000) }
-        var again = SeededRandom(seed: 42)
-        #expect((0..<3).map { _ in again.below(1000) } == first)
-        var u = SeededRandom(seed: 1)
+        var r = Xoshiro256StarStar(seed: 42)
+        let first = (0..<3).map { _ in r.index(below: 1000) }
+        var again = Xoshiro256StarStar(seed: 42)
+        #expect((0..<3).map { _ in again.index(below: 1000) } == first)
+        var u = Xoshiro256StarStar(seed: 1)
         for _ in 0..<1000 { let x = u.unit(); #expect(x >= 0 && x < 1) }
         var counts = [Int](repeating: 0, count: 4)
-        var g = SeededRandom(seed: 5)
-        for _ in 0..<4000 { counts[g.below(4)] += 1 }
+        var g = Xoshiro256StarStar(seed: 5)
+        for _ in 0..<4000 { counts[g.index(below: 4)] += 1 }
         #expect(counts.allSatisfy { $0 > 900 && $0 < 1100 })
     }
 

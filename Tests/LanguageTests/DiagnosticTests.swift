@@ -1,5 +1,6 @@
 import Testing
 @testable import Language
+import Support
 
 /// Golden tests: the whole rendered diagnostic, as a user sees it.
 @Suite struct DiagnosticTests {
@@ -100,9 +101,9 @@ import Testing
     }
 
     @Test func editDistance() {
-        #expect(Language.editDistance("patiense", "patience") == 1)
-        #expect(Language.editDistance("tarin", "train") == 1)
-        #expect(Language.editDistance("", "abc") == 3)
+        #expect(Support.editDistance("patiense", "patience") == 1)
+        #expect(Support.editDistance("tarin", "train") == 1)
+        #expect(Support.editDistance("", "abc") == 3)
         #expect(didYouMean("patiense", among: ["patience", "epochs"]) == "patience")
         #expect(didYouMean("zzz", among: ["patience", "epochs"]) == nil)
     }

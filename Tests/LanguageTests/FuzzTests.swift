@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Language
+import Support
 
 /// The lexer and parser never crash or hang: random and mutated inputs either parse or fail with a
 /// diagnostic whose position lies inside the input. `make fuzz` runs many more (SER_FUZZ_COUNT).

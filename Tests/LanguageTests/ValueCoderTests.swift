@@ -9,7 +9,7 @@ import Testing
         Value(.signal(SignalValue(name: "f1/a.wav", signal: Signal(samples: [0, -1, 0.5, .leastNonzeroMagnitude], sampleRate: 22050),
                                   attributes: ["emotion": "gio", "speaker": "f1"])), hash: ContentHash(of: "sig")),
         Value(.table(Table(title: "t", columns: ["a", "b"], rows: [["1", "x"], ["2", "y"]])), hash: ContentHash(of: "t")),
-        Value(.figure(Figure(path: "f.png", kind: "mel", title: "Mel")), hash: ContentHash(of: "f")),
+        Value(.figure(FigureValue(path: "f.png", kind: "mel", title: "Mel")), hash: ContentHash(of: "f")),
     ]
 
     @Test(arguments: values)

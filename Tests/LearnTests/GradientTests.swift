@@ -1,5 +1,6 @@
 import Testing
 @testable import Learn
+import Support
 
 /// Finite-difference checks of every layer's backward pass and of the fused softmax cross-entropy.
 @Suite struct GradientTests {
@@ -9,7 +10,7 @@ import Testing
         let net = model.network, batch = labels.count
         net.reserve(batch: batch)
         x.withUnsafeBufferPointer { net.input.update(from: $0.baseAddress!, count: x.count) }
-        var rng = SeededGenerator(seed: 99)   // same dropout mask on every call
+        var rng = SplitMix64(seed: 99)   // same dropout mask on every call
         net.forward(batch: batch, training: training, rng: &rng)
         let result = labels.withUnsafeBufferPointer { l in
             SoftmaxCrossEntropy.evaluate(probabilities: net.output, labels: l.baseAddress!, batch: batch, classes: net.outputSize,
@@ -47,9 +48,9 @@ import Testing
             w[1].values = w[1].values.indices.map { Float($0 % 3) * 0.05 + 0.02 }
             try model.setWeights(layer: i, w)
         }
-        var rng = SeededGenerator(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let batch = 3, width = spec.inputLength * spec.inputChannels
-        let x = (0..<(batch * width)).map { _ in rng.nextUnit() * 4 - 2 }
+        let x = (0..<(batch * width)).map { _ in rng.unitFloat() * 4 - 2 }
         let classes = model.outputSize
         let labels = (0..<batch).map { Int32($0 % classes) }
         let cw: [Float]? = weighted ? (0..<classes).map { 0.5 + Float($0) } : nil
@@ -110,7 +111,7 @@ import Testing
         kernel.reserve(batch: 1)
         let x = [Float](repeating: 1, count: 10_000)
         var y = [Float](repeating: 0, count: 10_000)
-        var rng = SeededGenerator(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let dummy = [Float](repeating: 0, count: 1)
         x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { yp in dummy.withUnsafeBufferPointer { d in
             kernel.forward(xp.baseAddress!, yp.baseAddress!, batch: 1, params: d.baseAddress!, training: true, rng: &rng)

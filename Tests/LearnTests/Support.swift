@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Learn
+import Support
 
 /// The integer weight formula of scripts/fixtures/learn.py, evaluated exactly as numpy does (float64, then float32).
 func formulaKernel(count: Int, layer s: Int, fanIn: Int, fanOut: Int) -> [Float] {
@@ -67,14 +68,14 @@ struct KerasFixture: Decodable {
 
 /// Gaussian blobs: `classes` well separated clusters in `width` dimensions, `perClass` rows each.
 func blobs(classes: Int, perClass: Int, width: Int, spread: Float, seed: UInt64) throws -> Dataset {
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var values: [Float] = [], labels: [Int] = []
     for _ in 0..<perClass {
         for c in 0..<classes {
             for j in 0..<width {
                 let center: Float = (j % classes == c) ? 2 : -1
                 // Sum of uniforms ≈ normal.
-                let noise = (rng.nextUnit() + rng.nextUnit() + rng.nextUnit() - 1.5) * spread
+                let noise = (rng.unitFloat() + rng.unitFloat() + rng.unitFloat() - 1.5) * spread
                 values.append(center + noise)
             }
             labels.append(c)

@@ -1,13 +1,14 @@
 import Foundation
 import Language
 import Testing
+import Support
 @testable import Notebook
 
 /// Runs notebooks through the real Language session with the disk cache, using two small cached verbs whose
 /// bodies count how often they really run.
 @Suite struct CachedRunTests {
     final class Counter: @unchecked Sendable {
-        private let lock = Mutex()
+        private let lock = Lock()
         private var value = 0
         func increment() { lock.withLock { value += 1 } }
         var count: Int { lock.withLock { value } }

@@ -1,6 +1,7 @@
 import Foundation
 import Language
 import Testing
+import Support
 @testable import Notebook
 
 /// Runs every study notebook in notebooks/ end to end on small demo corpora with a few epochs, sharing one
@@ -8,14 +9,14 @@ import Testing
 @Suite(.serialized) struct StudyNotebookTests {
     static let repository: String = {
         var path = #filePath
-        for _ in 0..<3 { path = parentFolder(path) }
+        for _ in 0..<3 { path = Files.parentFolder(path) }
         return path
     }()
 
     @Test func everyStudyNotebookRunsOnTheSmallDemoCorpora() throws {
         let folder = NSTemporaryDirectory() + "ser-study-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let notebooks = listFolder(Self.repository + "/notebooks").filter { $0.hasSuffix(".md") }
+        let notebooks = (Files.entries(Self.repository + "/notebooks", hidden: true) ?? []).filter { $0.hasSuffix(".md") }
         #expect(notebooks.map { String($0.prefix(3)) } == ["00-", "01-", "02-", "03-", "04-", "05-", "06-"])
         let parsed = try notebooks.map { try Notebook(contentsOf: Self.repository + "/notebooks/" + $0) }
 
@@ -33,7 +34,7 @@ import Testing
                 if case .failed(_, let message) = failure.status { Issue.record("\(failure.cell.title): \(message)") }
             }
         }
-        let figures = listFolder(folder + "/figures")
+        let figures = Files.entries(folder + "/figures", hidden: true) ?? []
         for n in 1...8 {
             #expect(figures.contains { $0.hasPrefix("fig\(n)-") && $0.hasSuffix(".png") }, "fig\(n)-*.png missing")
         }

@@ -14,7 +14,7 @@ import Testing
         }
         #expect(throws: PlotError("waveform: no samples")) { try Figure.waveform([], sampleRate: 22050) }
         #expect(throws: PlotError("confusion matrix 'x': 3 counts for 2 classes (need 4)")) {
-            try Figure.confusionMatrix(ConfusionMatrix(counts: [1, 2, 3], classes: ["a", "b"], title: "x"))
+            try Figure.confusionMatrix(ConfusionChart(counts: [1, 2, 3], classes: ["a", "b"], title: "x"))
         }
         #expect(throws: PlotError("model diagram: 2 types, 1 shapes and 2 parameter counts (need one of each per layer)")) {
             try Figure.modelDiagram(types: ["Dense", "Dense"], shapes: ["(None, 4)"], parameters: [1, 2])
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func confusionSummaryNumbers() {
-        let m = ConfusionMatrix(counts: [8, 2, 1, 9], classes: ["a", "b"])
+        let m = ConfusionChart(counts: [8, 2, 1, 9], classes: ["a", "b"])
         #expect(abs(m.accuracy - 17.0 / 20) < 1e-12)
         #expect(abs(m.uar - (0.8 + 0.9) / 2) < 1e-12)
         #expect(m.rowFractions == [0.8, 0.2, 0.1, 0.9])
@@ -37,7 +37,7 @@ import Testing
 
     @Test func confusionCellTextSwitchesColourForContrast() throws {
         // Class a: all correct (dark cell → white text); class b: none correct (light diagonal → dark text).
-        let fig = try Figure.confusionMatrix(ConfusionMatrix(counts: [10, 0, 10, 0], classes: ["a", "b"]),
+        let fig = try Figure.confusionMatrix(ConfusionChart(counts: [10, 0, 10, 0], classes: ["a", "b"]),
                                              width: 400, height: 380)
         let img = fig.image
         // Find the darkest-blue cell (top-left) and check it contains white pixels.

@@ -30,14 +30,14 @@ import Testing
                                 frames: D.frames, title: "f1/gio-f1-b1.wav", width: 600, height: 620)
         }),
         ("confusion", {
-            try Figure.confusionMatrix(ConfusionMatrix(counts: D.confusion(correct: [14, 16, 11, 17, 12, 15, 18], seed: 1),
+            try Figure.confusionMatrix(ConfusionChart(counts: D.confusion(correct: [14, 16, 11, 17, 12, 15, 18], seed: 1),
                                                        classes: D.emozioni, title: "EMOVO, test speakers"))
         }),
         ("confusion-side-by-side", {
             try Figure.confusionMatrices([
-                ConfusionMatrix(counts: D.confusion(correct: [9, 12, 8, 14, 10, 11, 16], seed: 2), classes: D.emotions,
+                ConfusionChart(counts: D.confusion(correct: [9, 12, 8, 14, 10, 11, 16], seed: 2), classes: D.emotions,
                                 title: "EMOVO"),
-                ConfusionMatrix(counts: D.confusion(correct: [15, 18, 13, 19, 14, 17, 19], seed: 3), classes: D.emotions,
+                ConfusionChart(counts: D.confusion(correct: [15, 18, 13, 19, 14, 17, 19], seed: 3), classes: D.emotions,
                                 title: "EMOVO + augmentation"),
             ], title: "Figure 7: confusion matrices", width: 960, height: 500)
         }),

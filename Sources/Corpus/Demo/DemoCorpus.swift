@@ -1,5 +1,5 @@
 import Audio
-import Dispatch
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -30,11 +30,11 @@ public enum DemoCorpus {
     /// Whether `folder` already holds this demo corpus: its marker, and every file of its plan (RAVDESS's calm
     /// files too, which reading the corpus leaves out), so it can be read back instead of synthesised again.
     public static func isComplete(_ folder: String, layout: Layout, size: DemoSize, seed: UInt64) -> Bool {
-        guard FileTree.exists(FileTree.join(folder, markerName)), let plan = try? DemoPlan.make(layout, size: size, seed: seed) else {
+        guard Files.exists(Files.join(folder, markerName)), let plan = try? DemoPlan.make(layout, size: size, seed: seed) else {
             return false
         }
-        return plan.utterances.allSatisfy { FileTree.exists(FileTree.join(folder, $0.relativePath)) }
-            && plan.sideFiles.allSatisfy { FileTree.exists(FileTree.join(folder, $0.0)) }
+        return plan.utterances.allSatisfy { Files.exists(Files.join(folder, $0.relativePath)) }
+            && plan.sideFiles.allSatisfy { Files.exists(Files.join(folder, $0.0)) }
     }
 
     /// Synthesises the demo corpus `layout` (emovo, ravdess or cremad) into `folder` and reads it back.
@@ -55,25 +55,24 @@ public enum DemoCorpus {
     ) throws(CorpusError) -> Corpus {
         let plan = try DemoPlan.make(layout, size: size, seed: seed)
         try prepare(folder, keeping: Set(plan.utterances.map(\.relativePath) + plan.sideFiles.map(\.0)))
-        for dir in Set(plan.utterances.map { parentFolder($0.relativePath) }) where !dir.isEmpty {
-            try FileTree.makeDirectories(FileTree.join(folder, dir))
+        for dir in Set(plan.utterances.map { Files.parentFolder($0.relativePath) }) where !dir.isEmpty {
+            try FileTree.makeDirectories(Files.join(folder, dir))
         }
-        let state = SynthesisState(total: plan.utterances.count, progress: progress)
-        let workers = max(1, min(jobs, plan.utterances.count))
         let utterances = plan.utterances
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            while let i = state.claim() {
-                do {
-                    try make(utterances[i], folder: folder, seed: seed, worker: worker)
-                    state.finished()
-                } catch {
-                    state.fail(error)
-                }
+        do {
+            _ = try parallelMap(count: utterances.count, threads: jobs, progress: progress) {
+                (i: Int, worker: Int) throws(CorpusError) in
+                try make(utterances[i], folder: folder, seed: seed, worker: worker)
+            }
+        } catch {
+            switch error {
+            case .failed(let error): throw error
+            case .cancelled(let finished, let total):
+                throw CorpusError(.toolFailed, "stopped after \(finished) of \(total) files")
             }
         }
-        if let error = state.error { throw error }
         for (name, text) in plan.sideFiles {
-            try writeText(text, to: FileTree.join(folder, name))
+            try writeText(text, to: Files.join(folder, name))
         }
         let marker = """
             SYNTHETIC demo corpus made by `ser demo \(layout) --seed \(seed) --size \(size)` with espeak-ng.
@@ -82,7 +81,7 @@ public enum DemoCorpus {
             Use it to try ser; report results on the real corpus.
 
             """
-        try writeText(marker, to: FileTree.join(folder, markerName))
+        try writeText(marker, to: Files.join(folder, markerName))
         return try Corpus.load(folder, layout: layout, calm: .drop)
     }
 
@@ -97,11 +96,11 @@ public enum DemoCorpus {
 
     /// Synthesises one file: espeak-ng into a hidden temporary WAV, voice quality, atomic write.
     static func make(_ u: DemoUtterance, folder: String, seed: UInt64, worker: Int) throws(CorpusError) {
-        var r = DemoRandom(seed: seed, key: "file " + u.relativePath)
+        var r = SplitMix64(seed: seed, key: "file " + u.relativePath)
         let voice = UtteranceVoice(speaker: u.speaker, emotion: u.emotion, intensity: u.intensity, random: &r)
-        let target = FileTree.join(folder, u.relativePath)
-        let raw = FileTree.join(folder, ".espeak-\(getpid())-\(worker).tmp-wav")
-        let log = FileTree.join(folder, ".espeak-\(getpid())-\(worker).tmp-log")
+        let target = Files.join(folder, u.relativePath)
+        let raw = Files.join(folder, ".espeak-\(getpid())-\(worker).tmp-wav")
+        let log = Files.join(folder, ".espeak-\(getpid())-\(worker).tmp-log")
         defer { unlink(raw) }
         try Espeak.speak(ssml: Espeak.ssml(u.text, range: voice.range), voice: voice, output: raw, log: log)
         let contents: SoundFile.Contents
@@ -119,11 +118,11 @@ public enum DemoCorpus {
     /// Makes `folder` ready: creates it, or checks it is an earlier demo corpus and removes its audio files
     /// that are not in `keeping`.
     static func prepare(_ folder: String, keeping: Set<String>) throws(CorpusError) {
-        if !FileTree.exists(folder) {
+        if !Files.exists(folder) {
             try FileTree.makeDirectories(folder)
             return
         }
-        guard FileTree.isDirectory(folder) else {
+        guard Files.isDirectory(folder) else {
             throw CorpusError(.badParameter, path: folder, "is a file; give a folder for the demo corpus")
         }
         let existing = FileTree.files(under: folder)
@@ -132,59 +131,13 @@ public enum DemoCorpus {
                 "holds \(existing.count) files and is not a demo corpus (no \(markerName)); choose an empty or new folder")
         }
         for rel in existing where !keeping.contains(rel) && audioExtensions.contains(FileTree.fileExtension(rel)) {
-            unlink(FileTree.join(folder, rel))
+            unlink(Files.join(folder, rel))
         }
     }
 
     static func writeText(_ text: String, to path: String) throws(CorpusError) {
         do { try AtomicFile.write(Array(text.utf8), to: path) } catch {
-            throw CorpusError(.cannotWrite, path: path, error.description)
+            throw CorpusError(.cannotWrite, path: path, error.message)
         }
-    }
-
-    static func parentFolder(_ relative: String) -> String {
-        guard let slash = relative.lastIndex(of: "/") else { return "" }
-        return String(relative[..<slash])
-    }
-}
-
-/// Work shared by the synthesis workers: the next file to make, errors, progress. Guarded by a mutex.
-final class SynthesisState: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var next = 0
-    private var done = 0
-    private let total: Int
-    private let progress: (@Sendable (Int, Int) -> Void)?
-    private(set) var error: CorpusError?
-
-    init(total: Int, progress: (@Sendable (Int, Int) -> Void)?) {
-        self.total = total
-        self.progress = progress
-        pthread_mutex_init(&mutex, nil)
-    }
-
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    /// The next file index to make, or nil when all are claimed or a worker failed.
-    func claim() -> Int? {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        guard error == nil, next < total else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func finished() {
-        pthread_mutex_lock(&mutex)
-        done += 1
-        let d = done
-        progress?(d, total)
-        pthread_mutex_unlock(&mutex)
-    }
-
-    func fail(_ e: any Error) {
-        pthread_mutex_lock(&mutex)
-        if error == nil { error = (e as? CorpusError) ?? CorpusError(.toolFailed, "\(e)") }
-        pthread_mutex_unlock(&mutex)
     }
 }

@@ -1,3 +1,4 @@
+import Support
 /// The size of a demo corpus.
 public enum DemoSize: String, Sendable, CaseIterable {
     /// A reduced set for fast tests: EMOVO 2 speakers × 3 sentences × 7 emotions = 42 files; RAVDESS 2 actors,
@@ -123,7 +124,7 @@ struct DemoPlan: Sendable {
         var out: [DemoUtterance] = []
         var demographics = "ActorID,Age,Sex,Race,Ethnicity\n"
         for (i, a) in actors.enumerated() {
-            var r = DemoRandom(seed: seed, key: "actor \(a)")
+            var r = SplitMix64(seed: seed, key: "actor \(a)")
             let gender = r.unit() < 0.5 ? "female" : "male"
             demographics += "\(a),\(Int(r.uniform(20, 70))),\(gender == "female" ? "Female" : "Male"),Unknown,Unknown\n"
             let speaker = DemoSpeaker(id: String(a), gender: gender, language: english(i + 3), index: i, seed: seed)

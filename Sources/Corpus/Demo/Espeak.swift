@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -44,7 +45,7 @@ enum Espeak {
         while waitpid(pid, &status, 0) < 0 {
             if errno != EINTR { break }
         }
-        let message = Corpus.readText(log) ?? ""
+        let message = Files.readText(log) ?? ""
         unlink(log)
         // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
         let exited = status & 0x7F == 0

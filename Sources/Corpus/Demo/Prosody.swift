@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -68,7 +69,7 @@ struct DemoSpeaker: Sendable {
 
     /// Draws a speaker's traits from the run seed (the same id and seed always give the same voice).
     init(id: String, gender: String, language: String, index: Int, seed: UInt64) {
-        var r = DemoRandom(seed: seed, key: "speaker " + id)
+        var r = SplitMix64(seed: seed, key: "speaker " + id)
         self.id = id
         self.gender = gender
         let variants = gender == "female" ? DemoSpeaker.femaleVariants : DemoSpeaker.maleVariants
@@ -106,7 +107,7 @@ struct UtteranceVoice: Sendable, Equatable {
     var trailSilence: Double
 
     /// Combines speaker, emotion at `intensity` (0 = neutral … 1 = full) and per-utterance random variation.
-    init(speaker s: DemoSpeaker, emotion: Emotion, intensity: Double, random r: inout DemoRandom) {
+    init(speaker s: DemoSpeaker, emotion: Emotion, intensity: Double, random r: inout SplitMix64) {
         let p = EmotionProsody.of(emotion)
         let q = s.quirks[Emotion.allCases.firstIndex(of: emotion)!]
         let k = intensity * s.expressiveness

@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,7 +9,7 @@ import Darwin
 /// recording channel (spectral tilt, noise floor, leading and trailing silence).
 enum VoiceQuality {
     /// Applies `v` to `samples` (mono, `sampleRate` Hz), drawing noise from `r`.
-    static func apply(_ samples: [Float], sampleRate: Int, voice v: UtteranceVoice, random r: inout DemoRandom) -> [Float] {
+    static func apply(_ samples: [Float], sampleRate: Int, voice v: UtteranceVoice, random r: inout SplitMix64) -> [Float] {
         let sr = Double(sampleRate)
         let lead = Int(v.leadSilence * sr), trail = Int(v.trailSilence * sr)
         let n = samples.count

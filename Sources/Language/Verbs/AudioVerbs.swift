@@ -1,4 +1,5 @@
 import Audio
+import Support
 
 /// Verbs on audio files: `load audio`.
 enum AudioVerbs {
@@ -21,7 +22,7 @@ enum AudioVerbs {
             let signal = try Audio.load(path, sampleRate: Int(rate))
             return call.make(.signal(SignalValue(name: path, signal: signal)))
         } catch {
-            throw VerbFailure("\(error)", argument: "path")
+            throw VerbFailure(userMessage(error), argument: "path")
         }
     }
 }

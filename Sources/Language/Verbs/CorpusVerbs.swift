@@ -1,6 +1,7 @@
 import Audio
 import Corpus
 import Foundation
+import Support
 
 /// A corpus in the session: its files with their harmonised labels (the audio stays on disk).
 public struct CorpusValue: Sendable {
@@ -45,7 +46,7 @@ enum CorpusVerbs {
                 } catch let error as VerbFailure {
                     throw error
                 } catch {
-                    throw VerbFailure("\(error)", argument: call.given.contains("into") ? "into" : nil)
+                    throw VerbFailure(userMessage(error), argument: call.given.contains("into") ? "into" : nil)
                 }
             }
         }
@@ -93,7 +94,7 @@ enum CorpusVerbs {
         } catch let error as VerbFailure {
             throw error
         } catch {
-            throw VerbFailure("\(error)", argument: "path")
+            throw VerbFailure(userMessage(error), argument: "path")
         }
     }
 
@@ -160,7 +161,7 @@ enum CorpusVerbs {
             return Value(.signal(SignalValue(name: file.relativePath, signal: s, attributes: file.metadata)),
                          hash: ContentHash(of: hash.hex + "[" + file.relativePath + "]"))
         } catch {
-            throw Members.Failure(message: "\(error)")
+            throw Members.Failure(message: userMessage(error))
         }
     }
 }

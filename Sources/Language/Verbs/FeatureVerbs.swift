@@ -4,6 +4,7 @@ import Corpus
 import Dispatch
 import Features
 import Synchronization
+import Support
 
 /// Verbs making and combining feature tables: `features`, `load features`, `merge`.
 enum FeatureVerbs {
@@ -121,7 +122,7 @@ enum FeatureVerbs {
                     results.set(i, .failure(e))
                     failed.store(true, ordering: .relaxed)
                 } catch {
-                    results.set(i, .failure(VerbFailure("\(job.name(i)): \(error)")))
+                    results.set(i, .failure(VerbFailure("\(job.name(i)): \(userMessage(error))")))
                     failed.store(true, ordering: .relaxed)
                 }
                 let n = done.add(1, ordering: .relaxed).newValue
@@ -164,7 +165,7 @@ enum FeatureVerbs {
             let hash = ContentHash(of: call.resultHash.hex + fileStamp(prefix + ".npy") + fileStamp(prefix + ".csv"))
             return .value(Value(.features(table), hash: hash))
         } catch {
-            throw VerbFailure("\(error)", argument: "prefix")
+            throw VerbFailure(userMessage(error), argument: "prefix")
         }
     }
 

@@ -1,6 +1,7 @@
 import Evaluate
 import Features
 import Learn
+import Support
 
 /// Verbs about models and evaluation: split, model, summary, freeze, unfreeze, save, load model, train,
 /// evaluate, predict, crossval, repeat.
@@ -89,7 +90,7 @@ enum LearnVerbs {
                                    blocks: Array(zip(filters, kernels)), poolSize: call.integer("pool"),
                                    dense: ints(call.list("dense")), dropout: Float(call.number("dropout")))
         do { return call.make(.model(ModelValue(try Model(spec: spec, seed: call.seed)))) } catch {
-            throw VerbFailure(errorMessage(error))
+            throw VerbFailure(userMessage(error))
         }
     }
 
@@ -115,7 +116,7 @@ enum LearnVerbs {
             _ = try spec.shapes()
             return call.make(.model(ModelValue(try Model(spec: spec, seed: call.seed))))
         } catch {
-            throw VerbFailure(errorMessage(error), argument: "layers")
+            throw VerbFailure(userMessage(error), argument: "layers")
         }
     }
 
@@ -227,9 +228,9 @@ enum LearnVerbs {
         let model = try modelValue(call.value("model")).copy()
         if case .run(let r) = call.value("model").payload { model.history = r.history }
         do {
-            try makeParentDirectories(of: call.text("to"))
+            try Files.makeParentDirectories(of: call.text("to"))
             try model.save(to: call.text("to"))
-        } catch { throw VerbFailure("\(error)", argument: "to") }
+        } catch { throw VerbFailure(userMessage(error), argument: "to") }
         call.print("saved \(call.text("to"))")
         return .none
     }
@@ -240,7 +241,7 @@ enum LearnVerbs {
         examples: [#"net = load model "models/emovo.safetensors""#], result: .model, scheduling: .immediate
     ) { call in
         do { return call.make(.model(ModelValue(try Model.load(from: call.text("path"))))) } catch {
-            throw VerbFailure("\(error)", argument: "path")
+            throw VerbFailure(userMessage(error), argument: "path")
         }
     }
 
@@ -321,7 +322,7 @@ enum LearnVerbs {
         let options = try options(call, threads: threads)
         let validation = all.subset(part.validation)
         let epochs = options.epochs
-        let history: History
+        let history: TrainingHistory
         do {
             history = try Trainer.fit(model, train: all.subset(part.train), validation: validation.count > 0 ? validation : nil,
                                       options: options, cancellation: call.session.cancellation.training) { record in
@@ -374,7 +375,7 @@ enum LearnVerbs {
         do {
             let predicted = try model.copy().predictClasses(table.values)
             return try Report(truth: truth, predicted: predicted, classes: classes)
-        } catch { throw VerbFailure("\(error)") }
+        } catch { throw VerbFailure(userMessage(error)) }
     }
 
     static let predict = Verb(
@@ -394,7 +395,7 @@ enum LearnVerbs {
         let label = call.optionalText("label") ?? runLabel
         let truth = table.attributeNames.contains(label) ? table.rows.map { $0.attributes[label] ?? "" } : table.rows.map { _ in "" }
         let predicted: [Int]
-        do { predicted = try model.copy().predictClasses(table.values) } catch { throw VerbFailure("\(error)") }
+        do { predicted = try model.copy().predictClasses(table.values) } catch { throw VerbFailure(userMessage(error)) }
         let rows = table.rows.indices.map { i in
             [table.rows[i].file, String(table.rows[i].window), truth[i], model.labels.indices.contains(predicted[i]) ? model.labels[predicted[i]] : String(predicted[i])]
         }
@@ -422,7 +423,7 @@ enum LearnVerbs {
             return report
         }
         let aggregate: Aggregate?
-        do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(errorMessage(error)) }
+        do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(userMessage(error)) }
         return call.make(.report(ReportValue(reports: reports, names: split.splits.map(\.name), aggregate: aggregate)))
     }
 
@@ -451,7 +452,7 @@ enum LearnVerbs {
                 s = try (scheme == "naive" ? Splits.naive(sources: src, seed: UInt64(seed))
                          : Splits.grouped(sources: src, seed: UInt64(seed)))
                     .trainingOnlyAugmentation(augmented: augmentedRows(of: table) ?? Array(repeating: false, count: src.count), sources: src)
-            } catch { throw VerbFailure(errorMessage(error), argument: "table") }
+            } catch { throw VerbFailure(userMessage(error), argument: "table") }
             let split = SplitValue(table: table, splits: [s], scheme: scheme, label: label)
             let fitted = try fit(base.copyValue(seed: UInt64(seed)), split, fold: 0, call: run, prefix: "seed \(seed) (\(i + 1)/\(seeds.count))")
             if fitted.value.history.cancelled { throw Cancelled() }
@@ -460,7 +461,7 @@ enum LearnVerbs {
             return report
         }
         let aggregate: Aggregate?
-        do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(errorMessage(error)) }
+        do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(userMessage(error)) }
         return call.make(.report(ReportValue(reports: reports, names: seeds.map { "seed \($0)" }, aggregate: aggregate)))
     }
 
@@ -506,16 +507,5 @@ extension ModelValue {
     func copyValue(seed: UInt64) -> ModelValue {
         guard history == nil, labels.isEmpty, let fresh = try? Model(spec: spec, seed: seed) else { return self }
         return ModelValue(fresh)
-    }
-}
-
-/// The message of a module error without its code name.
-func errorMessage(_ error: any Error) -> String {
-    switch error {
-    case let e as LearnError: e.message
-    case let e as EvaluateError: e.message
-    case let e as VerbFailure: e.message
-    case let e as Diagnostic: e.message
-    default: "\(error)"
     }
 }

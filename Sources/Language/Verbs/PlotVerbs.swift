@@ -3,6 +3,7 @@ import Evaluate
 import Features
 import Learn
 import Plot
+import Support
 
 /// `plot KIND VALUE to "path.png"`: every figure type of the Plot module.
 enum PlotVerbs {
@@ -15,16 +16,16 @@ enum PlotVerbs {
     ]
 
     /// Writes a figure and makes the figure value.
-    static func finish(_ figure: Plot.Figure, kind: String, title: String, call: Call) throws -> Outcome {
+    static func finish(_ figure: Figure, kind: String, title: String, call: Call) throws -> Outcome {
         let path = call.text("to")
         guard fileExtension(path) == "png" else { throw VerbFailure("figures are written as .png", argument: "to") }
         do {
-            try makeParentDirectories(of: path)
+            try Files.makeParentDirectories(of: path)
             try figure.write(to: path)
-        } catch { throw VerbFailure("\(error)", argument: "to") }
+        } catch { throw VerbFailure(userMessage(error), argument: "to") }
         call.wroteFigure(path)
         call.print("wrote \(path)")
-        return call.make(.figure(Figure(path: path, kind: kind, title: title)))
+        return call.make(.figure(FigureValue(path: path, kind: kind, title: title)))
     }
 
     static func signal(_ call: Call) throws(VerbFailure) -> SignalValue {
@@ -34,49 +35,49 @@ enum PlotVerbs {
     }
 
     static func plotFailure(_ error: any Error) -> VerbFailure {
-        VerbFailure((error as? PlotError)?.message ?? "\(error)")
+        VerbFailure(userMessage(error))
     }
 
     static func signalVerb(_ kind: String, _ summary: String, example: String,
-                           draw: @escaping @Sendable (SignalValue, String, Int) throws -> Plot.Figure) -> Verb {
+                           draw: @escaping @Sendable (SignalValue, String, Int) throws -> Figure) -> Verb {
         Verb("plot \(kind)", summary: summary,
              parameters: [Parameter("signal", .value([.signal]), positional: true, doc: "the signal")] + common,
              examples: [example], result: .figure, scheduling: .output) { call in
             let s = try signal(call)
             let title = call.optionalText("title") ?? "\(summary.split(separator: ":").first.map(String.init) ?? kind) — \(s.name)"
-            let figure: Plot.Figure
+            let figure: Figure
             do { figure = try draw(s, title, call.integer("scale")) } catch { throw plotFailure(error) }
             return try finish(figure, kind: kind, title: title, call: call)
         }
     }
 
     static let waveform = signalVerb("waveform", "Waveform: amplitude over time.", example: #"plot waveform x to "wave.png""#) { s, title, scale in
-        try Plot.Figure.waveform(s.signal.samples, sampleRate: s.signal.sampleRate, title: title, scale: scale)
+        try Figure.waveform(s.signal.samples, sampleRate: s.signal.sampleRate, title: title, scale: scale)
     }
 
     static let spectrogram = signalVerb("spectrogram", "Spectrogram: STFT power in dB on a linear frequency axis (n_fft 2048, hop 512).",
                                         example: #"plot spectrogram x to "spec.png""#) { s, title, scale in
         let db = Spectral.powerToDB(STFT.spectrogram(s.signal.samples))
-        return try Plot.Figure.spectrogram(db.values, bins: db.rows, frames: db.columns, sampleRate: s.signal.sampleRate,
+        return try Figure.spectrogram(db.values, bins: db.rows, frames: db.columns, sampleRate: s.signal.sampleRate,
                                            frequency: .linear, title: title, scale: scale)
     }
 
     static let mel = signalVerb("mel", "Mel spectrogram: 128 mel bands in dB (librosa.feature.melspectrogram + power_to_db).",
                                 example: #"plot mel emovo["f1/rab-f1-b1.wav"] to "mel.png""#) { s, title, scale in
         let db = Spectral.powerToDB(Spectral.melSpectrogram(s.signal.samples, sampleRate: s.signal.sampleRate))
-        return try Plot.Figure.spectrogram(db.values, bins: db.rows, frames: db.columns, sampleRate: s.signal.sampleRate,
+        return try Figure.spectrogram(db.values, bins: db.rows, frames: db.columns, sampleRate: s.signal.sampleRate,
                                            frequency: .mel(fmin: 0, fmax: Double(s.signal.sampleRate) / 2), title: title, scale: scale)
     }
 
     static let mfcc = signalVerb("mfcc", "MFCC: 20 coefficients over time (librosa.feature.mfcc).", example: #"plot mfcc x to "mfcc.png""#) { s, title, scale in
         let m = Spectral.mfcc(s.signal.samples, sampleRate: s.signal.sampleRate)
-        return try Plot.Figure.mfcc(m.values, coefficients: m.rows, frames: m.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
+        return try Figure.mfcc(m.values, coefficients: m.rows, frames: m.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
     }
 
     static let chroma = signalVerb("chroma", "Chromagram: 12 pitch classes over time (librosa.feature.chroma_stft).",
                                    example: #"plot chroma x to "chroma.png""#) { s, title, scale in
         let c = Spectral.chroma(s.signal.samples, sampleRate: s.signal.sampleRate)
-        return try Plot.Figure.chroma(c.values, frames: c.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
+        return try Figure.chroma(c.values, frames: c.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
     }
 
     static let features = signalVerb("features", "Features: mel spectrogram, MFCC and chromagram of one signal stacked (the study's Figure 1).",
@@ -84,7 +85,7 @@ enum PlotVerbs {
         let melDB = Spectral.powerToDB(Spectral.melSpectrogram(s.signal.samples, sampleRate: s.signal.sampleRate))
         let m = Spectral.mfcc(melDB: melDB)
         let c = Spectral.chroma(s.signal.samples, sampleRate: s.signal.sampleRate)
-        return try Plot.Figure.features(melDB: melDB.values, melBands: melDB.rows, mfcc: m.values, coefficients: m.rows,
+        return try Figure.features(melDB: melDB.values, melBands: melDB.rows, mfcc: m.values, coefficients: m.rows,
                                         chroma: c.values, frames: melDB.columns, sampleRate: s.signal.sampleRate,
                                         fmax: Double(s.signal.sampleRate) / 2, title: title, scale: scale)
     }
@@ -94,8 +95,8 @@ enum PlotVerbs {
         return r
     }
 
-    static func plotMatrix(_ r: ReportValue, title: String?) -> Plot.ConfusionMatrix {
-        Plot.ConfusionMatrix(counts: r.confusion.counts, classes: r.classes.names, title: title)
+    static func plotMatrix(_ r: ReportValue, title: String?) -> ConfusionChart {
+        ConfusionChart(counts: r.confusion.counts, classes: r.classes.names, title: title)
     }
 
     static let confusion = Verb(
@@ -105,8 +106,8 @@ enum PlotVerbs {
     ) { call in
         let r = try report(call)
         let title = call.optionalText("title") ?? "confusion matrix"
-        let figure: Plot.Figure
-        do { figure = try Plot.Figure.confusionMatrix(plotMatrix(r, title: title), scale: call.integer("scale")) } catch { throw plotFailure(error) }
+        let figure: Figure
+        do { figure = try Figure.confusionMatrix(plotMatrix(r, title: title), scale: call.integer("scale")) } catch { throw plotFailure(error) }
         return try finish(figure, kind: "confusion", title: title, call: call)
     }
 
@@ -119,7 +120,7 @@ enum PlotVerbs {
         ] + common,
         examples: [#"plot confusions [r1, r2] names=["naive", "LOSO"] to "figures/fig7-confusions.png""#], result: .figure, scheduling: .output
     ) { call in
-        var matrices: [Plot.ConfusionMatrix] = []
+        var matrices: [ConfusionChart] = []
         var defaultNames: [String] = []
         let reports = call.list("reports").compactMap { b -> ReportValue? in
             if case .value(let v) = b, case .report(let r) = v.payload { r } else { nil }
@@ -127,7 +128,7 @@ enum PlotVerbs {
         if reports.count == 1 {
             for (name, rep) in zip(reports[0].names, reports[0].reports) {
                 defaultNames.append(name)
-                matrices.append(Plot.ConfusionMatrix(counts: rep.confusion.counts, classes: rep.classes.names))
+                matrices.append(ConfusionChart(counts: rep.confusion.counts, classes: rep.classes.names))
             }
         } else {
             for (i, r) in reports.enumerated() {
@@ -141,9 +142,9 @@ enum PlotVerbs {
         }
         for i in matrices.indices { matrices[i].title = names[i] }
         let title = call.optionalText("title") ?? "confusion matrices"
-        let figure: Plot.Figure
+        let figure: Figure
         do {
-            figure = try Plot.Figure.confusionMatrices(matrices, columns: call.optionalInteger("columns"), title: title, scale: call.integer("scale"))
+            figure = try Figure.confusionMatrices(matrices, columns: call.optionalInteger("columns"), title: title, scale: call.integer("scale"))
         } catch { throw plotFailure(error) }
         return try finish(figure, kind: "confusions", title: title, call: call)
     }
@@ -156,9 +157,9 @@ enum PlotVerbs {
         guard case .run(let r) = call.value("run").payload else { throw VerbFailure("expected a training run", argument: "run") }
         let e = r.history.epochs
         let title = call.optionalText("title") ?? "training on \(r.splitName)"
-        let figure: Plot.Figure
+        let figure: Figure
         do {
-            figure = try Plot.Figure.trainingCurves(
+            figure = try Figure.trainingCurves(
                 trainLoss: e.map(\.loss), validationLoss: e.compactMap(\.valLoss), trainAccuracy: e.map(\.accuracy),
                 validationAccuracy: e.compactMap(\.valAccuracy), bestEpoch: r.history.bestEpoch, title: title, scale: call.integer("scale"))
         } catch { throw plotFailure(error) }
@@ -173,9 +174,9 @@ enum PlotVerbs {
         let m = try LearnVerbs.modelValue(call.value("model"))
         let rows = m.summary().rows
         let title = call.optionalText("title") ?? "model"
-        let figure: Plot.Figure
+        let figure: Figure
         do {
-            figure = try Plot.Figure.modelDiagram(types: rows.map(\.type), shapes: rows.map { "(" + $0.outputShape.map(String.init).joined(separator: ", ") + ")" },
+            figure = try Figure.modelDiagram(types: rows.map(\.type), shapes: rows.map { "(" + $0.outputShape.map(String.init).joined(separator: ", ") + ")" },
                                                   parameters: rows.map(\.parameters), title: title, scale: call.integer("scale"))
         } catch { throw plotFailure(error) }
         return try finish(figure, kind: "model", title: title, call: call)
@@ -209,9 +210,9 @@ enum PlotVerbs {
         let means = metrics.map { m in reports.map { stat($0, m).0 } }
         let stds = metrics.map { m in reports.map { stat($0, m).1 } }
         let title = call.optionalText("title") ?? "comparison"
-        let figure: Plot.Figure
+        let figure: Figure
         do {
-            figure = try Plot.Figure.groupedBars(groups: names, series: metrics.map { $0 == "uar" ? "UAR" : $0 == "macro_f1" ? "macro-F1" : $0 },
+            figure = try Figure.groupedBars(groups: names, series: metrics.map { $0 == "uar" ? "UAR" : $0 == "macro_f1" ? "macro-F1" : $0 },
                                                  means: means, stds: stds, yLabel: "%", title: title, tickMax: 100, scale: call.integer("scale"))
         } catch { throw plotFailure(error) }
         return try finish(figure, kind: "bars", title: title, call: call)

@@ -1,5 +1,6 @@
 import Audio
 import Features
+import Support
 
 /// Verbs about the session itself: help, show/describe, seed, threads, table, export.
 enum SessionVerbs {
@@ -108,16 +109,16 @@ enum SessionVerbs {
             default: throw VerbFailure("a signal is exported as .wav or .flac, not '.\(ext)'", argument: "to")
             }
             do {
-                try makeParentDirectories(of: path)
+                try Files.makeParentDirectories(of: path)
                 try SoundFile.write(s.signal, to: path, encoding: encoding)
-            } catch { throw VerbFailure("\(error)", argument: "to") }
+            } catch { throw VerbFailure(userMessage(error), argument: "to") }
         case .features(let t):
             var prefix = path
             if ext == "npy" || ext == "csv" { prefix = String(path.dropLast(4)) }
             do {
-                try makeParentDirectories(of: prefix)
+                try Files.makeParentDirectories(of: prefix)
                 try t.write(prefix: prefix)
-            } catch { throw VerbFailure("\(error)", argument: "to") }
+            } catch { throw VerbFailure(userMessage(error), argument: "to") }
             call.print("wrote \(prefix).npy and \(prefix).csv")
             return .none
         case .table(let t):
@@ -153,9 +154,9 @@ func replacingExtension(_ path: String, with ext: String) -> String {
 /// Writes text atomically (temporary file + rename), creating missing parent folders.
 func writeText(_ text: String, to path: String, argument: String) throws(VerbFailure) {
     do {
-        try makeParentDirectories(of: path)
+        try Files.makeParentDirectories(of: path)
         try AtomicFile.write(Array(text.utf8), to: path)
     } catch {
-        throw VerbFailure("\(error)", argument: argument)
+        throw VerbFailure(error.description, argument: argument)
     }
 }

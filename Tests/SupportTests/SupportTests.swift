@@ -1,0 +1,127 @@
+import Support
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@Suite struct RandomTests {
+    @Test func splitMix64MatchesTheReferenceSequence() {
+        // SplitMix64 from seed 0: the first outputs of Vigna's reference implementation.
+        var g = SplitMix64(seed: 0)
+        #expect(g.next() == 0xE220_A839_7B1D_CDAF)
+        #expect(g.next() == 0x6E78_9E6A_A1B9_65F4)
+    }
+
+    @Test func streamsAndKeysAreDistinctAndReproducible() {
+        var a = SplitMix64(seed: 7, stream: 1), b = SplitMix64(seed: 7, stream: 2), a2 = SplitMix64(seed: 7, stream: 1)
+        let x = a.next()
+        #expect(x != b.next())
+        #expect(x == a2.next())
+        var k1 = SplitMix64(seed: 3, key: "speaker f1"), k2 = SplitMix64(seed: 3, key: "speaker m1")
+        #expect(k1.next() != k2.next())
+    }
+
+    @Test func boundedDrawsStayInRangeAndShuffleIsAPermutation() {
+        var g = Xoshiro256StarStar(seed: 42)
+        var counts = [0, 0, 0]
+        for _ in 0..<3000 { counts[g.index(below: 3)] += 1 }
+        #expect(counts.allSatisfy { $0 > 900 && $0 < 1100 })
+        var array = Array(0..<50)
+        g.shuffle(&array)
+        #expect(array.sorted() == Array(0..<50))
+        #expect(array != Array(0..<50))
+        for _ in 0..<1000 {
+            let u = g.unit(), f = g.unitFloat()
+            #expect(u >= 0 && u < 1 && f >= 0 && f < 1)
+        }
+    }
+
+    @Test func gaussiansHaveUnitVariance() {
+        var g = Xoshiro256StarStar(seed: 1)
+        var values = [Float](repeating: 0, count: 20_001)
+        values.withUnsafeMutableBufferPointer { g.fillGaussian($0) }
+        let mean = values.reduce(0, +) / Float(values.count)
+        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(values.count)
+        #expect(abs(mean) < 0.03 && abs(variance - 1) < 0.05)
+    }
+}
+
+@Suite struct ParallelMapTests {
+    struct Boom: Error, Equatable { let index: Int }
+
+    @Test(arguments: [1, 2, 5])
+    func resultsComeInInputOrder(threads: Int) throws {
+        let out = try parallelMap(Array(0..<200), threads: threads) { (x: Int) throws(Boom) -> Int in x * x }
+        #expect(out == (0..<200).map { $0 * $0 })
+    }
+
+    @Test func theFirstFailureInInputOrderIsThrown() {
+        #expect {
+            _ = try parallelMap(Array(0..<100), threads: 1) { (x: Int) throws(Boom) -> Int in
+                if x == 10 || x == 20 { throw Boom(index: x) }
+                return x
+            }
+        } throws: { error in
+            guard case ParallelMapFailure<Boom>.failed(let boom)? = error as? ParallelMapFailure<Boom> else { return false }
+            return boom.index == 10
+        }
+    }
+
+    @Test func cancellationStopsNewItems() {
+        #expect {
+            _ = try parallelMap(Array(0..<100), threads: 2, isCancelled: { true }) { (x: Int) throws(Boom) -> Int in x }
+        } throws: { error in
+            if case ParallelMapFailure<Boom>.cancelled(let finished, let total)? = error as? ParallelMapFailure<Boom> {
+                return finished == 0 && total == 100
+            }
+            return false
+        }
+    }
+}
+
+@Suite struct FilesTests {
+    func scratch() -> String {
+        var template = Array("/tmp/ser-support-XXXXXX".utf8CString)
+        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    }
+
+    @Test func makeDirectoriesEntriesAndAtomicWrites() throws {
+        let root = scratch()
+        try Files.makeDirectories(root + "/a/b/c")
+        try Files.makeDirectories(root + "/a/b/c")   // already there
+        #expect(Files.isDirectory(root + "/a/b/c"))
+        try AtomicFile.write("hello", to: root + "/a/z.txt")
+        try AtomicFile.write("hidden", to: root + "/a/.h")
+        #expect(Files.readText(root + "/a/z.txt") == "hello")
+        #expect(Files.entries(root + "/a") == ["b", "z.txt"])
+        #expect(Files.entries(root + "/a", hidden: true) == [".h", "b", "z.txt"])
+        #expect(Files.entries(root + "/missing") == nil)
+        #expect(throws: FileError.self) { try Files.makeDirectories(root + "/a/z.txt/d") }
+        #expect(throws: FileError.self) { try AtomicFile.write("x", to: root + "/none/f.txt") }
+        #expect(Files.entries(root + "/a", hidden: true)?.contains { $0.contains("tmp") } == false)
+    }
+
+    @Test func pathsAndTilde() {
+        #expect(Files.parentFolder("a/b/c.md") == "a/b")
+        #expect(Files.parentFolder("/c.md") == "/")
+        #expect(Files.parentFolder("c.md") == "")
+        #expect(Files.join("a/", "b") == "a/b")
+        #expect(Files.baseName("x/y.wav") == "y.wav")
+        let home = String(cString: getenv("HOME"))
+        #expect(Files.expandingTilde("~/d") == home + "/d")
+        #expect(Files.expandingTilde("/a/~/b") == "/a/~/b")
+    }
+}
+
+@Suite struct EditDistanceTests {
+    @Test func distancesAndSuggestions() {
+        #expect(editDistance("patiense", "patience") == 1)
+        #expect(editDistance("cahce", "cache") == 1)
+        #expect(editDistance("", "abc") == 3)
+        #expect(didYouMean("tarin", among: ["train", "test"]) == "train")
+        #expect(didYouMean("zzzzzz", among: ["train", "test"]) == nil)
+        #expect(suggestion("tset", among: ["test"]) == "; did you mean 'test'?")
+    }
+}
