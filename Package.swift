@@ -51,15 +51,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Console", dependencies: ["Support", "CEdit", "Language"], swiftSettings: swiftSettings),
         .target(name: "Notebook", dependencies: ["Support", "Audio", "Language"], swiftSettings: swiftSettings),
+        .target(name: "Console", dependencies: ["Support", "CEdit", "Language", "Notebook", "Plot"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
         .executableTarget(
             name: "ser",
             dependencies: [
-                "Support", "Audio", "Features", "Augment", "Learn", "Plot", "Console", "Evaluate", "Notebook", "Language",
-                "Corpus",
+                // front-ends and the support module only: every pipeline is a library function in Language
+                "Support", "Language", "Notebook", "Console",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -74,7 +74,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Support", "Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Support", "Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "ConsoleTests", dependencies: ["Support", "Console", "Language", "Features"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConsoleTests", dependencies: ["Support", "Console", "Language", "Features", "Notebook", "Plot"], swiftSettings: swiftSettings),
         .testTarget(name: "CorpusTests", dependencies: ["Support", "Corpus", "Audio", "Features", "Evaluate"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LanguageTests", dependencies: ["Support", "Language", "Audio", "Corpus", "Features", "Learn", "Evaluate"],
@@ -84,8 +84,10 @@ let package = Package(
             name: "EvaluateTests", dependencies: ["Support", "Evaluate"], resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
-        // End-to-end tests of the `ser` executable (runs the built binary; no module dependency).
-        .testTarget(name: "CLITests", dependencies: ["ser"], swiftSettings: swiftSettings),
+        // End-to-end tests of the `ser` executable (runs the built binary), and ParityTests: each `ser` command
+        // against its verb (the same weights, reports, tables, audio and PNG bytes).
+        .testTarget(name: "CLITests", dependencies: ["ser", "Language", "Audio", "Features", "Learn", "Evaluate"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

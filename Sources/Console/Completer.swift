@@ -33,7 +33,8 @@ public struct Completer {
         }
     }
 
-    public static let metaCommands = [":help", ":vars", ":run", ":reset", ":time", ":history", ":quit"]
+    public static let metaCommands = [":help", ":vars", ":run", ":open", ":next", ":n", ":cells", ":cell", ":prose", ":save",
+                                      ":figures", ":inline", ":reset", ":time", ":history", ":quit"]
 
     /// Completions for the text left of the cursor.
     public func complete(_ line: String) -> Result {
@@ -42,7 +43,7 @@ public struct Completer {
         if trimmed.hasPrefix(":") {
             if let space = trimmed.firstIndex(of: " ") {
                 let command = trimmed[..<space]
-                if command == ":run" {
+                if command == ":run" || command == ":open" {
                     let arg = String(trimmed[trimmed.index(after: space)...].drop(while: { $0 == " " }))
                     return Result(word: arg, candidates: paths(arg))
                 }

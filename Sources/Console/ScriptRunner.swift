@@ -12,10 +12,13 @@ public struct ScriptRunner {
     public let session: Session
     /// Name used in diagnostics.
     public let file: String
+    /// How output is shown: Markdown rendered when stdout is a terminal, as is in pipes.
+    public let display: Display
 
-    public init(session: Session, file: String) {
+    public init(session: Session, file: String, display: Display = Display()) {
         self.session = session
         self.file = file
+        self.display = display
     }
 
     /// Runs every line `next()` returns until it returns `nil`. Returns `false` after the first error.
@@ -43,9 +46,9 @@ public struct ScriptRunner {
     private func execute(_ text: String, firstLine: Int) -> Bool {
         session.cancellation.clear()
         let (out, error) = session.executePartial(text, file: file, firstLine: firstLine)
-        if !out.text.isEmpty { Terminal.writeOut(Terminal.block(out.text)) }
+        display.show(out.text, figures: out.figures)
         if let error {
-            Terminal.writeError(error.description + "\n")
+            display.error(error.description)
             return false
         }
         return true
@@ -77,29 +80,5 @@ public final class LineReader {
             if n < 0, errno == EINTR { continue }
             if n <= 0 { eof = true } else { buffer.append(contentsOf: chunk[0..<n]) }
         }
-    }
-}
-
-/// Unbuffered writes to stdout and stderr, so output and diagnostics interleave in order.
-public enum Terminal {
-    public static func writeOut(_ text: String) { writeAll(1, text) }
-    public static func writeError(_ text: String) { writeAll(2, text) }
-
-    static func writeAll(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return }
-            bytes = bytes.dropFirst(n)
-        }
-    }
-
-    public static var stdinIsTerminal: Bool { isatty(0) == 1 }
-
-    /// Output of one statement group, ending in a newline; a blank line follows tables so the next output
-    /// does not run into them.
-    public static func block(_ text: String) -> String {
-        let hasTable = text.hasPrefix("|") || text.hasPrefix("**") || text.contains("\n|")
-        return text + (hasTable ? "\n\n" : "\n")
     }
 }

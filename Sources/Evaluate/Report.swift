@@ -86,7 +86,19 @@ public struct Report: Sendable, Equatable, Hashable {
             }
             counts[t * k + p] += 1
         }
-        let cm = ConfusionMatrix(classes: k, counts: counts)
+        try self.init(confusion: ConfusionMatrix(classes: k, counts: counts), classes: classes)
+    }
+
+    /// Metrics from confusion counts alone (what a saved report keeps): the same numbers as the rows that
+    /// made the counts. Throws when the matrix is empty or its size is not the number of classes.
+    public init(confusion cm: ConfusionMatrix, classes: LabelSet) throws(EvaluateError) {
+        let k = classes.count
+        guard cm.classes == k else {
+            throw EvaluateError(.lengthMismatch, "a \(cm.classes) × \(cm.classes) confusion matrix for \(k) classes")
+        }
+        guard cm.counts.allSatisfy({ $0 >= 0 }) else { throw EvaluateError(.badParameter, "negative confusion counts") }
+        let total = cm.counts.reduce(0, +)
+        guard total > 0 else { throw EvaluateError(.tooFew, "no rows to evaluate") }
         var per: [ClassMetrics] = []
         var correct = 0, recallSum = 0.0, recallClasses = 0, f1Sum = 0.0, f1Classes = 0
         for c in 0..<k {
@@ -102,7 +114,7 @@ public struct Report: Sendable, Equatable, Hashable {
         }
         self.classes = classes
         confusion = cm
-        accuracy = Double(correct) / Double(truth.count)
+        accuracy = Double(correct) / Double(total)
         uar = recallSum / Double(recallClasses)
         macroF1 = f1Sum / Double(f1Classes)
         perClass = per

@@ -32,18 +32,31 @@ public final class Cancellation: Sendable {
         training.reset()
     }
 
-    /// Installs a SIGINT handler that sets `shared` instead of killing the process (`sigaction`).
+    /// Whether a second SIGINT, while the first is still pending, ends the process (status 130).
+    private static let secondExits = Atomic<Bool>(false)
+
+    /// Installs the one SIGINT handler of ser (`sigaction`): it sets `shared` instead of killing the process,
+    /// so long work (features, augment, training) stops at its next unit keeping what it has. The REPL,
+    /// `ser exec`, `ser run` and the one-shot commands all use it. With `secondInterruptExits` (one-shot
+    /// commands), a second Ctrl-C before the first was handled ends ser at once, as users expect.
     /// Without `SA_RESTART`, a blocking `read` returns `EINTR`, so a prompt can notice Ctrl-C too.
-    public static func installInterruptHandler() {
+    public static func installInterruptHandler(secondInterruptExits: Bool = false) {
         _ = shared.isRequested
+        secondExits.store(secondInterruptExits, ordering: .relaxed)
         var action = sigaction()
         #if canImport(Glibc)
-        action.__sigaction_handler.sa_handler = { _ in Cancellation.shared.request() }
+        action.__sigaction_handler.sa_handler = { _ in Cancellation.handleInterrupt() }
         #else
-        action.__sigaction_u.__sa_handler = { _ in Cancellation.shared.request() }
+        action.__sigaction_u.__sa_handler = { _ in Cancellation.handleInterrupt() }
         #endif
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+    }
+
+    /// The signal handler's body: only async-signal-safe work (atomic stores, `_exit`).
+    private static func handleInterrupt() {
+        if secondExits.load(ordering: .relaxed), shared.isRequested { _exit(130) }
+        shared.request()
     }
 }

@@ -13,8 +13,8 @@ struct Step {
     enum Work {
         /// A value made in pass 1: a literal or member, an immediate verb's result, or a deferred value.
         /// `lines` are what its verb printed: known now, or nil for a deferred value whose computation
-        /// gives them.
-        case value(Value, lines: [String]?)
+        /// gives them. `cached`: served by the cache.
+        case value(Value, lines: [String]?, cached: Bool = false)
         /// A verb run in pass 2, in order (show, plot, save, seed…).
         case run(Prepared)
         /// An immediate verb that made no value: what it printed.
@@ -28,13 +28,13 @@ struct Step {
 
     /// The value later statements of the same group see under the target's name (nil: not known before pass 2).
     var provisional: Value? {
-        if case .value(let v, _) = work { return v }
+        if case .value(let v, _, _) = work { return v }
         return nil
     }
 
     /// The computation pass 2 waits for, if it was started in pass 1.
     var started: Deferred? {
-        if case .value(let v, nil) = work { return v.deferred }
+        if case .value(let v, nil, _) = work { return v.deferred }
         return nil
     }
 }
@@ -94,10 +94,11 @@ extension Session {
                 // Runs now (reading a folder, a file): later statements of the group may need its value.
                 var lines: [String] = []
                 var figures: [String] = []
-                guard let value = try perform(prepared, lines: &lines, figures: &figures) else {
+                var cached = false
+                guard let value = try perform(prepared, lines: &lines, figures: &figures, cached: &cached) else {
                     return Step(statement: statement, work: .printed(lines), endsPlanning: true)
                 }
-                return Step(statement: statement, work: .value(value, lines: lines), endsPlanning: false)
+                return Step(statement: statement, work: .value(value, lines: lines, cached: cached), endsPlanning: false)
             case .output:
                 return Step(statement: statement, work: .run(prepared), endsPlanning: statement.target != nil)
             case .deferred, .immediate, .session:
@@ -115,12 +116,15 @@ extension Session {
         return Step(statement: statement, work: .value(try evaluate(statement.head, in: source), lines: []), endsPlanning: false)
     }
 
-    /// Pass 2: waits for (or runs) the statement's work, prints its output and binds its target.
+    /// Pass 2: waits for (or runs) the statement's work, prints its output and binds its target. An unnamed
+    /// result is bound to `_` (as in IPython), so it can be named or used afterwards: `r = _`.
     func finish(_ step: Step, in source: SourceFile, into out: inout Execution) throws(Diagnostic) {
         let statement = step.statement
         var made: Value?
+        var cached = false
         switch step.work {
-        case .value(var value, var lines):
+        case .value(var value, var lines, let fromCache):
+            cached = fromCache
             if let d = value.deferred, lines == nil || d.summary == nil {
                 // Its verb's lines (and, without a cache note, its summary) come with its computation.
                 let computed: Deferred.Computed
@@ -135,23 +139,31 @@ extension Session {
             made = value
         case .run(let prepared):
             var lines: [String] = []
-            made = try perform(prepared, lines: &lines, figures: &out.figures)
+            made = try perform(prepared, lines: &lines, figures: &out.figures, cached: &cached)
             for line in lines { out.append(line) }
         case .printed(let lines):
             for line in lines { out.append(line) }
         }
         guard var value = made else { return }
+        let note = cached && showsCacheHits
         if let target = statement.target {
             bind(target.name, value)
+            if cached { cachedNames.insert(target.name) }
             out.bound.append(target.name)
-            out.append("\(target.name) = \(value.knownSummary ?? value.summary)")
+            out.append("\(target.name) = \(value.knownSummary ?? value.summary)" + (note ? " (cached)" : ""))
             return
         }
+        bind("_", value)
+        if cached { cachedNames.insert("_") }
         if value.type == .figure { return } // The verb already said where it wrote the figure.
         do { value = try value.forced() } catch {
             throw Diagnostic(error.description, at: statement.range, in: source)
         }
-        out.append(value.type == .number || value.type == .string ? value.summary : value.describe().markdown())
+        if value.type == .number || value.type == .string {
+            out.append(value.summary)
+        } else {
+            out.append(value.describe().markdown() + (note ? "\n\n(cached)" : ""))
+        }
     }
 
     // MARK: Verbs
@@ -197,11 +209,13 @@ extension Session {
                                              statementRange: statement.range, source: source))
     }
 
-    /// Runs a prepared call now, through the cache; its arguments' deferred values are computed first.
-    private func perform(_ p: Prepared, lines: inout [String], figures: inout [String]) throws(Diagnostic) -> Value? {
+    /// Runs a prepared call now, through the cache (`cached`: served by it); its arguments' deferred values
+    /// are computed first.
+    private func perform(_ p: Prepared, lines: inout [String], figures: inout [String], cached: inout Bool) throws(Diagnostic) -> Value? {
         let verb = p.verb
         if verb.cached, let cache, let bytes = try? cache.lookup(p.key), let value = try? ValueCoder.decode(bytes) {
             countCache(hit: true)
+            cached = true
             return value
         }
         let invocation: Call
@@ -278,13 +292,29 @@ extension Session {
                 }
                 return try compute()
             }
-            return .value(Value(deferred: deferred, type: type, hash: key.hash), lines: note.lines)
+            return .value(Value(deferred: deferred, type: type, hash: key.hash), lines: note.lines, cached: verb.cached)
         }
         let deferred = Deferred(origin: origin, compute)
         if verb.cached { deferred.start() }
         return .value(Value(deferred: deferred, type: type, hash: key.hash), lines: nil)
     }
 
+
+    /// `build/figures/mel-x.png` for `plot mel x`: the folder, the kind, and the first argument as written
+    /// (reduced to letters, digits, `-` and `_`).
+    private func defaultFigurePath(verb: Verb, arguments: [CallArgument], folder: String, source: SourceFile) -> String {
+        let kind = verb.name.split(separator: " ").last.map(String.init) ?? verb.name
+        var name = kind
+        if let first = arguments.first(where: { $0.label == nil }) {
+            var subject = ""
+            for c in source.text(first.value.range) {
+                if c.isLetter || c.isNumber || c == "-" || c == "_" { subject.append(c) } else if subject.last != "-" { subject.append("-") }
+            }
+            subject = String(subject.trimmingCharacters(in: CharacterSet(charactersIn: "-")).prefix(60))
+            if !subject.isEmpty { name += "-" + subject }
+        }
+        return (folder.hasSuffix("/") ? folder : folder + "/") + name + ".png"
+    }
 
     /// Matches arguments to parameters: positional in order, then by name; checks types; fills defaults.
     private func bind(_ arguments: [CallArgument], to verb: Verb, verbRange: SourceRange,
@@ -323,6 +353,8 @@ extension Session {
         for p in verb.parameters where bound[p.name] == nil {
             if let d = p.defaultValue {
                 bound[p.name] = d
+            } else if p.name == "to", p.type == .path, verb.result == .figure, let folder = figureFolder {
+                bound[p.name] = .text(defaultFigurePath(verb: verb, arguments: arguments, folder: folder, source: source))
             } else if p.isRequired {
                 let at = arguments.last.map { SourceRange($0.range.end, $0.range.end + 1) } ?? SourceRange(verbRange.end, verbRange.end + 1)
                 throw Diagnostic("missing argument '\(p.name)' for '\(verb.name)': expected \(p.type.spelling)",

@@ -43,7 +43,10 @@ public final class Session {
     /// Names in the order they were first bound (for `:vars`).
     public private(set) var order: [String] = []
     /// The seed every random choice derives from unless a verb is given `seed=` (default 1).
-    public var seed: UInt64 = 1
+    public var seed: UInt64 = Session.defaultSeed
+
+    /// The seed of a new session, and the default `--seed` of every `ser` command.
+    public static let defaultSeed: UInt64 = 1
     /// Worker threads for parallel verbs (default: the number of processors).
     public var threads: Int
     /// Where expensive results are kept between runs; `nil` disables caching.
@@ -57,6 +60,14 @@ public final class Session {
     public var cacheHits: Int { counters.withLock { $0.hits } }
     public var cacheMisses: Int { counters.withLock { $0.misses } }
     private let counters = Mutex<(hits: Int, misses: Int)>((0, 0))
+    /// Names whose current value was served by the cache rather than computed (`:vars` marks them).
+    public internal(set) var cachedNames: Set<String> = []
+    /// Whether an assignment served by the cache says so (`fit = training run … (cached)`): on at the prompt
+    /// and in `ser exec`; off in notebooks, whose executed form must not depend on what was cached.
+    public var showsCacheHits = false
+    /// Where a figure goes when a `plot` statement gives no `to=` (the prompt sets `build/figures`); nil makes
+    /// `to=` required, as in notebooks and scripts, whose figures must land where the text says.
+    public var figureFolder: String?
 
     public init(registry: VerbRegistry = .standard, cache: (any ValueCache)? = nil,
                 cancellation: Cancellation = .shared) {
@@ -78,13 +89,15 @@ public final class Session {
     public func bind(_ name: String, _ value: Value) {
         if values[name] == nil { order.append(name) }
         values[name] = value
+        cachedNames.remove(name)
     }
 
     /// Removes every value and restores the default seed (`:reset`).
     public func reset() {
         values = [:]
         order = []
-        seed = 1
+        cachedNames = []
+        seed = Session.defaultSeed
     }
 
     /// Runs the statements of `source` in order. `file` and `firstLine` place diagnostics (a notebook
@@ -115,7 +128,7 @@ public final class Session {
         var next = 0
         while next < statements.count {
             // Pass 1: plan a group, binding its values provisionally so later statements of the group see them.
-            let before = (values, order)
+            let before = (values, order, cachedNames)
             var steps: [Step] = []
             var planFailure: Diagnostic?
             while next < statements.count {
@@ -129,7 +142,7 @@ public final class Session {
                 if let target = step.statement.target, let value = step.provisional { bind(target.name, value) }
                 if step.endsPlanning { break }
             }
-            (values, order) = before
+            (values, order, cachedNames) = before
             // Pass 2: in statement order.
             for (i, step) in steps.enumerated() {
                 do {

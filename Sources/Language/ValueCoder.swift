@@ -17,7 +17,10 @@ public enum ValueCoder {
         public var description: String
     }
 
-    static let magic: [UInt8] = Array("SERV".utf8) + [1]
+    /// The format's version: raise it whenever what a tag's payload holds changes, so older entries read as
+    /// misses instead of as wrong values.
+    static let formatVersion: UInt8 = 1
+    static let magic: [UInt8] = Array("SERV".utf8) + [formatVersion]
 
     /// The bytes of `value`.
     public static func encode(_ value: Value) throws(Failure) -> [UInt8] {
@@ -327,9 +330,9 @@ struct ByteReader {
                 let counts = try ints()
                 let k = classes.count
                 guard k > 0, counts.count == k * k, counts.allSatisfy({ $0 >= 0 && $0 < 1 << 40 }) else { throw fail("confusion matrix") }
-                var truth: [Int] = [], predicted: [Int] = []
-                for t in 0..<k { for p in 0..<k { for _ in 0..<counts[t * k + p] { truth.append(t); predicted.append(p) } } }
-                do { reports.append(try Report(truth: truth, predicted: predicted, classes: classes)) } catch { throw fail("report: \(userMessage(error))") }
+                do { reports.append(try Report(confusion: ConfusionMatrix(classes: k, counts: counts), classes: classes)) } catch {
+                    throw fail("report: \(userMessage(error))")
+                }
             }
             guard names.count == reports.count, !reports.isEmpty else { throw fail("report names") }
             let aggregate: Aggregate?
@@ -359,8 +362,23 @@ struct ByteReader {
 }
 
 extension ValueType {
-    /// The type's byte in `ValueCoder`'s format.
+    /// The type's byte in `ValueCoder`'s format: written out, never derived from the order of the cases, so
+    /// adding or reordering a case cannot change what cached entries mean. A new type takes the next
+    /// free number; a number is never reused.
     var tag: UInt8 {
-        UInt8(ValueType.allCases.firstIndex(of: self)! + 1)
+        switch self {
+        case .corpus: 1
+        case .signal: 2
+        case .features: 3
+        case .split: 4
+        case .model: 5
+        case .run: 6
+        case .report: 7
+        case .figure: 8
+        case .table: 9
+        case .number: 10
+        case .string: 11
+        case .list: 12
+        }
     }
 }

@@ -91,7 +91,8 @@ struct ExecutedNotebookRenderer {
         switch result.status {
         case .ok:
             let cached = result.output.cacheHits > 0 ? " · \(result.output.cacheHits) from cache" : ""
-            out += "*\(title) · ok · \(format(seconds: result.seconds))\(cached)*\n"
+            let replay = result.replaySummary.map { " · " + escapeInline($0) } ?? ""
+            out += "*\(title) · ok · \(format(seconds: result.seconds))\(cached)\(replay)*\n"
         case .failed(_, let message):
             out += fenced(message, info: "text")
             out += "*\(title) · **failed** · \(format(seconds: result.seconds))*\n"

@@ -12,6 +12,19 @@ public final class LanguageNotebookSession: NotebookSession {
         session = Session(registry: registry, cache: cache)
     }
 
+    /// An existing session: the prompt's, when it steps through a notebook (`:open`).
+    public init(session: Session) {
+        self.session = session
+    }
+
+    public func dependencies(of source: String, file: String, firstLine: Int) -> [StatementDependencies]? {
+        try? session.dependencies(of: source, file: file, firstLine: firstLine)
+    }
+
+    public func valueHash(_ name: String) -> String? {
+        session.values[name]?.hash.hex
+    }
+
     /// Binds a parameter: numbers as numbers, strings, paths and choices as strings, bools as 1 or 0, `[int]`
     /// as a list of numbers.
     /// (Words and bools that a verb takes literally are spliced in with `{{name}}` instead.)
@@ -27,8 +40,14 @@ public final class LanguageNotebookSession: NotebookSession {
 
     public func execute(_ source: String, file: String, firstLine: Int, useCache: Bool) throws -> CellOutput {
         let cache = session.cache
+        let shows = session.showsCacheHits
         if !useCache { session.cache = nil }
-        defer { session.cache = cache }
+        // A cell's output is what `ser run` writes, whoever runs it: no "(cached)" marks.
+        session.showsCacheHits = false
+        defer {
+            session.cache = cache
+            session.showsCacheHits = shows
+        }
         let hitsBefore = session.cacheHits
         let (execution, diagnostic) = session.executePartial(source, file: file, firstLine: firstLine)
         var output = CellOutput(items: Self.items(text: execution.text), cacheHits: session.cacheHits - hitsBefore)
@@ -49,7 +68,7 @@ public final class LanguageNotebookSession: NotebookSession {
 
     /// Splits the session's output (blocks separated by blank lines) into text and Markdown items, joining
     /// neighbouring text blocks.
-    static func items(text: String) -> [CellOutput.Item] {
+    public static func items(text: String) -> [CellOutput.Item] {
         var items: [CellOutput.Item] = []
         for block in text.split(separator: "\n\n", omittingEmptySubsequences: true).map(String.init) {
             // Tables, bold titles, code spans and fenced examples (what `show`, `table` and `help` print) are

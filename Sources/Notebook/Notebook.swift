@@ -386,23 +386,95 @@ func substitutions(in line: String) -> [Result<Substitution, NotebookError>] {
     return found
 }
 
-/// `source` with every `{{name}}` replaced by the parameter's value as text (strings and paths without
-/// quotes, numbers as written) and every `{{name ? "a" : "b"}}` by `a` or `b`, so a cell can build a path or
-/// a title from parameters: `plot confusion r to "{{figures}}/fig3.png" title="EMOVO{{data ? "" : " (demo)"}}"`.
+/// `source` with every `{{name}}` replaced by the parameter's value and every `{{name ? "a" : "b"}}` by `a` or
+/// `b`, so a cell can build a path or a title from parameters:
+/// `plot confusion r to "{{figures}}/fig3.png" title="EMOVO{{data ? "" : " (demo)"}}"`.
+///
+/// A parameter is a value, never code: where the substitution stands decides how its value is written, so that
+/// no value can end a string or add a statement (`--param 'name=a"; export x to "../elsewhere.wav'`).
+/// - Inside a string literal, the value's text with `\`, the string's quote, newlines and tabs escaped.
+/// - In code, a literal of the value's type: a number as written (`window={{window}}s` → `2s`), `true`/`false`,
+///   a choice as its word (choices are names the notebook declares), `[1, 2]` for a list, and a string or a
+///   path as a quoted, escaped string literal.
+/// - In a comment, the text with line breaks turned into spaces.
+/// The `"a" : "b"` texts come from the notebook itself and are inserted as written.
 func substitute(_ source: String, values: [String: ParameterValue]) -> String {
     guard source.contains("{{") else { return source }
+    var scanner = LexicalState()
     var out = ""
+    func emit<S: StringProtocol>(_ text: S) {
+        for c in text { scanner.advance(c) }
+        out += text
+    }
     var rest = Substring(source)
     while let open = rest.firstRange(of: "{{") {
         let after = rest[open.upperBound...]
         guard let close = after.firstRange(of: "}}") else { break }
-        out += rest[..<open.lowerBound]
+        emit(rest[..<open.lowerBound])
         if let substitution = Substitution(after[..<close.lowerBound]), let value = values[substitution.name] {
-            out += substitution.text(for: value)
+            if substitution.choices != nil {
+                emit(substitution.text(for: value))
+            } else {
+                emit(scanner.literal(for: value))
+            }
         } else {
-            out += rest[open.lowerBound..<close.upperBound]
+            emit(rest[open.lowerBound..<close.upperBound])
         }
         rest = after[close.upperBound...]
     }
-    return out + rest
+    emit(rest)
+    return out
+}
+
+/// Where the ser lexer would be at some point of a cell's text: in code, in a string (and which quote), or in a
+/// comment; follows the lexer's rules (strings end on their line, `\` escapes inside them, `#` to the line's end).
+struct LexicalState {
+    enum Place: Equatable { case code, string(Character), comment }
+    var place = Place.code
+    private var escaped = false
+
+    mutating func advance(_ c: Character) {
+        switch place {
+        case .code:
+            if c == "\"" || c == "'" { place = .string(c) } else if c == "#" { place = .comment }
+        case .string(let quote):
+            if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == quote || c == "\n" { place = .code }
+        case .comment:
+            if c == "\n" { place = .code }
+        }
+    }
+
+    /// The text that stands for `value` here.
+    func literal(for value: ParameterValue) -> String {
+        switch place {
+        case .string(let quote): return Self.escaped(value.text, quote: quote)
+        case .comment: return value.text.map { $0 == "\n" || $0 == "\r" ? " " : String($0) }.joined()
+        case .code:
+            switch value {
+            case .int(let v): return String(v)
+            case .number: return value.description
+            case .bool(let v): return v ? "true" : "false"
+            case .intList(let v): return "[" + v.map(String.init).joined(separator: ", ") + "]"
+            case .choice(let word) where !word.isEmpty && word.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }):
+                return word
+            case .string(let text), .path(let text), .choice(let text):
+                return "\"" + Self.escaped(text, quote: "\"") + "\""
+            }
+        }
+    }
+
+    /// `text` as the inside of a string literal opened with `quote`.
+    static func escaped(_ text: String, quote: Character) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "\\": out += "\\\\"
+            case quote: out += "\\" + String(quote)
+            case "\n", "\r\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
 }

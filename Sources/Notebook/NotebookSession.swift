@@ -1,3 +1,5 @@
+import Language
+
 /// What the runner needs from an interpreter: one session per notebook run, in which parameters are bound and
 /// cells are executed in order. The Language module's session is the real one; tests use a fake.
 public protocol NotebookSession: AnyObject {
@@ -17,10 +19,20 @@ public protocol NotebookSession: AnyObject {
 
     /// Receives progress lines of long statements (`epoch 37/200 …`) while a cell runs, or nil to stop.
     func setProgressHandler(_ handler: (@Sendable (String) -> Void)?)
+
+    /// What each statement of a cell defines and reads, so that a cell run on its own can first replay the
+    /// earlier statements it needs; nil when this session cannot tell (then nothing is replayed).
+    func dependencies(of source: String, file: String, firstLine: Int) -> [StatementDependencies]?
+
+    /// The content hash of the session value `name`, or nil when there is none; tells whether a value a cell
+    /// made is still the one in the session.
+    func valueHash(_ name: String) -> String?
 }
 
 extension NotebookSession {
     public func setProgressHandler(_ handler: (@Sendable (String) -> Void)?) {}
+    public func dependencies(of source: String, file: String, firstLine: Int) -> [StatementDependencies]? { nil }
+    public func valueHash(_ name: String) -> String? { nil }
 }
 
 /// What a cell produced, in the order it produced it.

@@ -54,8 +54,10 @@ public struct CellResult: Sendable {
     public var cell: Cell
     public var status: Status
     public var output: CellOutput
-    /// Wall time of the cell in seconds (0 when it did not run).
+    /// Wall time of the cell in seconds (0 when it did not run), its replay included.
     public var seconds: Double
+    /// Earlier statements replayed first because the cell needed their values (`--from`, `--only`, `:cell`).
+    public var replay: [ReplayedStatement] = []
 }
 
 /// A notebook after a run: the values its parameters had and what each cell did.
@@ -172,83 +174,61 @@ public struct NotebookRunner {
              parameters: [(declaration: ParameterDeclaration, value: ParameterValue, overridden: Bool)],
              options: RunOptions) throws -> ExecutedNotebook {
         let outputPath = (options.outputFolder.isEmpty ? "." : options.outputFolder) + "/\(notebook.name).md"
-        var executed = ExecutedNotebook(notebook: notebook, parameters: parameters, results: [], outputPath: outputPath)
-        let session = try makeSession()
-        for (declaration, value, _) in parameters {
-            try session.bind(parameter: declaration.name, to: value)
-        }
-        let valueOf = Dictionary(uniqueKeysWithValues: parameters.map { ($0.declaration.name, $0.value) })
+        let stepper = try NotebookStepper(notebook: notebook, parameters: parameters, session: try makeSession(),
+                                          useCache: options.useCache)
         let cells = notebook.cells
         let fromIndex = options.from.flatMap { notebook.cell(named: $0)?.index } ?? 1
         let onlyIndex = options.only.flatMap { notebook.cell(named: $0)?.index }
 
         // Decide which cells run before running any, so progress can say "cell 3/7".
-        var plan: [CellResult.Status?] = []
+        var plan: [String?] = []
         for cell in cells {
             if let onlyIndex, cell.index != onlyIndex {
-                plan.append(.skipped("--only \(options.only!)"))
+                plan.append("--only \(options.only!)")
             } else if cell.index < fromIndex {
-                plan.append(.skipped("--from \(options.from!)"))
-            } else if let name = cell.options.when, valueOf[name]?.isSet != true {
-                plan.append(.skipped("when=\(name): parameter '\(name)' is not set"))
-            } else if let name = cell.options.unless, valueOf[name]?.isSet == true {
-                plan.append(.skipped("unless=\(name): parameter '\(name)' is set"))
+                plan.append("--from \(options.from!)")
             } else {
-                plan.append(nil)
+                plan.append(stepper.skipReason(cell))
             }
         }
         let total = plan.filter { $0 == nil }.count
-        // Whether a cell before the one at each position was skipped by --from/--only (for the hint on failure).
-        let selectionSkips = zip(cells, plan).map { cell, planned in
-            planned == .skipped("--only \(options.only ?? "")") || planned == .skipped("--from \(options.from ?? "")")
-        }
         var number = 0
         var stopped = false
         let onEvent = onEvent
-        session.setProgressHandler { line in onEvent(.detail(line)) }
-        defer { session.setProgressHandler(nil) }
+        stepper.session.setProgressHandler { line in onEvent(.detail(line)) }
+        defer { stepper.session.setProgressHandler(nil) }
 
         for (cell, planned) in zip(cells, plan) {
             if let planned {
-                let result = CellResult(cell: cell, status: planned, output: CellOutput(), seconds: 0)
-                executed.results.append(result)
-                onEvent(.cellFinished(notebook: notebook.path, result: result))
+                onEvent(.cellFinished(notebook: notebook.path, result: stepper.skip(cell, reason: planned)))
                 continue
             }
             if stopped {
-                executed.results.append(CellResult(cell: cell, status: .notRun, output: CellOutput(), seconds: 0))
+                stepper.markNotRun(cell)
                 continue
             }
             number += 1
             onEvent(.cellStarted(notebook: notebook.path, cell: cell, number: number, total: total))
-            let clock = ContinuousClock()
-            let start = clock.now
-            var result: CellResult
-            do {
-                let output = try session.execute(substitute(cell.source, values: valueOf), file: notebook.path, firstLine: cell.firstLine,
-                                                 useCache: options.useCache && cell.options.cache)
-                result = CellResult(cell: cell, status: .ok, output: output, seconds: seconds(clock.now - start))
-            } catch {
-                let line = (error as? CellError)?.line ?? cell.firstLine
-                var message = String(describing: error)
-                if !message.hasPrefix(notebook.path + ":") { message = "\(notebook.path):\(line): error: \(message)" }
-                if selectionSkips[..<(cell.index - 1)].contains(true) {
+            var result = stepper.run(cell)
+            if case .failed(let line, var message) = result.status {
+                stopped = !options.keepGoing
+                if !stepper.canReplay, plan[..<(cell.index - 1)].contains(where: { $0?.hasPrefix("--") == true }) {
                     message += "\nnote: cells before this one were skipped (\(options.only != nil ? "--only" : "--from")); "
                         + "values they make are missing"
+                    result.status = .failed(line: line, message: message)
+                    stepper.amend(result)
                 }
-                result = CellResult(cell: cell, status: .failed(line: line, message: message),
-                                    output: (error as? CellError)?.output ?? CellOutput(),
-                                    seconds: seconds(clock.now - start))
-                stopped = !options.keepGoing
             }
-            executed.results.append(result)
             onEvent(.cellFinished(notebook: notebook.path, result: result))
         }
-        try write(executed)
+        var executed = stepper.executed(outputFolder: options.outputFolder)
+        executed.outputPath = outputPath
+        try Self.write(executed)
         return executed
     }
 
-    private func write(_ executed: ExecutedNotebook) throws {
+    /// Writes an executed notebook atomically to its `outputPath`, creating the folder.
+    public static func write(_ executed: ExecutedNotebook) throws {
         do { try Files.makeParentDirectories(of: executed.outputPath) } catch {
             throw NotebookError(.io, file: error.path ?? executed.outputPath, "cannot create the output folder: \(error.message)")
         }
@@ -259,9 +239,4 @@ public struct NotebookRunner {
             throw NotebookError(.io, file: executed.outputPath, error.message)
         }
     }
-}
-
-private func seconds(_ duration: Duration) -> Double {
-    let (s, attoseconds) = duration.components
-    return Double(s) + Double(attoseconds) * 1e-18
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Audio
-import Augment
-import Support
+import Language
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -48,11 +46,11 @@ struct AugmentCommand: ParsableCommand {
     @Flag(help: "Also write every combination of the transforms given (noise+stretch, stretch+pitch, …).")
     var combine = false
 
-    @Option(help: ArgumentHelp("A named recipe instead of the options above: 'study' = noise 0.035, stretch 0.8, pitch 0.7 and all their combinations.", valueName: "name"))
+    @Option(help: ArgumentHelp("A named recipe instead of the options above: 'study' = noise 0.035, stretch 0.8, pitch 0.7 and all their combinations (the augment verb's default).", valueName: "name"))
     var recipe: String?
 
-    @Option(help: "Seed of the noise generator (each file and augmentation gets its own stream from it).")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of the noise generator (each file and augmentation gets its own stream from it; the session's default).")
+    var seed = AugmentOptions().seed
 
     @Option(help: ArgumentHelp("Analysis sample rate in Hz: files are resampled to it and written at it.", valueName: "Hz"))
     var sr: Int = 22050
@@ -60,84 +58,55 @@ struct AugmentCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "DIR"))
     var out: String
 
-    @Option(help: ArgumentHelp("Files processed at once (default: one per core).", valueName: "N"))
-    var jobs: Int?
+    @Option(name: [.customLong("threads"), .customLong("jobs")],
+            help: ArgumentHelp("Files processed at once (default: one per core; --jobs is the older name).", valueName: "N"))
+    var threads: Int?
 
-    /// The augmentations asked for.
-    func makeRecipe() throws -> Recipe {
-        if let recipe {
-            guard recipe == "study" else {
-                throw ValidationError("unknown recipe '\(recipe)' (known: study)")
-            }
-            guard noise == nil, snr == nil, stretch == nil, pitch == nil, !combine else {
-                throw ValidationError("--recipe replaces --noise, --snr, --stretch, --pitch and --combine: give one or the other")
-            }
-            return .study
-        }
-        if noise != nil, snr != nil {
-            throw ValidationError("--noise and --snr both set the noise level: give one")
-        }
-        var transforms: [Transform] = []
-        if let noise { transforms.append(.noise(.peak(factor: noise))) }
-        if let snr { transforms.append(.noise(.snr(decibels: snr))) }
-        if let stretch { transforms.append(.stretch(rate: stretch)) }
-        if let pitch { transforms.append(.pitch(semitones: pitch)) }
-        guard !transforms.isEmpty else {
+    var job: AugmentJob {
+        var job = AugmentJob(files: files, out: out)
+        job.options.recipe = recipe ?? "custom"
+        job.options.noise = noise
+        job.options.snr = snr
+        job.options.stretch = stretch
+        job.options.pitch = pitch
+        job.options.combine = combine
+        job.options.seed = seed
+        job.sampleRate = sr
+        job.threads = threads
+        return job
+    }
+
+    func validate() throws {
+        if recipe == nil, noise == nil, snr == nil, stretch == nil, pitch == nil {
             throw ValidationError("nothing to do: give --noise, --snr, --stretch or --pitch (or --recipe study)")
         }
-        do { return try Recipe.of(transforms, combine: combine) } catch {
+        if recipe == "custom" { throw ValidationError("give the transforms (--noise, --stretch, …) instead of --recipe custom") }
+        if recipe != nil, noise != nil || snr != nil || stretch != nil || pitch != nil || combine {
+            throw ValidationError("--recipe replaces --noise, --snr, --stretch, --pitch and --combine: give one or the other")
+        }
+        if noise != nil, snr != nil { throw ValidationError("--noise and --snr both set the noise level: give one") }
+        do { try job.validate() } catch {
             throw ValidationError(error.message)
         }
     }
 
-    func validate() throws {
-        guard !files.isEmpty else { throw ValidationError("no input files") }
-        guard sr > 0 else { throw ValidationError("--sr must be a positive number of Hz (got \(sr))") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1 (got \(jobs))") }
-        _ = try makeRecipe()
-        var stems: [String: String] = [:]
-        for file in files {
-            let stem = Self.stem(of: file)
-            if let other = stems[stem] {
-                throw ValidationError("\(other) and \(file) would both be written as \(stem).*.wav: rename one")
-            }
-            stems[stem] = file
-        }
-    }
-
     func run() throws {
-        let recipe = try makeRecipe()
         Self.keepLargeBuffersInHeap()
-        do { try Files.makeDirectories(out) } catch { throw ValidationError("cannot create output folder: \(error)") }
-        let sr = sr, seed = seed, out = out
-        let showProgress = isatty(2) == 1
-        let total = files.count
-        let written = try Augmenter.parallelMap(files, threads: jobs, progress: { done, all in
-            if showProgress { Self.progress("ser augment: \(done)/\(all) files") }
-        }) { file throws(AugmentError) -> [String] in
-            let signal: Signal
-            do throws(AudioError) { signal = try Audio.load(file, sampleRate: sr) } catch {
-                throw AugmentError(.badSignal, path: file, error.message)
-            }
-            let copies = try Augmenter.augment(AugmentedSignal(original: signal, source: file), recipe: recipe, seed: seed)
-            var paths: [String] = []
-            for copy in copies {
-                let name = copy.provenance.augmentation?.name ?? "none"
-                let path = "\(out)/\(Self.stem(of: file)).\(name).wav"
-                do throws(AudioError) { try SoundFile.write(copy.signal, to: path, encoding: .wavFloat) } catch {
-                    throw AugmentError(.failed, path: path, error.message)
-                }
-                paths.append(path)
-            }
-            return paths
+        Cancellation.installInterruptHandler(secondInterruptExits: true)
+        let job = job
+        let showProgress = Output.isTerminal
+        let written = try Failure.reporting("augment") {
+            try job.run(progress: { done, all in
+                if showProgress { Output.standardError("\r\u{1B}[Kser augment: \(done)/\(all) files") }
+            })
         }
-        if showProgress { Self.progress("") }
-        let all = written.flatMap { $0 }
-        if all.count <= 20 {
-            for path in all { print(path) }
+        if showProgress { Output.standardError("\r\u{1B}[K") }
+        if written.count <= 20 {
+            for path in written { Output.line(path) }
         }
+        let augmentations = try Failure.reporting("augment") { try job.augmentationNames().count }
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        print("ser augment: \(count(total, "file")) × \(count(recipe.augmentations.count, "augmentation")) → \(count(all.count, "WAV file")) in \(out) (float32, \(sr) Hz, seed \(seed))")
+        Output.line("ser augment: \(count(files.count, "file")) × \(count(augmentations, "augmentation")) → \(count(written.count, "WAV file")) in \(out) (float32, \(sr) Hz, seed \(seed))")
     }
 
     /// Keeps freed STFT-sized buffers in the heap instead of returning them to the kernel after each file:
@@ -153,18 +122,5 @@ struct AugmentCommand: ParsableCommand {
         _ = mallopt(mMmapThreshold, 256 << 20)
         _ = mallopt(mTrimThreshold, 256 << 20)
         #endif
-    }
-
-    /// The file name without folder and extension.
-    static func stem(of path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
-        return String(name[..<dot])
-    }
-
-    /// Rewrites the current terminal line on stderr.
-    static func progress(_ text: String) {
-        let line = Array("\r\u{1B}[K\(text)".utf8)
-        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 }

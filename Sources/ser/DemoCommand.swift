@@ -1,12 +1,10 @@
 import ArgumentParser
-import Corpus
+import Language
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-extension DemoSize: ExpressibleByArgument {}
 
 /// `ser demo emovo|ravdess|cremad`: synthesise a demo corpus with espeak-ng.
 struct DemoCommand: ParsableCommand {
@@ -30,36 +28,30 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Folder to write (default: data/demo/<corpus>).")
     var out: String?
 
-    @Option(help: "Seed for every random choice.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed for every random choice (the session's default).")
+    var seed = DemoJob(corpus: "emovo").seed
 
-    @Option(help: "small (a few speakers and sentences, for quick runs) or full (the corpus's design).")
-    var size: DemoSize = .full
+    @Option(help: ArgumentHelp("small (a few speakers and sentences, for quick runs) or full (the corpus's design).", valueName: "small|full"))
+    var size = "full"
 
-    @Option(help: "Files synthesized in parallel.")
-    var jobs: Int = 2
+    @Option(name: [.customLong("threads"), .customLong("jobs")], help: "Files synthesized in parallel (--jobs is the older name).")
+    var threads = DemoJob(corpus: "emovo").threads
 
     func run() throws {
-        let layout = Layout(rawValue: corpus.rawValue)!
-        let folder = out ?? "data/demo/\(corpus.rawValue)"
-        let tty = isatty(2) != 0
-        let name = layout.rawValue
+        var job = DemoJob(corpus: corpus.rawValue)
+        job.out = out
+        job.seed = seed
+        job.size = size
+        job.threads = threads
+        let name = corpus.rawValue
         var progress: (@Sendable (Int, Int) -> Void)?
-        if tty {
+        if Output.isTerminal {
             progress = { done, total in
                 guard done == total || done % 10 == 0 else { return }
-                let line = "\rsynthesizing \(name): \(done)/\(total) files" + (done == total ? "\n" : "")
-                _ = line.withCString { write(2, $0, strlen($0)) }
+                Output.standardError("\rsynthesizing \(name): \(done)/\(total) files" + (done == total ? "\n" : ""))
             }
         }
-        let start = ContinuousClock.now
-        let result = try DemoCorpus.synthesize(layout, into: folder, seed: seed, size: size, jobs: max(1, jobs),
-                                               progress: progress)
-        let tenths = (ContinuousClock.now - start) / .milliseconds(100)
-        print("wrote \(result.files.count) files to \(folder) in \(Int(tenths) / 10).\(Int(tenths) % 10) s")
-        print("SYNTHETIC stand-in for \(layout): espeak-ng voices, not the real recordings.")
-        for w in result.warnings { print("note: \(w)") }
-        print()
-        print(result.summary.text, terminator: "")
+        let lines = try Failure.reporting("demo") { try job.run(progress: progress) }
+        for line in lines { Output.line(line) }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Console
 import Foundation
 import Language
+import Notebook
 
 /// `ser exec`: runs statements of the command language without a prompt.
 struct ExecCommand: ParsableCommand {
@@ -23,6 +24,8 @@ struct ExecCommand: ParsableCommand {
     @Flag(help: "Print the language reference (every verb with its arguments) as Markdown and exit.")
     var reference = false
 
+    @OptionGroup var cache: CacheOptions
+
     func validate() throws {
         if reference { return }
         if (source == nil) == (file == nil) {
@@ -31,7 +34,8 @@ struct ExecCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = Session()
+        let session = Session(cache: cache.valueCache)
+        session.showsCacheHits = true
         if reference {
             print(Help.markdownReference(session.registry), terminator: "")
             return
@@ -47,5 +51,19 @@ struct ExecCommand: ParsableCommand {
             ok = ScriptRunner(session: session, file: "<exec>").run(text: source ?? "")
         }
         if !ok { throw ExitCode(1) }
+    }
+}
+
+/// The value cache options `ser repl` and `ser exec` share with `ser run`: one cache for every front-end.
+struct CacheOptions: ParsableArguments {
+    @Flag(help: "Neither read nor write the value cache.")
+    var noCache = false
+
+    @Option(name: .customLong("cache"), help: ArgumentHelp("The value cache folder.", valueName: "dir"))
+    var cacheFolder = ".ser-cache"
+
+    /// The disk cache, or nil with --no-cache.
+    var valueCache: (any ValueCache)? {
+        noCache ? nil : DiskCache(folder: cacheFolder)
     }
 }

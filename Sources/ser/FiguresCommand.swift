@@ -61,7 +61,7 @@ struct FiguresCommand: ParsableCommand {
             .filter { $0.hasSuffix(".md") && $0.first?.isNumber == true && !$0.hasPrefix("00-") }
             .map { notebooks + "/" + $0 }
         guard !paths.isEmpty else {
-            printError("\(notebooks): error: no study notebooks (01-*.md … 06-*.md) in this folder")
+            Output.message("\(notebooks): error: no study notebooks (01-*.md … 06-*.md) in this folder")
             throw ExitCode(1)
         }
         var parameters = ["figures=\(out)", "seeds=" + (1...seeds).map(String.init).joined(separator: ","), "size=\(size)"]
@@ -84,9 +84,9 @@ struct FiguresCommand: ParsableCommand {
         let names = Files.entries(out, hidden: true) ?? []
         let missing = (1...8).filter { n in !names.contains { $0.hasPrefix("fig\(n)-") && $0.hasSuffix(".png") } }
         if !missing.isEmpty {
-            printError("missing: " + missing.map { "fig\($0)-*.png" }.joined(separator: ", "))
+            Output.message("missing: " + missing.map { "fig\($0)-*.png" }.joined(separator: ", "))
         }
-        if !names.contains("table1.md") { printError("missing: table1.md") }
+        if !names.contains("table1.md") { Output.message("missing: table1.md") }
         if executed.contains(where: { !$0.succeeded }) || !missing.isEmpty { throw ExitCode(1) }
     }
 }

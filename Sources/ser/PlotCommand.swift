@@ -1,23 +1,20 @@
 import ArgumentParser
-import Audio
-import Features
-import Plot
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Language
 
-/// `ser plot`: draws one view of one audio file as a PNG (librosa.display-style figures, no Python).
+extension SignalView: ExpressibleByArgument {}
+
+/// `ser plot`: draws one view of one audio file as a PNG (`SignalPlot`, the drawing path of the `plot` verbs:
+/// the same file, view, title and scale give the same PNG bytes).
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Draw a waveform, mel spectrogram, MFCC, chroma or all three features of an audio file as PNG.",
+        abstract: "Draw a waveform, spectrogram, mel spectrogram, MFCC, chroma or all three features of an audio file as PNG.",
         discussion: """
         The file is loaded as librosa.load does (mono, resampled to --sr Hz); features use librosa's defaults \
-        (n_fft 2048, hop 512, 128 mel bands, 20 MFCC, 12 chroma bins). mel is power_to_db(ref=max) with an \
-        80 dB range on a mel-scaled frequency axis (ticks in Hz); features is the study's Figure 1: mel \
-        spectrogram, MFCC and chroma as three panels sharing the time axis.
+        (n_fft 2048, hop 512, 128 mel bands, 20 MFCC, 12 chroma bins). spectrogram and mel are \
+        power_to_db(ref=np.max) with an 80 dB range (mel on a mel-scaled frequency axis, ticks in Hz); \
+        features is the study's Figure 1: mel spectrogram, MFCC and chroma as three panels sharing the time \
+        axis. The same figure as `x = load audio "FILE"` then `plot VIEW x to "PNG"` at the prompt.
 
         Examples:
           ser plot mel f1/rab-f1-b1.wav --out mel.png
@@ -25,26 +22,22 @@ struct PlotCommand: ParsableCommand {
         """
     )
 
-    enum View: String, ExpressibleByArgument, CaseIterable {
-        case mel, mfcc, chroma, waveform, features
-    }
-
-    @Argument(help: ArgumentHelp("What to draw: mel, mfcc, chroma, waveform or features.", valueName: "view"))
-    var view: View
+    @Argument(help: ArgumentHelp("What to draw: \(SignalView.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "view"))
+    var view: SignalView
 
     @Argument(help: "The audio file (any format libsndfile reads).")
     var file: String
 
-    @Option(help: ArgumentHelp("The PNG to write (replaced atomically).", valueName: "PNG"))
+    @Option(help: ArgumentHelp("The PNG to write (replaced atomically; folders are created).", valueName: "PNG"))
     var out: String
 
-    @Option(help: "Figure title (default: the file name).")
+    @Option(help: "Figure title (default: \"<view> — FILE\", as the plot verbs).")
     var title: String?
 
     @Option(help: ArgumentHelp("Analysis sample rate in Hz.", valueName: "Hz"))
     var sr: Int = 22050
 
-    @Option(help: ArgumentHelp("Figure size in logical pixels, WxH (default: 900x800 for features, 900x360 otherwise).",
+    @Option(help: ArgumentHelp("Figure size in logical pixels, WxH (default: 900x800 for features, 800x300 waveform, 800x360 spectrograms, 800x320 mfcc and chroma).",
                                valueName: "WxH"))
     var size: String?
 
@@ -56,14 +49,13 @@ struct PlotCommand: ParsableCommand {
     var bench: Int?
 
     func validate() throws {
-        guard sr > 0 else { throw ValidationError("--sr must be a positive number of Hz (got \(sr))") }
         guard scale == 1 || scale == 2 else { throw ValidationError("--scale must be 1 or 2 (got \(scale))") }
         _ = try parsedSize()
         if let bench, bench < 1 { throw ValidationError("--bench must be at least 1 (got \(bench))") }
     }
 
-    func parsedSize() throws -> (Int, Int) {
-        guard let size else { return view == .features ? (900, 800) : (900, 360) }
+    func parsedSize() throws -> (Int, Int)? {
+        guard let size else { return nil }
         let parts = size.lowercased().split(separator: "x")
         guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), (100...8000).contains(w),
               (100...8000).contains(h) else {
@@ -73,93 +65,25 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let signal: Signal
-        do { signal = try Audio.load(file, sampleRate: sr) } catch {
-            throw fail("\(error)")
-        }
-        guard !signal.samples.isEmpty else { throw fail("\(file): no samples") }
-        let (width, height) = try parsedSize()
-        let name = title ?? String(file.split(separator: "/").last ?? Substring(file))
-        let hop = STFTParameters.librosa.hopLength
-        // Features are computed once; --bench times only drawing and encoding.
-        let render: () throws -> Figure
-        switch view {
-        case .waveform:
-            render = { try Figure.waveform(signal.samples, sampleRate: sr, title: name, width: width, height: height,
-                                           scale: scale) }
-        case .mel:
-            let mel = Self.melDB(signal.samples, sr: sr)
-            render = { try Figure.spectrogram(mel.values, bins: mel.rows, frames: mel.columns, sampleRate: sr,
-                                              hopLength: hop, frequency: .mel(fmin: 0, fmax: Double(sr) / 2),
-                                              title: name, width: width, height: height, scale: scale) }
-        case .mfcc:
-            let m = Spectral.mfcc(signal.samples, sampleRate: sr)
-            render = { try Figure.mfcc(m.values, coefficients: m.rows, frames: m.columns, sampleRate: sr,
-                                       hopLength: hop, title: name, width: width, height: height, scale: scale) }
-        case .chroma:
-            let c = Spectral.chroma(signal.samples, sampleRate: sr)
-            render = { try Figure.chroma(c.values, frames: c.columns, sampleRate: sr, hopLength: hop, title: name,
-                                         width: width, height: height, scale: scale) }
-        case .features:
-            let mel = Self.melDB(signal.samples, sr: sr)
-            let m = Spectral.mfcc(signal.samples, sampleRate: sr)
-            let c = Spectral.chroma(signal.samples, sampleRate: sr)
-            render = { try Figure.features(melDB: mel.values, melBands: mel.rows, mfcc: m.values, coefficients: m.rows,
-                                           chroma: c.values, frames: c.columns, sampleRate: sr, hopLength: hop,
-                                           title: name, width: width, height: height, scale: scale) }
-        }
-        do {
+        var plot = SignalPlot(view: view)
+        plot.title = title
+        plot.scale = scale
+        if let (w, h) = try parsedSize() { plot.width = w; plot.height = h }
+        try Failure.reporting("plot") {
             if let bench {
-                try runBench(bench, render)
+                let result = try plot.benchmarkFile(file, sampleRate: sr, to: out, runs: bench)
+                let sorted = result.seconds.dropFirst().sorted()
+                Output.line("ser plot --bench: \(view.rawValue) \(result.width)×\(result.height), render + PNG encode: median "
+                            + "\(Self.ms(sorted[sorted.count / 2])) ms, best \(Self.ms(sorted[0])) ms over \(bench) runs "
+                            + "(first run with font decoding \(Self.ms(result.seconds[0])) ms)")
                 return
             }
-            let figure = try render()
-            try figure.write(to: out)
-            print("ser plot: \(view.rawValue) of \(file) → \(out) (\(figure.image.width)×\(figure.image.height))")
-        } catch {
-            throw fail("\(error)")
+            let (w, h) = try plot.plotFile(file, sampleRate: sr, to: out)
+            Output.line("ser plot: \(view.rawValue) of \(file) → \(out) (\(w)×\(h))")
         }
-    }
-
-    /// Renders and writes the figure `runs` times; prints the median and best wall time of one render + encode.
-    func runBench(_ runs: Int, _ render: () throws -> Figure) throws {
-        var times: [Double] = []
-        var pixels = (0, 0)
-        for _ in 0..<(runs + 1) {  // one warm-up (decodes the built-in font)
-            let start = Self.now()
-            let figure = try render()
-            try figure.write(to: out, fast: true)
-            times.append(Self.now() - start)
-            pixels = (figure.image.width, figure.image.height)
-        }
-        let sorted = times.dropFirst().sorted()
-        let median = sorted[sorted.count / 2], best = sorted[0]
-        print("ser plot --bench: \(view.rawValue) \(pixels.0)×\(pixels.1), render + PNG encode: median "
-              + "\(Self.ms(median)) ms, best \(Self.ms(best)) ms over \(runs) runs (first run with font decoding "
-              + "\(Self.ms(times[0])) ms)")
-    }
-
-    static func melDB(_ samples: [Float], sr: Int) -> Matrix {
-        let power = Spectral.melSpectrogram(samples, sampleRate: sr)
-        let peak = Double(power.values.max() ?? 1)
-        return Spectral.powerToDB(power, ref: peak > 0 ? peak : 1)
-    }
-
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     static func ms(_ seconds: Double) -> String {
-        let v = (seconds * 10000).rounded() / 10
-        return String(v)
-    }
-
-    /// Prints `ser plot: message` on stderr; throw the result to exit with status 1.
-    func fail(_ message: String) -> ExitCode {
-        let line = "ser plot: \(message)\n"
-        _ = line.withCString { write(2, $0, strlen($0)) }
-        return ExitCode.failure
+        String((seconds * 10000).rounded() / 10)
     }
 }

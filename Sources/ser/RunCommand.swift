@@ -83,7 +83,7 @@ enum NotebookRun {
             }
             return executed
         } catch let error as NotebookError {
-            printError(error.description)
+            Output.message(error.description)
             throw ExitCode(1)
         }
     }
@@ -97,7 +97,7 @@ enum NotebookRun {
         print("\(run.notebook.path): \(status): \(ok)/\(run.results.count) cells ran in \(seconds(run.seconds))\(cached) → \(run.outputPath)")
         for failure in run.failures {
             if case .failed(_, let message) = failure.status {
-                printError("\(failure.cell.title) failed:\n\(message)")
+                Output.message("\(failure.cell.title) failed:\n\(message)")
             }
         }
     }
@@ -106,13 +106,6 @@ enum NotebookRun {
         s < 60 ? "\(Double(Int(s * 10)) / 10) s" : "\(Int(s) / 60) min \(Int(s) % 60) s"
     }
 }
-
-/// Writes a line to stderr.
-func printError(_ text: String) {
-    writeStandardError(text.hasSuffix("\n") ? text : text + "\n")
-}
-
-
 
 /// The one-line progress display of a notebook run on a TTY: `02-emovo-baseline: cell 4/9 [train-emovo]
 /// epoch 37/200 …`, rewritten in place; nothing at all when stderr is not a terminal.
@@ -143,6 +136,6 @@ final class ProgressLine: @unchecked Sendable {
         var size = winsize()
         if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 10 { columns = Int(size.ws_col) - 1 }
         let clipped = text.count > columns ? String(text.prefix(columns - 1)) + "…" : text
-        writeStandardError("\r\u{1B}[K" + clipped)
+        Output.standardError("\r\u{1B}[K" + clipped)
     }
 }

@@ -48,14 +48,6 @@ import Testing
 }
 
 @Suite struct ReplPieceTests {
-    @Test func notebookCellsAreFound() {
-        let md = "# Title\n\n```ser\na = 1\nb = 2\n```\n\ntext\n\n```ser {#x cache=false}\nshow a\n```\n```python\nno\n```\n"
-        let cells = Repl.cells(of: md)
-        #expect(cells.count == 2)
-        #expect(cells[0].0 == 4 && cells[0].1 == "a = 1\nb = 2")
-        #expect(cells[1].0 == 11 && cells[1].1 == "show a")
-    }
-
     @Test func varsListsValues() throws {
         let session = Session()
         #expect(Repl.vars(session) == "no values yet")

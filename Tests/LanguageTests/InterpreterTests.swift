@@ -13,10 +13,25 @@ import Testing
     @Test func bindsValuesAndShowsThem() throws {
         let session = Session()
         let out = try session.execute("a = 3\nb = [a, 2s, \"x\"]\nb.count\nb[-1]", file: "t")
-        #expect(session.order == ["a", "b"])
+        // An unnamed result is `_` (the last one: b[-1]).
+        #expect(session.order == ["a", "b", "_"])
         #expect(out.bound == ["a", "b"])
         #expect(out.text == "a = 3\n\nb = list of 3\n\n3\n\n\"x\"")
         #expect(out.statements == 4)
+        try session.execute("c = _", file: "t")
+        if case .string(let s) = session.values["c"]?.payload { #expect(s == "x") } else { Issue.record("c is not the string x") }
+    }
+
+    @Test func statementDependenciesComeFromTheSourceAlone() throws {
+        let session = Session()
+        let deps = try session.dependencies(of: "seed 3\nemovo = demo emovo size=small\nf = features emovo window=w \\\n  hop=2s\nplot mel f[0] to \"x.png\"", file: "t", firstLine: 10)
+        #expect(deps.map(\.defines) == [nil, "emovo", "f", nil])
+        #expect(deps.map(\.changesSettings) == [true, false, false, false])
+        // A family's kind (`demo emovo`, `plot mel`) is not a value it reads.
+        #expect(deps[1].uses == ["small"])
+        #expect(deps[2].uses == ["emovo", "w"])
+        #expect(deps[3].uses == ["f"])
+        #expect(deps[2].line == 12 && deps[2].text == "f = features emovo window=w \\\n  hop=2s")
     }
 
     @Test func failingStatementKeepsSessionAndEarlierOutput() {

@@ -252,8 +252,9 @@ import Testing
         options.overrides = [ParameterOverride(name: "note", value: "-demo"), ParameterOverride(name: "figures", value: "out")]
         let box = SessionBox()
         let executed = try runner(box).run([notebook], options: options)[0]
-        #expect(executed.results[0].output.items == [.figure("out/fig3.png"), .text("3-demo"), .text("set")])
-        #expect(box.all[0].executed[0].source == "figure out/fig3.png\nx = 3-demo\nprint x\ny = set\nprint y\n")
+        // Values are literals of their type: strings and paths quoted in code (issue 12, item 9).
+        #expect(executed.results[0].output.items == [.figure("\"out\"/fig3.png"), .text("3\"-demo\""), .text("set")])
+        #expect(box.all[0].executed[0].source == "figure \"out\"/fig3.png\nx = 3\"-demo\"\nprint x\ny = set\nprint y\n")
         #expect(substitute("{{note ? \"a b\" : \" (demo)\"}}!", values: ["note": .string("")]) == " (demo)!")
         #expect(substitute("{{x}} {{unknown}}", values: ["x": .number(0.5)]) == "0.5 {{unknown}}")
 

@@ -23,32 +23,21 @@ enum AugmentVerbs {
         result: .list, cached: true, seeded: true, scheduling: .deferred
     ) { call in
         let signals = try FeatureVerbs.signalList(call.value("source"), argument: "source")
-        let recipe: Recipe
-        do {
-            if call.text("recipe") == "study" {
-                for key in ["noise", "snr", "stretch", "pitch"] where call.given.contains(key) {
-                    throw VerbFailure("'\(key)' is for a custom recipe: write 'augment … custom \(key)=…'", argument: key)
-                }
-                recipe = .study
-            } else {
-                var transforms: [Transform] = []
-                if let v = call.optionalNumber("noise") { transforms.append(.noise(.peak(factor: v))) }
-                if let v = call.optionalNumber("snr") {
-                    if call.given.contains("noise") { throw VerbFailure("give noise= or snr=, not both", argument: "snr") }
-                    transforms.append(.noise(.snr(decibels: v)))
-                }
-                if let v = call.optionalNumber("stretch") { transforms.append(.stretch(rate: v)) }
-                if let v = call.optionalNumber("pitch") { transforms.append(.pitch(semitones: v)) }
-                guard !transforms.isEmpty else { throw VerbFailure("a custom recipe needs noise=, snr=, stretch= or pitch=") }
-                recipe = try Recipe.of(transforms, combine: call.bool("combine"))
-            }
-        } catch let e as AugmentError { throw VerbFailure(e.message) }
+        var options = AugmentOptions()
+        options.recipe = call.text("recipe")
+        options.noise = call.optionalNumber("noise")
+        options.snr = call.optionalNumber("snr")
+        options.stretch = call.optionalNumber("stretch")
+        options.pitch = call.optionalNumber("pitch")
+        options.combine = call.bool("combine")
+        options.seed = call.seed
+        let recipe = try options.makeRecipe()
         let items = signals.map { AugmentedSignal(original: $0.signal, source: $0.name) }
         let relay = ProgressRelay(call)
         let cancellation = call.session.cancellation
         let out: [AugmentedSignal]
         do {
-            out = try Augmenter.augmentTraining(items, recipe: recipe, seed: call.seed, includeOriginals: call.bool("originals"),
+            out = try Augmenter.augmentTraining(items, recipe: recipe, seed: options.seed, includeOriginals: call.bool("originals"),
                                                 threads: call.threads) { done, total in
                 relay.report("augment \(done)/\(total) files" + (cancellation.isRequested ? " (cancelling…)" : ""))
             }

@@ -36,7 +36,7 @@ enum LearnVerbs {
         let scheme = call.text("scheme")
         let label = call.text("label")
         let src = sources(of: table)
-        let labels: [Int]? = call.bool("stratify") ? try codes(table, label: label, argument: "label").codes : nil
+        let labels: [Int]? = call.bool("stratify") ? try Pipeline.classCodes(table, label: label, argument: "label").codes : nil
         let seed = call.seed
         let validation = call.number("val")
         var splits: [Split]
@@ -44,9 +44,7 @@ enum LearnVerbs {
             switch scheme {
             case "naive", "grouped":
                 let fractions = Fractions(train: call.number("train"), validation: validation, test: call.number("test"))
-                splits = [scheme == "naive"
-                          ? try Splits.naive(sources: src, stratifyBy: labels, fractions: fractions, seed: seed)
-                          : try Splits.grouped(sources: src, stratifyBy: labels, fractions: fractions, seed: seed)]
+                splits = [try Pipeline.split(table, scheme: scheme, fractions: fractions, stratify: labels, seed: seed)]
             case "loso", "lopo":
                 let by = call.optionalText("by") ?? (scheme == "loso" ? "speaker" : "sentence")
                 let groups = try column(by, of: table, argument: call.given.contains("by") ? "by" : "table")
@@ -55,7 +53,7 @@ enum LearnVerbs {
             default:
                 splits = try Splits.kFold(k: call.integer("k"), sources: src, stratifyBy: labels, validation: validation, seed: seed)
             }
-            if let augmented = augmentedRows(of: table) {
+            if scheme != "naive", scheme != "grouped", let augmented = augmentedRows(of: table) {
                 // Augmented copies are training data only: none is validated or tested on.
                 splits = try splits.map { split throws(EvaluateError) in try split.trainingOnlyAugmentation(augmented: augmented, sources: src) }
             }
@@ -254,36 +252,41 @@ enum LearnVerbs {
         Parameter("patience", .integer(0...100_000), default: .number(20, .none), doc: "epochs without a lower validation loss before stopping (0: never)"),
         labelParameter,
         Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of shuffling and dropout"),
+        Parameter("threads", .integer(1...256), default: .number(1, .none),
+                  doc: "threads, each training a shard of every batch (the same threads give the same weights)"),
     ]
 
-    /// The training options of a call; `threads` shards every batch (`train`: the session's threads; the runs
-    /// of `repeat` and `crossval`: 1 each, as they run side by side).
-    static func options(_ call: Call, threads: Int = 1) throws(VerbFailure) -> TrainingOptions {
-        var o = TrainingOptions()
+    /// `train`'s threads: the session's unless given (`threads N` sets them; they join its hash).
+    static let sessionThreadsParameter = Parameter("threads", .integer(1...256), defaultText: "the session's threads",
+                                                   doc: "threads, each training a shard of every batch (the same threads give the same weights)")
+
+    /// The verb's arguments bound into the options `ser train` parses into.
+    static func options(_ call: Call, label: String) -> TrainOptions {
+        var o = TrainOptions()
+        o.label = label
         o.epochs = call.integer("epochs")
-        o.batchSize = call.integer("batch")
-        let lr = call.number("lr")
-        guard lr > 0, lr < 10 else { throw VerbFailure("learning rate must be positive, given \(lr)", argument: "lr") }
-        o.adam.learningRate = Float(lr)
+        o.batch = call.integer("batch")
+        o.learningRate = call.number("lr")
         o.patience = call.integer("patience")
         o.seed = call.seed
-        o.threads = max(1, threads)
+        o.threads = call.optionalInteger("threads") ?? call.threads
         return o
     }
 
     static let train = Verb(
-        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Every batch is cut into `threads` shards trained at once (as `ser train --threads`): the same seed and threads give the same weights. Ctrl-C stops at the next batch, keeping the best weights.",
+        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Every batch is cut into `threads` shards trained at once (the session's threads unless given, as `ser train --threads`): the same seed and threads give the same weights. Ctrl-C stops at the next batch, keeping the best weights.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model (or a run, to fine-tune its model)"),
             Parameter("split", .value([.split]), positional: true, doc: "a one-fold split (pick a fold with s[0] or s[\"f1\"])"),
-        ] + trainingParameters,
-        examples: ["fit = train net s epochs=200 patience=20 batch=32 lr=1e-3"], result: .run, cached: true, seeded: true, threaded: true, scheduling: .deferred
+        ] + trainingParameters.map { $0.name == "threads" ? sessionThreadsParameter : $0 },
+        examples: ["fit = train net s epochs=200 patience=20 batch=32 lr=1e-3"], result: .run, cached: true, seeded: true, threaded: true,
+        scheduling: .deferred
     ) { call in
         guard case .split(let split) = call.value("split").payload else { throw VerbFailure("not a split", argument: "split") }
         guard split.splits.count == 1 else {
             throw VerbFailure("the split has \(split.splits.count) folds; train on one (s[0]) or use crossval", argument: "split")
         }
-        let run = try fit(try modelValue(call.value("model")), split, fold: 0, call: call, prefix: "train", threads: call.threads)
+        let run = try fit(try modelValue(call.value("model")), split, fold: 0, call: call, prefix: "train")
         call.print(run.summaryLine)
         return call.make(.run(run.value))
     }
@@ -293,49 +296,26 @@ enum LearnVerbs {
         var summaryLine: String
     }
 
-    /// Trains a copy of `base` on fold `fold` of `split`, every batch cut into `threads` shards.
-    static func fit(_ base: ModelValue, _ split: SplitValue, fold: Int, call: Call, prefix: String, threads: Int = 1) throws -> Fitted {
+    /// Trains a copy of `base` on fold `fold` of `split` (`Pipeline.fit`, as `ser train`).
+    static func fit(_ base: ModelValue, _ split: SplitValue, fold: Int, call: Call, prefix: String) throws -> Fitted {
         let label = call.given.contains("label") ? call.text("label") : split.label
-        let (classes, all) = try labelled(split.table, label: label, argument: "split")
         let part = split.splits[fold]
         guard !part.train.isEmpty else { throw VerbFailure("the training part of \(part.name) is empty", argument: "split") }
-        let model = base.copy()
-        if model.labels != classes.names {
-            if model.labels.isEmpty && model.outputSize == classes.count {
-                model.labels = classes.names
-            } else if !model.labels.isEmpty {
-                do { try model.replaceOutput(classes: classes.count, labels: classes.names, seed: call.seed) } catch {
-                    throw VerbFailure(error.message, argument: "model")
-                }
-                call.print("new output layer for \(classes.count) classes (\(classes.names.joined(separator: ", ")))")
-            } else {
-                throw VerbFailure("the model has \(model.outputSize) outputs but the table has \(classes.count) classes (\(classes.names.joined(separator: ", ")))", argument: "model")
-            }
-        }
-        guard model.inputSize == split.table.width else {
-            throw VerbFailure("the model takes rows of \(model.inputSize) values, the table has \(split.table.width)", argument: "model")
-        }
-        do {
-            let z = try ZScore.fit(split.table.values, columns: split.table.width, rows: part.train)
-            model.normalization = Normalization(mean: z.mean, std: z.scale)
-        } catch { throw VerbFailure(error.message, argument: "split") }
-        let options = try options(call, threads: threads)
-        let validation = all.subset(part.validation)
+        let options = options(call, label: label)
         let epochs = options.epochs
-        let history: TrainingHistory
-        do {
-            history = try Trainer.fit(model, train: all.subset(part.train), validation: validation.count > 0 ? validation : nil,
+        let fitted = try Pipeline.fit(base.copy(), table: split.table, train: part.train, validation: part.validation,
                                       options: options, cancellation: call.session.cancellation.training) { record in
-                var line = "\(prefix) epoch \(record.epoch)/\(epochs) loss \(formatNumber(record.loss, digits: 4))"
-                if let v = record.valLoss { line += " val_loss \(formatNumber(v, digits: 4))" }
-                if let a = record.valAccuracy { line += " val_acc \(formatNumber(a, digits: 3))" }
-                call.progress(line)
-            }
-        } catch { throw VerbFailure(error.message) }
+            var line = "\(prefix) epoch \(record.epoch)/\(epochs) loss \(formatNumber(record.loss, digits: 4))"
+            if let v = record.valLoss { line += " val_loss \(formatNumber(v, digits: 4))" }
+            if let a = record.valAccuracy { line += " val_acc \(formatNumber(a, digits: 3))" }
+            call.progress(line)
+        }
+        if let note = fitted.note { call.print(note) }
+        let history = fitted.history
         var line = "\(part.name): \(history.epochs.count) epochs"
         if let best = history.bestEpoch { line += ", best epoch \(best)" }
         if history.cancelled { line += ", cancelled (Ctrl-C): kept the best weights" } else if history.stoppedEarly { line += ", stopped early" }
-        return Fitted(value: RunValue(model: ModelValue(model), history: history, splitName: part.name, label: label), summaryLine: line)
+        return Fitted(value: RunValue(model: ModelValue(fitted.model), history: history, splitName: part.name, label: label), summaryLine: line)
     }
 
     static let evaluate = Verb(
@@ -361,21 +341,7 @@ enum LearnVerbs {
     }
 
     static func test(_ model: ModelValue, _ table: FeatureTable, label: String) throws -> Report {
-        guard !model.labels.isEmpty else { throw VerbFailure("the model has no class names: train it first", argument: "model") }
-        guard table.count > 0 else { throw VerbFailure("no rows to test on", argument: "rows") }
-        guard model.inputSize == table.width else {
-            throw VerbFailure("the model takes rows of \(model.inputSize) values, the table has \(table.width)", argument: "rows")
-        }
-        let names = try column(label, of: table, argument: "rows")
-        let classes = LabelSet(names: model.labels)
-        let truth: [Int]
-        do { truth = try classes.encode(names) } catch {
-            throw VerbFailure("\(error.message) (the model knows \(model.labels.joined(separator: ", ")))", argument: "rows")
-        }
-        do {
-            let predicted = try model.copy().predictClasses(table.values)
-            return try Report(truth: truth, predicted: predicted, classes: classes)
-        } catch { throw VerbFailure(userMessage(error)) }
+        try Pipeline.test(model.copy(), table, label: label)
     }
 
     static let predict = Verb(
@@ -404,7 +370,7 @@ enum LearnVerbs {
     }
 
     static let crossval = Verb(
-        "crossval", summary: "Trains and tests once per fold of a split (loso, lopo, kfold…), the folds side by side on `threads` workers (the same numbers for any thread count), and reports every fold with the mean ± std. Ctrl-C cancels.",
+        "crossval", summary: "Trains and tests once per fold of a split (loso, lopo, kfold…), the folds side by side on the session's threads (the same numbers for any thread count), and reports every fold with the mean ± std. Ctrl-C cancels.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model every fold starts from"),
             Parameter("split", .value([.split]), positional: true, doc: "the folds"),
@@ -413,7 +379,7 @@ enum LearnVerbs {
     ) { call in
         guard case .split(let split) = call.value("split").payload else { throw VerbFailure("not a split", argument: "split") }
         let base = try modelValue(call.value("model"))
-        // The folds train at once on the session's threads, each on one thread with its own seeded streams.
+        // The folds train at once on the session's threads, each with its own seeded streams.
         let reports = try call.parallelRuns(split.splits.count) { fold, run in
             try run.checkCancelled()
             let fitted = try fit(base, split, fold: fold, call: run, prefix: "fold \(fold + 1)/\(split.splits.count)")
@@ -428,7 +394,7 @@ enum LearnVerbs {
     }
 
     static let repeatRuns = Verb(
-        "repeat", summary: "Repeats split → train → test over several seeds (naive or grouped split), the seeds side by side on `threads` workers (the same numbers for any thread count), and reports the mean ± std.",
+        "repeat", summary: "Repeats split → train → test over several seeds (naive or grouped split), the seeds side by side on the session's threads (the same numbers for any thread count), and reports the mean ± std.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model every run starts from"),
             Parameter("table", .value([.features]), positional: true, doc: "the feature table"),
@@ -442,17 +408,11 @@ enum LearnVerbs {
         let seeds = ints(call.list("seeds"))
         let label = call.text("label")
         let scheme = call.text("scheme")
-        // The seeds train at once on the session's threads, each on one thread with its own seeded streams.
+        // The seeds train at once on the session's threads, each with its own seeded streams.
         let reports = try call.parallelRuns(seeds.count, arguments: { ["seed": .number(Double(seeds[$0]), .none)] }) { i, run in
             try run.checkCancelled()
             let seed = seeds[i]
-            let s: Split
-            do {
-                let src = sources(of: table)
-                s = try (scheme == "naive" ? Splits.naive(sources: src, seed: UInt64(seed))
-                         : Splits.grouped(sources: src, seed: UInt64(seed)))
-                    .trainingOnlyAugmentation(augmented: augmentedRows(of: table) ?? Array(repeating: false, count: src.count), sources: src)
-            } catch { throw VerbFailure(userMessage(error), argument: "table") }
+            let s = try Pipeline.split(table, scheme: scheme, seed: UInt64(seed))
             let split = SplitValue(table: table, splits: [s], scheme: scheme, label: label)
             let fitted = try fit(base.copyValue(seed: UInt64(seed)), split, fold: 0, call: run, prefix: "seed \(seed) (\(i + 1)/\(seeds.count))")
             if fitted.value.history.cancelled { throw Cancelled() }
@@ -482,22 +442,6 @@ enum LearnVerbs {
     static func modelAndLabel(_ v: Value) throws(VerbFailure) -> (ModelValue, String) {
         if case .run(let r) = v.payload { return (r.model, r.label) }
         return (try modelValue(v), "emotion")
-    }
-
-    static func codes(_ table: FeatureTable, label: String, argument: String) throws(VerbFailure) -> (classes: LabelSet, codes: [Int]) {
-        let names = try column(label, of: table, argument: argument)
-        let classes = LabelSet(from: names)
-        do { return (classes, try classes.encode(names)) } catch { throw VerbFailure(error.message, argument: argument) }
-    }
-
-    static func labelled(_ table: FeatureTable, label: String, argument: String) throws(VerbFailure) -> (LabelSet, Dataset) {
-        let (classes, codes) = try codes(table, label: label, argument: argument)
-        guard classes.count >= 2 else {
-            throw VerbFailure("column '\(label)' has \(classes.count) class\(classes.count == 1 ? "" : "es"); training needs at least 2", argument: argument)
-        }
-        do { return (classes, try Dataset(values: table.values, labels: codes, width: table.width)) } catch {
-            throw VerbFailure(error.message, argument: argument)
-        }
     }
 }
 

@@ -38,57 +38,35 @@ enum PlotVerbs {
         VerbFailure(userMessage(error))
     }
 
-    static func signalVerb(_ kind: String, _ summary: String, example: String,
-                           draw: @escaping @Sendable (SignalValue, String, Int) throws -> Figure) -> Verb {
-        Verb("plot \(kind)", summary: summary,
+    /// A `plot <view>` verb: `SignalPlot`, the drawing path `ser plot` uses too.
+    static func signalVerb(_ view: SignalView, _ summary: String, example: String) -> Verb {
+        Verb("plot \(view.rawValue)", summary: summary,
              parameters: [Parameter("signal", .value([.signal]), positional: true, doc: "the signal")] + common,
              examples: [example], result: .figure, scheduling: .output) { call in
             let s = try signal(call)
-            let title = call.optionalText("title") ?? "\(summary.split(separator: ":").first.map(String.init) ?? kind) — \(s.name)"
-            let figure: Figure
-            do { figure = try draw(s, title, call.integer("scale")) } catch { throw plotFailure(error) }
-            return try finish(figure, kind: kind, title: title, call: call)
+            var plot = SignalPlot(view: view)
+            plot.title = call.optionalText("title")
+            plot.scale = call.integer("scale")
+            let figure = try plot.draw(s.signal, name: s.name)
+            return try finish(figure, kind: view.rawValue, title: plot.title(for: s.name), call: call)
         }
     }
 
-    static let waveform = signalVerb("waveform", "Waveform: amplitude over time.", example: #"plot waveform x to "wave.png""#) { s, title, scale in
-        try Figure.waveform(s.signal.samples, sampleRate: s.signal.sampleRate, title: title, scale: scale)
-    }
+    static let waveform = signalVerb(.waveform, "Waveform: amplitude over time.", example: #"plot waveform x to "wave.png""#)
 
-    static let spectrogram = signalVerb("spectrogram", "Spectrogram: STFT power in dB on a linear frequency axis (n_fft 2048, hop 512).",
-                                        example: #"plot spectrogram x to "spec.png""#) { s, title, scale in
-        let db = Spectral.powerToDB(STFT.spectrogram(s.signal.samples))
-        return try Figure.spectrogram(db.values, bins: db.rows, frames: db.columns, sampleRate: s.signal.sampleRate,
-                                           frequency: .linear, title: title, scale: scale)
-    }
+    static let spectrogram = signalVerb(.spectrogram, "Spectrogram: STFT power in dB relative to the peak (80 dB range) on a linear frequency axis (n_fft 2048, hop 512).",
+                                        example: #"plot spectrogram x to "spec.png""#)
 
-    static let mel = signalVerb("mel", "Mel spectrogram: 128 mel bands in dB (librosa.feature.melspectrogram + power_to_db).",
-                                example: #"plot mel emovo["f1/rab-f1-b1.wav"] to "mel.png""#) { s, title, scale in
-        let db = Spectral.powerToDB(Spectral.melSpectrogram(s.signal.samples, sampleRate: s.signal.sampleRate))
-        return try Figure.spectrogram(db.values, bins: db.rows, frames: db.columns, sampleRate: s.signal.sampleRate,
-                                           frequency: .mel(fmin: 0, fmax: Double(s.signal.sampleRate) / 2), title: title, scale: scale)
-    }
+    static let mel = signalVerb(.mel, "Mel spectrogram: 128 mel bands in dB relative to the peak, 80 dB range (librosa.feature.melspectrogram + power_to_db(ref=np.max)).",
+                                example: #"plot mel emovo["f1/rab-f1-b1.wav"] to "mel.png""#)
 
-    static let mfcc = signalVerb("mfcc", "MFCC: 20 coefficients over time (librosa.feature.mfcc).", example: #"plot mfcc x to "mfcc.png""#) { s, title, scale in
-        let m = Spectral.mfcc(s.signal.samples, sampleRate: s.signal.sampleRate)
-        return try Figure.mfcc(m.values, coefficients: m.rows, frames: m.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
-    }
+    static let mfcc = signalVerb(.mfcc, "MFCC: 20 coefficients over time (librosa.feature.mfcc).", example: #"plot mfcc x to "mfcc.png""#)
 
-    static let chroma = signalVerb("chroma", "Chromagram: 12 pitch classes over time (librosa.feature.chroma_stft).",
-                                   example: #"plot chroma x to "chroma.png""#) { s, title, scale in
-        let c = Spectral.chroma(s.signal.samples, sampleRate: s.signal.sampleRate)
-        return try Figure.chroma(c.values, frames: c.columns, sampleRate: s.signal.sampleRate, title: title, scale: scale)
-    }
+    static let chroma = signalVerb(.chroma, "Chromagram: 12 pitch classes over time (librosa.feature.chroma_stft).",
+                                   example: #"plot chroma x to "chroma.png""#)
 
-    static let features = signalVerb("features", "Features: mel spectrogram, MFCC and chromagram of one signal stacked (the study's Figure 1).",
-                                     example: #"plot features x to "figures/fig1-features.png""#) { s, title, scale in
-        let melDB = Spectral.powerToDB(Spectral.melSpectrogram(s.signal.samples, sampleRate: s.signal.sampleRate))
-        let m = Spectral.mfcc(melDB: melDB)
-        let c = Spectral.chroma(s.signal.samples, sampleRate: s.signal.sampleRate)
-        return try Figure.features(melDB: melDB.values, melBands: melDB.rows, mfcc: m.values, coefficients: m.rows,
-                                        chroma: c.values, frames: melDB.columns, sampleRate: s.signal.sampleRate,
-                                        fmax: Double(s.signal.sampleRate) / 2, title: title, scale: scale)
-    }
+    static let features = signalVerb(.features, "Features: mel spectrogram (dB relative to the peak), MFCC and chromagram of one signal stacked (the study's Figure 1).",
+                                     example: #"plot features x to "figures/fig1-features.png""#)
 
     static func report(_ call: Call, _ name: String = "report") throws(VerbFailure) -> ReportValue {
         guard case .report(let r) = call.value(name).payload else { throw VerbFailure("expected a report", argument: name) }
