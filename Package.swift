@@ -28,9 +28,11 @@ let package = Package(
         systemLibrary("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
         systemLibrary("CFFTW", pkgConfig: "fftw3f", apt: "libfftw3-dev"),
         systemLibrary("CSoxr", pkgConfig: "soxr", apt: "libsoxr-dev"),
-        systemLibrary("CBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
         systemLibrary("CEdit", pkgConfig: "libedit", apt: "libedit-dev"),
         systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
+        // ser's GEMM with one arithmetic on every CPU (Sources/CGEMM/gemm.c); optimised in debug builds too,
+        // since the tests train with it.
+        .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
 
         // The bottom: files, atomic writes, locks, seeded generators, ordered parallel map, the error protocol
         .target(name: "Support", swiftSettings: swiftSettings),
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "Audio", dependencies: ["Support", "CSndFile", "CSoxr"], swiftSettings: swiftSettings),
         .target(name: "Features", dependencies: ["Support", "Audio", "CFFTW"], swiftSettings: swiftSettings),
         .target(name: "Augment", dependencies: ["Support", "Audio", "Features"], swiftSettings: swiftSettings),
-        .target(name: "Learn", dependencies: ["Support", "CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "Learn", dependencies: ["Support", "CGEMM"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["Support", "CPNG"], swiftSettings: swiftSettings),
         .target(name: "Evaluate", dependencies: ["Support"], swiftSettings: swiftSettings),
         .target(name: "Corpus", dependencies: ["Support", "Audio"], swiftSettings: swiftSettings),
@@ -74,7 +76,8 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Support", "Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Support", "Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "ConsoleTests", dependencies: ["Support", "Console", "Language", "Features", "Notebook", "Plot"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConsoleTests", dependencies: ["Support", "Console", "Language", "Features", "Notebook", "Plot"], exclude: ["Fixtures"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "CorpusTests", dependencies: ["Support", "Corpus", "Audio", "Features", "Evaluate"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LanguageTests", dependencies: ["Support", "Language", "Audio", "Corpus", "Features", "Learn", "Evaluate"],
@@ -88,7 +91,7 @@ let package = Package(
         // against its verb (the same weights, reports, tables, audio and PNG bytes).
         .testTarget(name: "CLITests", dependencies: ["ser", "Language", "Audio", "Features", "Learn", "Evaluate"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language", "Features", "Evaluate"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

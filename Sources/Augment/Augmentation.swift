@@ -76,8 +76,9 @@ public struct Recipe: Sendable, Hashable {
         return Recipe(list)
     }
 
-    /// The study's recipe: noise (peak factor 0.035), time stretch (rate 0.8), pitch shift (+0.7 semitones),
-    /// and all their combinations — seven augmented copies of each training file.
+    /// ser's recipe for the paper's augmentation (noise, stretch, pitch and combinations; the paper gives no
+    /// parameters): noise (peak factor 0.035), time stretch (rate 0.8), pitch shift (+0.7 semitones), and all
+    /// their combinations — seven augmented copies of each training file. The values are ser's choices.
     public static let study = Recipe.of(
         validated: [.noise(.peak(factor: 0.035)), .stretch(rate: 0.8), .pitch(semitones: 0.7)], combine: true)
 

@@ -12,7 +12,7 @@ public enum Augmenter {
     }
 
     /// The deterministic intermediate results of one original's augmentations (the stretched signal, the
-    /// STFT analyses), so a recipe computes each of them once: the study's seven copies need two STFT
+    /// STFT analyses), so a recipe computes each of them once: the `study` recipe's seven copies need two STFT
     /// analyses and three phase-vocoder passes instead of twelve. Results are the same samples as applying
     /// each augmentation on its own.
     struct Memo {

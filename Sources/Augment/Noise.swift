@@ -10,7 +10,7 @@ public enum NoiseInjection {
     /// Adds seeded Gaussian noise to `samples` (any rate; the result has the same length).
     ///
     /// - `.peak(factor)`: one uniform draw `u ~ U(0, 1)`, then `y = x + factor · u · max|x| · g` with
-    ///   `g ~ N(0, 1)` per sample (the common recipe; default factor 0.035 in the study).
+    ///   `g ~ N(0, 1)` per sample (the common recipe; ser's `study` recipe uses factor 0.035).
     /// - `.snr(dB)`: `y = x + s · g`, with `s` chosen so that the signal-to-noise ratio
     ///   `10 · log10(Σx² / Σ(s·g)²)` is exactly `dB`.
     ///

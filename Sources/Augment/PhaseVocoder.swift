@@ -23,8 +23,8 @@ public enum PhaseVocoder {
     /// Frames processed together for cache locality (results do not depend on it).
     static let block = 16
 
-    /// The magnitudes and angles of an STFT matrix, computed once and reusable for several rates (the study's
-    /// stretch and pitch shift of one file both start from the same analysis).
+    /// The magnitudes and angles of an STFT matrix, computed once and reusable for several rates (the `study`
+    /// recipe's stretch and pitch shift of one file both start from the same analysis).
     public struct Analysis: Sendable {
         public let bins: Int
         public let frames: Int

@@ -1,7 +1,7 @@
 /// How much noise to add: relative to the signal's peak (the common Keras-era recipe) or at a target SNR.
 public enum NoiseLevel: Sendable, Hashable {
     /// `amp = factor · U(0, 1) · max|x|`, then `y = x + amp · N(0, 1)` per sample: the recipe most SER
-    /// notebooks copy (the study uses factor 0.035). The uniform draw makes the level random per file.
+    /// notebooks copy (ser's `study` recipe uses factor 0.035). The uniform draw makes the level random per file.
     case peak(factor: Double)
     /// Gaussian noise scaled so that `10 · log10(mean(x²) / mean(noise²))` equals `decibels` exactly.
     case snr(decibels: Double)

@@ -200,7 +200,9 @@ final class NotebookAtPrompt {
         let source = stepper.source(of: cell)
         let styled = Terminal.styled(1)
         for line in source.split(separator: "\n", omittingEmptySubsequences: false).dropLast(source.hasSuffix("\n") ? 1 : 0) {
-            out += (styled ? "\u{1B}[36m" : "") + "  " + line + (styled ? "\u{1B}[0m" : "") + "\n"
+            for piece in display.wrapped("  " + line).split(separator: "\n") {
+                out += (styled ? "\u{1B}[36m" : "") + piece + (styled ? "\u{1B}[0m" : "") + "\n"
+            }
         }
         Terminal.writeOut(out)
         let result = stepper.run(cell)

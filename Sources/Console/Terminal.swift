@@ -62,6 +62,11 @@ public final class Display {
         TerminalMarkdown(width: (Terminal.size(1)?.columns ?? 80) - 1, styled: Terminal.styled(1))
     }
 
+    /// Plain text with lines longer than the terminal broken at spaces (as is off a terminal).
+    public func wrapped(_ text: String) -> String {
+        rendersMarkdown ? markdown.wrapPlain(text) : text
+    }
+
     /// Markdown text (prose, a table), rendered on a terminal.
     public func markdownText(_ text: String) -> String {
         rendersMarkdown ? markdown.render(text) : text

@@ -14,18 +14,23 @@ public struct Split: Sendable, Equatable, CustomStringConvertible {
     public var test: [Int]
     /// Source files shared between the training side and the test side.
     public var leakage: Leakage
+    /// Where the augmented rows went and whether any in training was made from held-out audio; nil when the
+    /// table holds no augmented rows.
+    public var augmentation: AugmentationCheck?
 
-    public init(name: String, train: [Int], validation: [Int], test: [Int], leakage: Leakage) {
+    public init(name: String, train: [Int], validation: [Int], test: [Int], leakage: Leakage, augmentation: AugmentationCheck? = nil) {
         self.name = name
         self.train = train
         self.validation = validation
         self.test = test
         self.leakage = leakage
+        self.augmentation = augmentation
     }
 
-    /// "naive: 412 train, 59 validation, 117 test; LEAKS: …"
+    /// "naive: 412 train, 59 validation, 117 test; LEAKS: …; augmented: …"
     public var description: String {
         "\(name): \(train.count) train, \(validation.count) validation, \(test.count) test; \(leakage)"
+            + (augmentation.map { "; \($0)" } ?? "")
     }
 }
 
@@ -41,7 +46,7 @@ public struct Fractions: Sendable, Equatable, Hashable {
         self.test = test
     }
 
-    /// The study's split: 70 % train, 10 % validation, 20 % test.
+    /// The paper's split: 70 % train, 10 % validation, 20 % test.
     public static let study = Fractions(train: 0.7, validation: 0.1, test: 0.2)
 
     func validate() throws(EvaluateError) {
@@ -61,7 +66,7 @@ public struct Fractions: Sendable, Equatable, Hashable {
 /// Source files whose rows sit on both sides of a split (training side = train ∪ validation).
 ///
 /// Windows of one recording, and augmented copies of it, are near-duplicates: when some are trained on and
-/// others tested on, the test score measures memory of the recording, not generalisation. The study's naive
+/// others tested on, the test score measures memory of the recording, not generalisation. The paper's naive
 /// window-level split does this; grouped, LOSO, LOPO and grouped k-fold splits do not.
 public struct Leakage: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// Distinct source files with rows on both the training side and the test side.

@@ -10,7 +10,7 @@ import Support
 /// Same inputs and seed → same split, on every machine.
 ///
 /// ```swift
-/// let s = try Splits.naive(sources: files, seed: 1)                 // the study's 70/10/20 window split
+/// let s = try Splits.naive(sources: files, seed: 1)                 // the paper's 70/10/20 window split
 /// print(s.leakage)                                                   // LEAKS: 84 source files on both sides …
 /// let g = try Splits.grouped(sources: files, stratifyBy: labels, seed: 1)
 /// let folds = try Splits.leaveOneGroupOut(groups: speakers, sources: files, seed: 1)   // LOSO
@@ -18,7 +18,7 @@ import Support
 public enum Splits {
     // MARK: Hold-out splits
 
-    /// The study's split: rows (windows) at random, `fractions` of all rows per part (default 70/10/20).
+    /// The paper's split: rows (windows) at random, `fractions` of all rows per part (default 70/10/20).
     ///
     /// Windows and augmented copies of one file land on both sides; `leakage` counts them.
     public static func naive(

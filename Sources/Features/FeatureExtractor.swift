@@ -5,7 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// What the study's feature vector is made of, with librosa 0.11's defaults.
+/// What the paper's 160-value feature vector is made of, as ser reads it: librosa 0.11's defaults (the paper
+/// gives no parameters).
 public struct FeatureSettings: Sendable, Hashable {
     /// Analysis sample rate in Hz (librosa.load's default 22050).
     public var sampleRate: Int
@@ -81,7 +82,7 @@ public struct FeatureProfile: Sendable, Equatable {
     }
 }
 
-/// Computes the study's feature vector for windows of a signal: per window, the time means of the mel power
+/// Computes the feature vector for windows of a signal: per window, the time means of the mel power
 /// spectrogram (`nMels`), of the MFCCs (`nMFCC`) and of the chromagram (`nChroma`), in that order, each as
 /// librosa 0.11 computes it on the window's samples alone (`melspectrogram(y=w)`, `mfcc(y=w, n_mfcc=20)`,
 /// `chroma_stft(y=w)`). One STFT serves all three.

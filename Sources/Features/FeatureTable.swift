@@ -30,7 +30,7 @@ public struct FeatureRow: Sendable, Hashable {
 }
 
 /// A feature matrix with one row per window: `values` is `count × width` float32, row-major (width 160 for
-/// the study's vector: 128 mel means, 20 MFCC means, 12 chroma means), `rows[i]` describes row i.
+/// the paper's vector as ser reads it: 128 mel means, 20 MFCC means, 12 chroma means), `rows[i]` describes row i.
 ///
 /// On disk it is two files with a common prefix: `PREFIX.npy` (NumPy .npy v1.0, `<f4`, C order, shape
 /// `(count, width)`; `numpy.load` reads it) and `PREFIX.csv` (header `index,file,window,start_s,end_s`

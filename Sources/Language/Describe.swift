@@ -13,19 +13,24 @@ enum Describe {
         }
     }
 
-    /// One row per value: reports become metric columns; other values their type and summary.
-    static func resultsTable(_ values: [Value], names: [String]) -> Table {
-        if values.count == 1, case .table(let t) = values[0].payload { return t }
+    /// One row per value: reports become metric columns (with an `id` column first and a `paper` column
+    /// after the experiment's name when given); other values their type and summary.
+    static func resultsTable(_ values: [Value], names: [String], ids: [String]? = nil, paper: [Double]? = nil) throws(VerbFailure) -> Table {
+        if values.count == 1, ids == nil, paper == nil, case .table(let t) = values[0].payload { return t }
         let reports = values.compactMap { v -> ReportValue? in if case .report(let r) = v.payload { r } else { nil } }
         if reports.count == values.count {
-            let rows = zip(names, reports).map { name, r -> [String] in
-                if let a = r.aggregate {
-                    return [name, a.accuracy.description, a.uar.description, a.macroF1.description, String(a.count)]
-                }
-                return [name, String(format: r.accuracy, decimals: 3), String(format: r.uar, decimals: 3), String(format: r.macroF1, decimals: 3), "1"]
+            let rows = reports.indices.map { i -> [String] in
+                let r = reports[i]
+                let metrics = r.aggregate.map { a in [a.accuracy.description, a.uar.description, a.macroF1.description, String(a.count)] }
+                    ?? [String(format: r.accuracy, decimals: 3), String(format: r.uar, decimals: 3), String(format: r.macroF1, decimals: 3), "1"]
+                return (ids.map { [$0[i]] } ?? []) + [names[i]] + (paper.map { [String(format: $0[i], decimals: 2)] } ?? []) + metrics
             }
-            return Table(columns: ["experiment", "accuracy", "UAR", "macro-F1", "runs"], rows: rows,
-                         alignments: [.left, .right, .right, .right, .right])
+            let columns = (ids == nil ? [] : ["id"]) + ["experiment"] + (paper == nil ? [] : ["paper"]) + ["accuracy", "UAR", "macro-F1", "runs"]
+            let alignments: [Table.Alignment] = (ids == nil ? [] : [.left]) + [.left] + (paper == nil ? [] : [.right]) + [.right, .right, .right, .right]
+            return Table(columns: columns, rows: rows, alignments: alignments)
+        }
+        if ids != nil || paper != nil {
+            throw VerbFailure("ids and paper apply to a table of reports; these values are \(Set(values.map(\.type.rawValue)).sorted().joined(separator: ", "))", argument: "values")
         }
         return Table(columns: ["name", "type", "value"],
                      rows: zip(names, values).map { [$0, $1.type.rawValue, $1.summary] },

@@ -22,7 +22,7 @@ enum Members {
         case .split: ["train", "validation", "test", "folds"]
         case .model: ["parameters", "layers"]
         case .run: ["model", "history", "epochs", "best_epoch"]
-        case .report: ["accuracy", "uar", "macro_f1", "confusion"]
+        case .report: ["accuracy", "uar", "macro_f1", "confusion", "runs"]
         case .corpus: ["files", "speakers", "emotions"]
         }
     }
@@ -84,6 +84,10 @@ enum Members {
         case (.report(let r), "uar"): derived(value, name, .number(r.uar, .none))
         case (.report(let r), "macro_f1"): derived(value, name, .number(r.macroF1, .none))
         case (.report(let r), "confusion"): derived(value, name, .table(confusionTable(r, normalized: false)))
+        case (.report(let r), "runs"):
+            derived(value, name, .list(r.runs.enumerated().map { i, run in
+                Value(.run(run), hash: ContentHash(of: value.hash.hex + ".runs[\(i)]"))
+            }))
         case (.corpus(let c), "files"): derived(value, name, .number(Double(c.corpus.files.count), .none))
         case (.corpus(let c), "speakers"): derived(value, name, .list(c.corpus.speakers.map { Value.string($0) }))
         case (.corpus(let c), "emotions"): derived(value, name, .list(c.corpus.emotions.map { Value.string($0) }))

@@ -1,3 +1,4 @@
+import Augment
 import Evaluate
 import Features
 import Learn
@@ -59,6 +60,16 @@ public struct ReportValue: Sendable {
     public var names: [String]
     /// Mean ± std over `reports` when there are several.
     public var aggregate: Aggregate?
+    /// The trained runs behind the reports, one each, when the report comes from `repeat` or `crossval`
+    /// (`r.runs`: e.g. every seed's pre-trained model, to fine-tune per seed); empty otherwise.
+    public var runs: [RunValue]
+
+    public init(reports: [Report], names: [String], aggregate: Aggregate?, runs: [RunValue] = []) {
+        self.reports = reports
+        self.names = names
+        self.aggregate = aggregate
+        self.runs = runs
+    }
 
     var accuracy: Double { aggregate?.accuracy.mean ?? reports[0].accuracy }
     var uar: Double { aggregate?.uar.mean ?? reports[0].uar }
@@ -97,6 +108,42 @@ func augmentedRows(of table: FeatureTable) -> [Bool]? {
         return !a.isEmpty && a != "none"
     }
     return flags.contains(true) ? flags : nil
+}
+
+/// Per row, where its audio comes from (recording, source span in seconds, augmented or not), for placing
+/// augmented rows in a split; nil when the table holds no augmented rows. An augmented window's span is
+/// mapped back through its transforms (`augment_params`) with `Augmentation.sourceSpan`.
+public func origins(of table: FeatureTable, argument: String = "table") throws(VerbFailure) -> [Origin]? {
+    guard let flags = augmentedRows(of: table) else { return nil }
+    let src = sources(of: table)
+    let rate = FeatureSettings().sampleRate
+    var spans: [String: Augmentation] = [:]
+    var out: [Origin] = []
+    out.reserveCapacity(table.count)
+    for (i, row) in table.rows.enumerated() {
+        guard flags[i] else {
+            out.append(Origin(source: src[i], start: row.start, end: row.end, augmented: false))
+            continue
+        }
+        let params = row.attributes[Provenance.Key.parameters] ?? ""
+        let augmentation: Augmentation
+        if let known = spans[params] {
+            augmentation = known
+        } else {
+            do throws(AugmentError) {
+                guard let made = try Provenance(attributes: row.attributes).augmentation else {
+                    throw AugmentError(.badProvenance, "no transforms in '\(params)'")
+                }
+                augmentation = made
+            } catch {
+                throw VerbFailure("row \(i) (\(row.file), window \(row.window)): \(error.message)", argument: argument)
+            }
+            spans[params] = augmentation
+        }
+        let span = augmentation.sourceSpan(start: row.start, end: row.end, sampleRate: rate)
+        out.append(Origin(source: src[i], start: span.start, end: span.end, augmented: true))
+    }
+    return out
 }
 
 /// Each row's value of a column: `file` or an attribute. Throws naming the available columns.
@@ -198,9 +245,19 @@ func featureDescription(_ t: FeatureTable, detailed: Bool) -> Table {
 }
 
 func splitDescription(_ s: SplitValue) -> Table {
+    let augmented = s.splits.contains { $0.augmentation != nil }
     let rows = s.splits.map { sp in
         [sp.name, String(sp.train.count), String(sp.validation.count), String(sp.test.count), sp.leakage.description]
+            + (augmented ? [sp.augmentation.map(augmentationText) ?? ""] : [])
     }
-    return Table(title: "split \(s.scheme) of \(featureSummary(s.table))", columns: ["split", "train", "validation", "test", "leakage"], rows: rows,
-                 alignments: [.left, .right, .right, .right, .left])
+    return Table(title: "split \(s.scheme) of \(featureSummary(s.table))",
+                 columns: ["split", "train", "validation", "test", "leakage"] + (augmented ? ["augmented rows (training only)"] : []), rows: rows,
+                 alignments: [.left, .right, .right, .right, .left] + (augmented ? [.left] : []))
+}
+
+/// "2310 in training, none made from validation or test audio; 693 set aside".
+func augmentationText(_ a: AugmentationCheck) -> String {
+    "\(a.inTraining) in training, "
+        + (a.isLeaking ? "LEAKY: \(a.fromHeldOutAudio) made from validation or test audio" : "none made from validation or test audio")
+        + (a.setAside > 0 ? "; \(a.setAside) set aside" : "")
 }

@@ -186,7 +186,7 @@ public struct Value: Sendable {
         case .features(let t): featureSummary(t)
         case .split(let sp):
             sp.splits.count == 1
-                ? "split \(sp.splits[0].name): \(sp.splits[0].train.count) train, \(sp.splits[0].validation.count) validation, \(sp.splits[0].test.count) test (\(sp.splits[0].leakage))"
+                ? "split \(sp.splits[0].description)"
                 : "split \(sp.scheme): \(sp.splits.count) folds"
         case .model(let m):
             "model \(m.spec.layers.count) layers, \(m.parameterCount) parameters, \(m.inputSize) → \(m.outputSize)"

@@ -19,7 +19,7 @@ public enum ValueCoder {
 
     /// The format's version: raise it whenever what a tag's payload holds changes, so older entries read as
     /// misses instead of as wrong values.
-    static let formatVersion: UInt8 = 1
+    static let formatVersion: UInt8 = 2
     static let magic: [UInt8] = Array("SERV".utf8) + [formatVersion]
 
     /// The bytes of `value`.
@@ -112,6 +112,15 @@ struct ByteWriter {
         do { bytesBlock(try m.checkpoint()) } catch { throw ValueCoder.Failure(description: "model: \(userMessage(error))") }
     }
 
+    mutating func run(_ r: RunValue) throws(ValueCoder.Failure) {
+        try model(r.model)
+        let json: Data
+        do { json = try JSONEncoder().encode(r.history) } catch { throw ValueCoder.Failure(description: "history: \(userMessage(error))") }
+        bytesBlock(Array(json))
+        string(r.splitName)
+        string(r.label)
+    }
+
     mutating func bytesBlock(_ b: [UInt8]) {
         int(b.count)
         bytes.append(contentsOf: b)
@@ -136,15 +145,14 @@ struct ByteWriter {
             for x in sp.splits {
                 string(x.name); ints(x.train); ints(x.validation); ints(x.test)
                 int(x.leakage.sharedSources); int(x.leakage.leakedTestRows); int(x.leakage.testRows)
+                if let a = x.augmentation {
+                    u8(1); int(a.inTraining); int(a.setAside); int(a.fromHeldOutAudio); int(a.fromHeldOutFiles)
+                } else {
+                    u8(0)
+                }
             }
         case .model(let m): try model(m)
-        case .run(let r):
-            try model(r.model)
-            let json: Data
-            do { json = try JSONEncoder().encode(r.history) } catch { throw ValueCoder.Failure(description: "history: \(userMessage(error))") }
-            bytesBlock(Array(json))
-            string(r.splitName)
-            string(r.label)
+        case .run(let r): try run(r)
         case .report(let r):
             strings(r.names)
             int(r.reports.count)
@@ -152,6 +160,8 @@ struct ByteWriter {
                 strings(report.classes.names)
                 ints(report.confusion.counts)
             }
+            int(r.runs.count)
+            for x in r.runs { try run(x) }
         case .corpus(let c):
             let k = c.corpus
             string(k.root)
@@ -277,6 +287,15 @@ struct ByteReader {
         }
     }
 
+    mutating func run() throws(ValueCoder.Failure) -> RunValue {
+        let m = try model()
+        let history: TrainingHistory
+        do { history = try JSONDecoder().decode(TrainingHistory.self, from: Data(try bytesBlock())) } catch let e as ValueCoder.Failure { throw e } catch {
+            throw fail("history: \(userMessage(error))")
+        }
+        return RunValue(model: m, history: history, splitName: try string(), label: try string())
+    }
+
     mutating func value() throws(ValueCoder.Failure) -> Value {
         let tag = try u8()
         let hash = ContentHash(digest: Array(try take(32)))
@@ -309,18 +328,18 @@ struct ByteReader {
             for _ in 0..<n {
                 let name = try string(), train = try ints(), validation = try ints(), test = try ints()
                 let leakage = Leakage(sharedSources: try int(), leakedTestRows: try int(), testRows: try int())
+                var augmentation: AugmentationCheck?
+                switch try u8() {
+                case 0: augmentation = nil
+                case 1: augmentation = AugmentationCheck(inTraining: try int(), setAside: try int(), fromHeldOutAudio: try int(), fromHeldOutFiles: try int())
+                default: throw fail("split augmentation flag")
+                }
                 guard (train + validation + test).allSatisfy({ $0 >= 0 && $0 < table.count }) else { throw fail("split rows") }
-                splits.append(Split(name: name, train: train, validation: validation, test: test, leakage: leakage))
+                splits.append(Split(name: name, train: train, validation: validation, test: test, leakage: leakage, augmentation: augmentation))
             }
             payload = .split(SplitValue(table: table, splits: splits, scheme: scheme, label: label))
         case .model: payload = .model(try model())
-        case .run:
-            let m = try model()
-            let history: TrainingHistory
-            do { history = try JSONDecoder().decode(TrainingHistory.self, from: Data(try bytesBlock())) } catch let e as ValueCoder.Failure { throw e } catch {
-                throw fail("history: \(userMessage(error))")
-            }
-            payload = .run(RunValue(model: m, history: history, splitName: try string(), label: try string()))
+        case .run: payload = .run(try run())
         case .report:
             let names = try strings()
             let n = try count(16)
@@ -337,7 +356,11 @@ struct ByteReader {
             guard names.count == reports.count, !reports.isEmpty else { throw fail("report names") }
             let aggregate: Aggregate?
             do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw fail("aggregate: \(userMessage(error))") }
-            payload = .report(ReportValue(reports: reports, names: names, aggregate: aggregate))
+            let nRuns = try count(8)
+            guard nRuns == 0 || nRuns == reports.count else { throw fail("report runs") }
+            var runs: [RunValue] = []
+            for _ in 0..<nRuns { runs.append(try run()) }
+            payload = .report(ReportValue(reports: reports, names: names, aggregate: aggregate, runs: runs))
         case .corpus:
             let root = try string()
             guard let layout = Layout(rawValue: try string()) else { throw fail("corpus layout") }

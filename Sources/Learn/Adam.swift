@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Adam as Keras 3 implements it (keras/src/optimizers/adam.py), in float32:
 ///
 ///     t = iterations + 1
@@ -43,9 +37,9 @@ final class Adam {
 
     /// One update of `weights` from `gradients` over `ranges` with learning rate `lr`.
     func step(weights: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>, ranges: [Range<Int>], learningRate lr: Float) {
-        let t = Float(iterations + 1)
+        let t = iterations + 1
         let b1 = options.beta1, b2 = options.beta2, eps = options.epsilon
-        let alpha = lr * (1 - powf(b2, t)).squareRoot() / (1 - powf(b1, t))
+        let alpha = lr * (1 - PortableMath.power(b2, t)).squareRoot() / (1 - PortableMath.power(b1, t))
         let c1 = 1 - b1, c2 = 1 - b2
         let m = self.m.pointer, v = self.v.pointer
         for range in ranges {

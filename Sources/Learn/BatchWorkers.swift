@@ -2,8 +2,8 @@ import Dispatch
 import Support
 
 /// Batch-parallel training: each batch is cut into `count` contiguous shards that run forward, loss and
-/// backward at once on their own network replica (own workspaces and gradients, shared weights, single-threaded
-/// OpenBLAS inside); the replicas' gradients are then summed in a fixed order into the first network's.
+/// backward at once on their own network replica (own workspaces and gradients, shared weights, the GEMM on the
+/// worker's thread); the replicas' gradients are then summed in a fixed order into the first network's.
 /// Same shard count → same sums → same weights, bit for bit.
 final class BatchWorkers {
     let networks: [Network]

@@ -80,14 +80,11 @@ public enum Checkpoint {
     /// Reads the model saved at `path`; missing, truncated, corrupt or inconsistent files are `badCheckpoint`
     /// errors naming the file and the problem.
     public static func load(from path: String) throws(LearnError) -> Model {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw LearnError(.badCheckpoint, path: path, "cannot read the model file: \(error.localizedDescription)")
+        guard let bytes = Files.read(path) else {
+            throw LearnError(.badCheckpoint, path: path, "cannot read the model file: \(Files.lastErrorDescription())")
         }
         do {
-            return try decode(Array(data))
+            return try decode(bytes)
         } catch let error {
             throw LearnError(error.code, path: path, error.message)
         }

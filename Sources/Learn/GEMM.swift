@@ -1,32 +1,65 @@
-import CBLAS
+import CGEMM
 
-/// Matrix products through OpenBLAS: the one place Learn calls `cblas_sgemm`.
+/// Matrix products: the one place Learn multiplies matrices, through ser's own GEMM (`Sources/CGEMM`).
+///
+/// Every element of a product is one chain of fused multiply-adds over k in ascending order, so the result
+/// does not depend on the CPU: the AVX-512, AVX2 and generic kernels give the same bits. ser does not use
+/// OpenBLAS, whose kernel and summation order change with the CPU (docs/parity-and-benchmarks.md).
 public enum GEMM {
-    /// C = alpha · op(A) · op(B) + beta · C, all row-major.
+    /// C = op(A) · op(B), or C += op(A) · op(B) when `accumulate`, all row-major.
     ///
     /// - Parameters: `m`, `n`, `k`: op(A) is m×k, op(B) is k×n, C is m×n. `transA`/`transB` transpose the stored
     ///   matrix; `lda`, `ldb`, `ldc` are row strides of the stored matrices.
     ///
-    /// Wraps `cblas_sgemm` (CblasRowMajor).
+    /// Wraps `ser_sgemm`.
     @inlinable
     public static func multiply(
         m: Int, n: Int, k: Int,
-        alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, transA: Bool = false,
         b: UnsafePointer<Float>, ldb: Int, transB: Bool = false,
-        beta: Float = 0,
+        accumulate: Bool = false,
         c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        cblas_sgemm(CblasRowMajor,
-                    transA ? CblasTrans : CblasNoTrans,
-                    transB ? CblasTrans : CblasNoTrans,
-                    blasint(m), blasint(n), blasint(k),
-                    alpha, a, blasint(lda), b, blasint(ldb),
-                    beta, c, blasint(ldc))
+        ser_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc)
     }
 
-    /// Sets the number of threads OpenBLAS uses (`openblas_set_num_threads`).
-    public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(max(1, n)))
+    /// The instruction sets the GEMM can run on; all give the same bits.
+    public enum Kernel: String, CaseIterable, Sendable {
+        case generic, avx2, avx512
+
+        init(_ k: ser_gemm_kernel) {
+            switch k {
+            case SER_GEMM_AVX512: self = .avx512
+            case SER_GEMM_AVX2: self = .avx2
+            default: self = .generic
+            }
+        }
+
+        var code: ser_gemm_kernel {
+            switch self {
+            case .generic: SER_GEMM_GENERIC
+            case .avx2: SER_GEMM_AVX2
+            case .avx512: SER_GEMM_AVX512
+            }
+        }
+    }
+
+    /// The kernel in use: the best this CPU runs (`ser_gemm_best_kernel`), unless the environment variable
+    /// `SER_GEMM_KERNEL` (generic, avx2, avx512; read once) names a slower one. Wraps `ser_gemm_current_kernel`.
+    public static var kernel: Kernel { Kernel(ser_gemm_current_kernel()) }
+
+    /// The fastest kernel this CPU runs (`ser_gemm_best_kernel`).
+    public static var bestKernel: Kernel { Kernel(ser_gemm_best_kernel()) }
+
+    /// `multiply` on a given kernel (the best the CPU has when it lacks that one): for tests that compare kernels.
+    /// Wraps `ser_sgemm_with`.
+    public static func multiply(
+        kernel: Kernel, m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, transA: Bool = false,
+        b: UnsafePointer<Float>, ldb: Int, transB: Bool = false,
+        accumulate: Bool = false,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        ser_sgemm_with(kernel.code, transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc)
     }
 }

@@ -1,9 +1,4 @@
 import Support
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The computation of one layer over a batch, on flat buffers (batch-major, channels last).
 ///
@@ -50,7 +45,7 @@ func addBiasAndActivate(_ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, bia
             var top = -Float.infinity
             for j in 0..<n { row[j] += bias[j]; top = max(top, row[j]) }
             var sum: Float = 0
-            for j in 0..<n { let e = expf(row[j] - top); row[j] = e; sum += e }
+            for j in 0..<n { let e = PortableMath.exp(row[j] - top); row[j] = e; sum += e }
             let inv = 1 / sum
             for j in 0..<n { row[j] *= inv }
         }
@@ -219,7 +214,7 @@ final class MaxPooling1DKernel: LayerKernel {
                 let base = b * inputSize + t * stride * channels
                 let out = b * outputSize + t * channels
                 if poolSize == 2 {
-                    // The study's pool: two rows, elementwise (first maximum on ties, as below).
+                    // cnn1d's pool: two rows, elementwise (first maximum on ties, as below).
                     let first = x + base, second = first + channels, yo = y + out, ao = arg + out
                     let firstIndex = Int32(truncatingIfNeeded: base), step = Int32(truncatingIfNeeded: channels)
                     for ch in 0..<channels {

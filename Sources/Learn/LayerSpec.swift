@@ -31,6 +31,9 @@ public enum LayerKind: Equatable, Sendable {
     /// `ReLU()` as a layer of its own.
     case relu
 
+    /// The kind's schema: its names, its arguments, its group.
+    public var schema: LayerSchema { LayerSchema.all.first { $0.typeName == typeName }! }
+
     /// The Keras class name ("Conv1D", "MaxPooling1D", ...).
     public var typeName: String {
         switch self {
@@ -43,34 +46,186 @@ public enum LayerKind: Equatable, Sendable {
         }
     }
 
-    /// The prefix Keras uses for automatic layer names ("conv1d", "max_pooling1d", ...).
-    public var baseName: String {
+    /// The layer's arguments by the schema's argument names (absent optional ones left out).
+    public var arguments: [String: LayerValue] {
         switch self {
-        case .conv1D: "conv1d"
-        case .maxPooling1D: "max_pooling1d"
-        case .flatten: "flatten"
-        case .dense: "dense"
-        case .dropout: "dropout"
-        case .relu: "re_lu"
+        case let .conv1D(filters, kernelSize, padding, activation):
+            ["filters": .int(filters), "kernel": .int(kernelSize), "padding": .padding(padding), "activation": .activation(activation)]
+        case let .maxPooling1D(poolSize, strides):
+            ["size": .int(poolSize)].merging(strides.map { ["strides": .int($0)] } ?? [:]) { a, _ in a }
+        case .flatten, .relu: [:]
+        case let .dense(units, activation): ["units": .int(units), "activation": .activation(activation)]
+        case let .dropout(rate): ["rate": .float(rate)]
         }
     }
+
+    /// The prefix Keras uses for automatic layer names ("conv1d", "max_pooling1d", ...).
+    public var baseName: String { schema.baseName }
 
     /// The group a fine-tuning selector names: `conv` (Conv1D, MaxPooling1D), `dense` (Flatten, Dense, Dropout,
     /// ReLU after them).
-    public var group: LayerGroup {
+    public var group: LayerGroup { schema.group }
+
+    /// Whether the layer holds weights.
+    public var hasWeights: Bool { !weightShapes(input: [1, 1]).isEmpty }
+
+    /// The Keras shapes of the layer's weights for a per-sample `input` shape: [kernel, bias], or [] for a
+    /// layer without weights.
+    public func weightShapes(input: [Int]) -> [[Int]] {
         switch self {
-        case .conv1D, .maxPooling1D: .conv
-        case .flatten, .dense, .dropout, .relu: .dense
+        case let .conv1D(filters, kernelSize, _, _): [[kernelSize, input.last ?? 1, filters], [filters]]
+        case let .dense(units, _): [[input.reduce(1, *), units], [units]]
+        case .maxPooling1D, .flatten, .dropout, .relu: []
         }
     }
 
-    /// Whether the layer holds weights.
-    public var hasWeights: Bool {
+    /// The per-sample output shape for `input`, or why the layer cannot take it (`last`: the model's last
+    /// layer, the only one softmax may end).
+    func outputShape(input shape: [Int], last: Bool) -> Result<[Int], LayerShapeError> {
+        func fail(_ message: String) -> Result<[Int], LayerShapeError> { .failure(LayerShapeError(message: message)) }
         switch self {
-        case .conv1D, .dense: true
-        default: false
+        case let .conv1D(filters, kernelSize, padding, activation):
+            guard shape.count == 2 else { return fail("needs a (length, channels) input, got \(shape)") }
+            guard filters > 0, kernelSize > 0 else { return fail("filters and kernel_size must be positive") }
+            let length = padding == .same ? shape[0] : shape[0] - kernelSize + 1
+            guard length > 0 else { return fail("kernel_size \(kernelSize) is longer than its input (\(shape[0]))") }
+            if activation == .softmax && !last { return fail("softmax is supported on the last layer only") }
+            return .success([length, filters])
+        case let .maxPooling1D(poolSize, strides):
+            guard shape.count == 2 else { return fail("needs a (length, channels) input, got \(shape)") }
+            let stride = strides ?? poolSize
+            guard poolSize > 0, stride > 0 else { return fail("pool_size and strides must be positive") }
+            guard shape[0] >= poolSize else { return fail("pool_size \(poolSize) is longer than its input (\(shape[0]))") }
+            return .success([(shape[0] - poolSize) / stride + 1, shape[1]])
+        case .flatten:
+            return .success([shape.reduce(1, *)])
+        case let .dense(units, activation):
+            guard shape.count == 1 else { return fail("needs a flat input (add Flatten before it), got \(shape)") }
+            guard units > 0 else { return fail("units must be positive") }
+            if activation == .softmax && !last { return fail("softmax is supported on the last layer only") }
+            return .success([units])
+        case let .dropout(rate):
+            guard rate >= 0, rate < 1 else { return fail("rate must be in [0, 1), got \(rate)") }
+            return .success(shape)
+        case .relu:
+            return .success(shape)
         }
     }
+
+    /// The kernel computing the layer on a per-sample `input` shape (already checked by `outputShape`).
+    func kernel(input: [Int]) -> any LayerKernel {
+        let size = input.reduce(1, *)
+        switch self {
+        case let .conv1D(filters, kernelSize, padding, activation):
+            return Conv1DKernel(inLength: input[0], inChannels: input[1], filters: filters, kernelSize: kernelSize,
+                                padding: padding, activation: activation)
+        case let .maxPooling1D(poolSize, strides):
+            return MaxPooling1DKernel(inLength: input[0], channels: input[1], poolSize: poolSize, stride: strides ?? poolSize)
+        case .flatten: return FlattenKernel(size: size)
+        case let .dense(units, activation): return DenseKernel(inputs: size, units: units, activation: activation)
+        case let .dropout(rate): return DropoutKernel(size: size, rate: rate)
+        case .relu: return ReLUKernel(size: size)
+        }
+    }
+
+    /// The activation ending the layer, for layers that have one.
+    public var activation: Activation? {
+        if case .activation(let a)? = arguments["activation"] { return a }
+        return nil
+    }
+}
+
+/// Why a layer cannot take its input shape.
+struct LayerShapeError: Error {
+    var message: String
+}
+
+/// One argument of a layer kind, by the name the language's call uses (`conv1d(filters, kernel, …)`) and the
+/// key Keras's JSON uses (`kernel_size`).
+public struct LayerArgument: Sendable {
+    public enum ValueKind: Sendable {
+        /// A whole number ≥ 1.
+        case count
+        /// A number in [0, 1).
+        case fraction
+        case activation
+        case padding
+    }
+
+    public let name: String
+    public let key: String
+    public let kind: ValueKind
+    /// Whether it must be given; otherwise the layer's default applies.
+    public let required: Bool
+}
+
+/// The value of one layer argument.
+public enum LayerValue: Equatable, Sendable {
+    case int(Int)
+    case float(Float)
+    case activation(Activation)
+    case padding(Padding)
+}
+
+/// Everything ser knows about one kind of layer by name: the Keras class (JSON `type`, `summary`), the prefix
+/// of automatic names, the language's call name, the fine-tuning group and the arguments. JSON coding
+/// (`SpecCoding`), the language's `model custom layers=[conv1d(…), …]` parsing and `summary` all read it, so a
+/// new layer kind is added in two files: this one (a `LayerKind` case, its schema below, and the cases of
+/// the switches above, which the compiler asks for) and `Kernels.swift` (its forward and backward pass).
+public struct LayerSchema: Sendable {
+    public let typeName: String
+    public let baseName: String
+    public let callName: String
+    public let group: LayerGroup
+    public let arguments: [LayerArgument]
+    /// The layer from its arguments (every required one present, values checked by kind).
+    public let make: @Sendable ([String: LayerValue]) -> LayerKind
+
+    /// Every layer kind, in the order the language's reference lists them.
+    public static let all: [LayerSchema] = [
+        LayerSchema(typeName: "Conv1D", baseName: "conv1d", callName: "conv1d", group: .conv, arguments: [
+            LayerArgument(name: "filters", key: "filters", kind: .count, required: true),
+            LayerArgument(name: "kernel", key: "kernel_size", kind: .count, required: true),
+            LayerArgument(name: "padding", key: "padding", kind: .padding, required: false),
+            LayerArgument(name: "activation", key: "activation", kind: .activation, required: false),
+        ]) { a in
+            .conv1D(filters: a.int("filters"), kernelSize: a.int("kernel"), padding: a.padding("padding") ?? .valid,
+                    activation: a.activation("activation") ?? .linear)
+        },
+        LayerSchema(typeName: "MaxPooling1D", baseName: "max_pooling1d", callName: "maxpool", group: .conv, arguments: [
+            LayerArgument(name: "size", key: "pool_size", kind: .count, required: true),
+            LayerArgument(name: "strides", key: "strides", kind: .count, required: false),
+        ]) { a in .maxPooling1D(poolSize: a.int("size"), strides: a.optionalInt("strides")) },
+        LayerSchema(typeName: "Flatten", baseName: "flatten", callName: "flatten", group: .dense, arguments: []) { _ in .flatten },
+        LayerSchema(typeName: "Dense", baseName: "dense", callName: "dense", group: .dense, arguments: [
+            LayerArgument(name: "units", key: "units", kind: .count, required: true),
+            LayerArgument(name: "activation", key: "activation", kind: .activation, required: false),
+        ]) { a in .dense(units: a.int("units"), activation: a.activation("activation") ?? .linear) },
+        LayerSchema(typeName: "Dropout", baseName: "dropout", callName: "dropout", group: .dense, arguments: [
+            LayerArgument(name: "rate", key: "rate", kind: .fraction, required: true),
+        ]) { a in .dropout(rate: a.float("rate")) },
+        LayerSchema(typeName: "ReLU", baseName: "re_lu", callName: "relu", group: .dense, arguments: []) { _ in .relu },
+    ]
+
+    /// The schema of a Keras class name ("Conv1D") or nil.
+    public static func named(type: String) -> LayerSchema? { all.first { $0.typeName == type } }
+
+    /// The schema of a language call name ("conv1d") or nil.
+    public static func named(call: String) -> LayerSchema? { all.first { $0.callName == call } }
+
+    /// `conv1d(filters, kernel, padding=…, activation=…)`: the call as the language's reference shows it.
+    public var signature: String {
+        let parts = arguments.map { $0.required ? $0.name : "\($0.name)=…" }
+        return "\(callName)(\(parts.joined(separator: ", ")))"
+    }
+}
+
+extension [String: LayerValue] {
+    func int(_ name: String) -> Int { optionalInt(name) ?? 0 }
+    func optionalInt(_ name: String) -> Int? { if case .int(let v)? = self[name] { v } else { nil } }
+    func float(_ name: String) -> Float { if case .float(let v)? = self[name] { v } else { 0 } }
+    func activation(_ name: String) -> Activation? { if case .activation(let v)? = self[name] { v } else { nil } }
+    func padding(_ name: String) -> Padding? { if case .padding(let v)? = self[name] { v } else { nil } }
 }
 
 /// The two parts of a 1-D CNN a fine-tuning selector can name.
@@ -122,7 +277,7 @@ public struct ModelSpec: Equatable, Sendable {
         self.layers = layers
     }
 
-    /// The study's 1-D CNN, `cnn1d`: one Conv1D → MaxPooling1D(pool) block per (filters, kernel) pair
+    /// ser's reading of the paper's 1-D CNN, `cnn1d` (the paper gives the shape, not the sizes): one Conv1D → MaxPooling1D(pool) block per (filters, kernel) pair
     /// (same padding, ReLU), Flatten, then Dense(units, ReLU) → Dropout(dropout) per dense width, and
     /// Dense(classes, softmax).
     ///
@@ -165,41 +320,10 @@ public struct ModelSpec: Equatable, Sendable {
             guard !layer.name.isEmpty, names.insert(layer.name).inserted else {
                 throw LearnError(.badArchitecture, "\(where_): layer names must be unique and non-empty")
             }
-            switch layer.kind {
-            case let .conv1D(filters, kernelSize, padding, activation):
-                guard shape.count == 2 else { throw LearnError(.badArchitecture, "\(where_) needs a (length, channels) input, got \(shape)") }
-                guard filters > 0, kernelSize > 0 else {
-                    throw LearnError(.badArchitecture, "\(where_): filters and kernel_size must be positive")
-                }
-                let length = padding == .same ? shape[0] : shape[0] - kernelSize + 1
-                guard length > 0 else {
-                    throw LearnError(.badArchitecture, "\(where_): kernel_size \(kernelSize) is longer than its input (\(shape[0]))")
-                }
-                if activation == .softmax && i != layers.count - 1 {
-                    throw LearnError(.badArchitecture, "\(where_): softmax is supported on the last layer only")
-                }
-                shape = [length, filters]
-            case let .maxPooling1D(poolSize, strides):
-                guard shape.count == 2 else { throw LearnError(.badArchitecture, "\(where_) needs a (length, channels) input, got \(shape)") }
-                let stride = strides ?? poolSize
-                guard poolSize > 0, stride > 0 else { throw LearnError(.badArchitecture, "\(where_): pool_size and strides must be positive") }
-                guard shape[0] >= poolSize else {
-                    throw LearnError(.badArchitecture, "\(where_): pool_size \(poolSize) is longer than its input (\(shape[0]))")
-                }
-                shape = [(shape[0] - poolSize) / stride + 1, shape[1]]
-            case .flatten:
-                shape = [shape.reduce(1, *)]
-            case let .dense(units, activation):
-                guard shape.count == 1 else { throw LearnError(.badArchitecture, "\(where_) needs a flat input (add Flatten before it), got \(shape)") }
-                guard units > 0 else { throw LearnError(.badArchitecture, "\(where_): units must be positive") }
-                if activation == .softmax && i != layers.count - 1 {
-                    throw LearnError(.badArchitecture, "\(where_): softmax is supported on the last layer only")
-                }
-                shape = [units]
-            case let .dropout(rate):
-                guard rate >= 0, rate < 1 else { throw LearnError(.badArchitecture, "\(where_): rate must be in [0, 1), got \(rate)") }
-            case .relu:
-                break
+            switch layer.kind.outputShape(input: shape, last: i == layers.count - 1) {
+            case .success(let output): shape = output
+            case .failure(let error):
+                throw LearnError(.badArchitecture, "\(where_)\(error.message.hasPrefix("needs") ? " " : ": ")\(error.message)")
             }
             result.append(shape)
         }
@@ -212,11 +336,7 @@ public struct ModelSpec: Equatable, Sendable {
         var input = [inputLength, inputChannels]
         var counts: [Int] = []
         for (layer, shape) in zip(layers, shapes) {
-            switch layer.kind {
-            case let .conv1D(filters, kernelSize, _, _): counts.append(kernelSize * input[1] * filters + filters)
-            case let .dense(units, _): counts.append(input[0] * units + units)
-            default: counts.append(0)
-            }
+            counts.append(layer.kind.weightShapes(input: input).reduce(0) { $0 + $1.reduce(1, *) })
             input = shape
         }
         return counts

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Categorical cross-entropy on softmax probabilities, fused with the softmax's gradient.
 ///
 /// The loss of one sample is −log(clip(p[label], 1e−7, 1 − 1e−7)) (Keras's `categorical_crossentropy` on
@@ -32,7 +26,7 @@ enum SoftmaxCrossEntropy {
             if best == label { correct += 1 }
             let w = classWeights?[label] ?? 1
             let clipped = min(max(row[label], epsilon), 1 - epsilon)
-            total += Double(w * -logf(clipped))
+            total += Double(w * -PortableMath.log(clipped))
             if let grad {
                 let g = grad + b * classes, scale = w * invBatch
                 for j in 0..<classes { g[j] = row[j] * scale }

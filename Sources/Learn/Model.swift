@@ -100,11 +100,7 @@ public final class Model {
     /// The Keras shapes of layer `index`'s weights: [kernel, bias], or [] for a layer without weights.
     public func weightShapes(layer index: Int) -> [[Int]] {
         let input = index == 0 ? [spec.inputLength, spec.inputChannels] : ((try? spec.shapes()) ?? [])[index - 1]
-        switch spec.layers[index].kind {
-        case let .conv1D(filters, kernelSize, _, _): return [[kernelSize, input[1], filters], [filters]]
-        case let .dense(units, _): return [[input.reduce(1, *), units], [units]]
-        default: return []
-        }
+        return spec.layers[index].kind.weightShapes(input: input)
     }
 
     /// Every weight tensor named as Keras paths them ("conv1d/kernel", "conv1d/bias", ...), in layer order.
@@ -172,7 +168,6 @@ public final class Model {
         guard rows > 0 else { return result }
         let chunk = max(1, min(chunk, rows))
         network.reserve(batch: chunk)
-        GEMM.setThreads(1)
         var rng = SplitMix64(seed: 0)
         values.withUnsafeBufferPointer { x in
             result.withUnsafeMutableBufferPointer { out in

@@ -24,22 +24,7 @@ final class Network {
         var kernels: [any LayerKernel] = []
         var input = [spec.inputLength, spec.inputChannels]
         for (layer, output) in zip(spec.layers, shapes) {
-            let size = input.reduce(1, *)
-            switch layer.kind {
-            case let .conv1D(filters, kernelSize, padding, activation):
-                kernels.append(Conv1DKernel(inLength: input[0], inChannels: input[1], filters: filters,
-                                            kernelSize: kernelSize, padding: padding, activation: activation))
-            case let .maxPooling1D(poolSize, strides):
-                kernels.append(MaxPooling1DKernel(inLength: input[0], channels: input[1], poolSize: poolSize, stride: strides ?? poolSize))
-            case .flatten:
-                kernels.append(FlattenKernel(size: size))
-            case let .dense(units, activation):
-                kernels.append(DenseKernel(inputs: size, units: units, activation: activation))
-            case let .dropout(rate):
-                kernels.append(DropoutKernel(size: size, rate: rate))
-            case .relu:
-                kernels.append(ReLUKernel(size: size))
-            }
+            kernels.append(layer.kind.kernel(input: input))
             input = output
         }
         self.kernels = kernels
@@ -58,10 +43,7 @@ final class Network {
     var inputSize: Int { spec.inputLength * spec.inputChannels }
     var outputSize: Int { kernels.last?.outputSize ?? inputSize }
     var endsInSoftmax: Bool {
-        switch spec.layers.last?.kind {
-        case .dense(_, .softmax), .conv1D(_, _, _, .softmax): true
-        default: false
-        }
+        spec.layers.last?.kind.activation == .softmax
     }
 
     /// Glorot-uniform kernels and zero biases, layer by layer from one generator.

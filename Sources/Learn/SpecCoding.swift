@@ -1,59 +1,58 @@
-/// JSON form of layers and model descriptions, in Keras's vocabulary:
-/// `{"type": "Conv1D", "name": "conv1d", "trainable": true, "filters": 16, "kernel_size": 9,
-///   "padding": "same", "activation": "relu"}`; a model is `{"input_shape": [160, 1], "layers": [...]}`.
-extension LayerSpec: Codable {
-    enum CodingKeys: String, CodingKey {
-        case type, name, trainable, filters, padding, activation, units, rate
-        case kernelSize = "kernel_size", poolSize = "pool_size", strides
-    }
+// JSON form of layers and model descriptions, in Keras's vocabulary:
+// `{"type": "Conv1D", "name": "conv1d", "trainable": true, "filters": 16, "kernel_size": 9,
+//   "padding": "same", "activation": "relu"}`; a model is `{"input_shape": [160, 1], "layers": [...]}`.
 
+/// The JSON keys of a layer: `type`, `name`, `trainable` and the schema's argument keys.
+struct LayerKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+
+    static let type = LayerKey("type"), name = LayerKey("name"), trainable = LayerKey("trainable")
+}
+
+/// Driven by `LayerSchema`: the `type` names the schema, each of its arguments is read from and written to
+/// its Keras key (optional ones may be absent), so a new layer kind needs no change here.
+extension LayerSpec: Codable {
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.container(keyedBy: LayerKey.self)
         let type = try c.decode(String.self, forKey: .type)
-        let kind: LayerKind
-        switch type {
-        case "Conv1D":
-            kind = .conv1D(filters: try c.decode(Int.self, forKey: .filters),
-                           kernelSize: try c.decode(Int.self, forKey: .kernelSize),
-                           padding: try c.decodeIfPresent(Padding.self, forKey: .padding) ?? .valid,
-                           activation: try c.decodeIfPresent(Activation.self, forKey: .activation) ?? .linear)
-        case "MaxPooling1D":
-            kind = .maxPooling1D(poolSize: try c.decode(Int.self, forKey: .poolSize),
-                                 strides: try c.decodeIfPresent(Int.self, forKey: .strides))
-        case "Flatten": kind = .flatten
-        case "Dense":
-            kind = .dense(units: try c.decode(Int.self, forKey: .units),
-                          activation: try c.decodeIfPresent(Activation.self, forKey: .activation) ?? .linear)
-        case "Dropout": kind = .dropout(rate: try c.decode(Float.self, forKey: .rate))
-        case "ReLU": kind = .relu
-        default:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown layer type '\(type)'")
+        guard let schema = LayerSchema.named(type: type) else {
+            let known = LayerSchema.all.map(\.typeName).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown layer type '\(type)' (known: \(known))")
         }
-        self.init(kind, name: try c.decode(String.self, forKey: .name),
+        var values: [String: LayerValue] = [:]
+        for argument in schema.arguments {
+            let key = LayerKey(argument.key)
+            guard argument.required || c.contains(key) else { continue }
+            switch argument.kind {
+            case .count: values[argument.name] = .int(try c.decode(Int.self, forKey: key))
+            case .fraction: values[argument.name] = .float(try c.decode(Float.self, forKey: key))
+            case .activation: values[argument.name] = .activation(try c.decode(Activation.self, forKey: key))
+            case .padding: values[argument.name] = .padding(try c.decode(Padding.self, forKey: key))
+            }
+        }
+        self.init(schema.make(values), name: try c.decode(String.self, forKey: .name),
                   trainable: try c.decodeIfPresent(Bool.self, forKey: .trainable) ?? true)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
+        var c = encoder.container(keyedBy: LayerKey.self)
         try c.encode(kind.typeName, forKey: .type)
         try c.encode(name, forKey: .name)
         try c.encode(trainable, forKey: .trainable)
-        switch kind {
-        case let .conv1D(filters, kernelSize, padding, activation):
-            try c.encode(filters, forKey: .filters)
-            try c.encode(kernelSize, forKey: .kernelSize)
-            try c.encode(padding, forKey: .padding)
-            try c.encode(activation, forKey: .activation)
-        case let .maxPooling1D(poolSize, strides):
-            try c.encode(poolSize, forKey: .poolSize)
-            try c.encodeIfPresent(strides, forKey: .strides)
-        case let .dense(units, activation):
-            try c.encode(units, forKey: .units)
-            try c.encode(activation, forKey: .activation)
-        case let .dropout(rate):
-            try c.encode(rate, forKey: .rate)
-        case .flatten, .relu:
-            break
+        let values = kind.arguments
+        for argument in kind.schema.arguments {
+            let key = LayerKey(argument.key)
+            switch values[argument.name] {
+            case .int(let v)?: try c.encode(v, forKey: key)
+            case .float(let v)?: try c.encode(v, forKey: key)
+            case .activation(let v)?: try c.encode(v, forKey: key)
+            case .padding(let v)?: try c.encode(v, forKey: key)
+            case nil: break
+            }
         }
     }
 }

@@ -37,8 +37,8 @@ public struct ReduceLROnPlateau: Equatable, Sendable, Codable {
     }
 }
 
-/// How `Trainer.fit` trains. Defaults are the study's: 200 epochs, batch 32, Adam(1e-3), early stopping
-/// on validation loss with patience 20 restoring the best weights.
+/// How `Trainer.fit` trains. Defaults: 200 epochs (the paper's maximum), and ser's choices batch 32, Adam(1e-3),
+/// early stopping on validation loss with patience 20 restoring the best weights.
 public struct TrainingOptions: Equatable, Sendable {
     /// Passes over the training rows.
     public var epochs: Int = 200
@@ -58,8 +58,8 @@ public struct TrainingOptions: Equatable, Sendable {
     /// Per-class loss weights (index = class id), like Keras's `class_weight`; nil = all 1.
     public var classWeights: [Float]? = nil
     public var reduceLROnPlateau: ReduceLROnPlateau? = nil
-    /// Worker threads: each batch is cut into this many shards trained at once (OpenBLAS runs single-threaded
-    /// inside each; for cnn1d-sized matrices that beats multi-threaded BLAS). Default 1: on a busy 2-core
+    /// Worker threads: each batch is cut into this many shards trained at once (the GEMM runs on each worker's
+    /// own thread). Default 1: on a busy 2-core
     /// machine one thread was faster than two (the shards meet at a barrier every batch); 2 pays on an idle
     /// one. Same seed and thread count → same weights, bit for bit.
     public var threads: Int = 1
@@ -156,7 +156,6 @@ public enum Trainer {
             throw LearnError(.badParameter, "class weights need \(classes) non-negative values, got \(w.count)")
         }
         guard options.threads > 0 else { throw LearnError(.badParameter, "threads must be positive, got \(options.threads)") }
-        GEMM.setThreads(1)
 
         var ranges: [Range<Int>] = []
         var trainable = [Bool](repeating: false, count: network.kernels.count)
@@ -269,7 +268,6 @@ public enum Trainer {
         guard data.count > 0 else { return Evaluation(loss: 0, accuracy: 0, count: 0) }
         let chunk = max(1, min(chunk, data.count))
         network.reserve(batch: chunk)
-        GEMM.setThreads(1)
         var labels = [Int32](repeating: 0, count: chunk)
         var rng = SplitMix64(seed: 0)
         var lossSum = 0.0, correct = 0, start = 0

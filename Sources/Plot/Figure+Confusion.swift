@@ -117,7 +117,7 @@ extension Figure {
                                      scale: scale)
     }
 
-    /// Several confusion matrices side by side (the study's Figures 7 and 8), each with its own title and
+    /// Several confusion matrices side by side (the paper's Figures 7 and 8), each with its own title and
     /// accuracy/UAR line, one colorbar on the last; `title` heads the figure.
     /// Default size: 480 logical pixels a matrix wide (plus colorbar), 560 high.
     public static func confusionMatrices(_ matrices: [ConfusionChart], columns: Int? = nil, title: String? = nil,

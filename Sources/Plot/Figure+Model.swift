@@ -1,5 +1,5 @@
 extension Figure {
-    /// The study's Figure 2: a model as a chain of boxes, one per layer, each showing the layer type (bold),
+    /// The paper's Figure 2: a model as a chain of boxes, one per layer, each showing the layer type (bold),
     /// its output shape and its parameter count, joined by arrows, with the total underneath.
     ///
     /// `types[i]`, `shapes[i]` (as Keras prints them, e.g. "(None, 160, 128)") and `parameters[i]` describe

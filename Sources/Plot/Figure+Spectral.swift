@@ -152,7 +152,7 @@ extension Figure {
         return single(panel, width: width, height: height, scale: scale)
     }
 
-    /// The study's Figure 1: mel spectrogram (dB), MFCC and chroma of one recording as three stacked panels
+    /// The paper's Figure 1: mel spectrogram (dB), MFCC and chroma of one recording as three stacked panels
     /// sharing the time axis. All three matrices have `frames` columns; `title` (e.g. the file name) heads it.
     ///
     /// Defaults: sr 22050, hop 512, mel range 0 … sr/2, 900 × 800 logical pixels.

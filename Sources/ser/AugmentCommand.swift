@@ -28,7 +28,7 @@ struct AugmentCommand: ParsableCommand {
     var files: [String]
 
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Add Gaussian noise, amplitude F · U(0,1) · max|x| (the study: 0.035).", valueName: "F"))
+            help: ArgumentHelp("Add Gaussian noise, amplitude F · U(0,1) · max|x| (ser's study recipe: 0.035).", valueName: "F"))
     var noise: Double?
 
     @Option(parsing: .unconditional,
@@ -36,11 +36,11 @@ struct AugmentCommand: ParsableCommand {
     var snr: Double?
 
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Time-stretch rate: > 1 faster, < 1 slower, pitch kept (the study: 0.8).", valueName: "R"))
+            help: ArgumentHelp("Time-stretch rate: > 1 faster, < 1 slower, pitch kept (ser's study recipe: 0.8).", valueName: "R"))
     var stretch: Double?
 
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Pitch shift in semitones, -24…24, duration kept (the study: 0.7).", valueName: "N"))
+            help: ArgumentHelp("Pitch shift in semitones, -24…24, duration kept (ser's study recipe: 0.7).", valueName: "N"))
     var pitch: Double?
 
     @Flag(help: "Also write every combination of the transforms given (noise+stretch, stretch+pitch, …).")

@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// `ser features`: the study's 160-value vectors for every 2-second window of every audio file (`FeaturesJob`).
+/// `ser features`: the 160-value vectors for every 2-second window of every audio file (`FeaturesJob`).
 struct FeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",

@@ -12,12 +12,13 @@ import Darwin
 struct FiguresCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "figures",
-        abstract: "Regenerate the study's figures (fig1 … fig8) and Table 1 by running its notebooks.",
+        abstract: "Regenerate the paper's figures (fig1 … fig8) and Table 1 by running the study's notebooks.",
         discussion: """
         Runs notebooks/01-*.md … 06-*.md in order (each in its own session, sharing the value cache) and \
-        writes figures/fig1-*.png … fig8-*.png, figures/table1.md and figures/table1.csv; the executed \
-        notebooks go to build/notebooks/. With --data DIR holding EMOVO/, RAVDESS/ and CREMA-D/ the real \
-        corpora are used; without it demo corpora are synthesized (once; the cache keeps them) and every \
+        writes figures/fig1-*.png … fig8-*.png under the paper's figure numbers, figures/table1.md, .csv and \
+        .png (the paper's number beside ser's on every row), and ser's own extras to figures/extra/; the \
+        executed notebooks go to build/notebooks/. With --data DIR holding EMOVO/, RAVDESS/ and CREMA-D/ the \
+        real corpora are used; without it demo corpora are synthesized (once; the cache keeps them) and every \
         figure title says "demo corpus". A second run with nothing changed is served from the cache.
         """
     )
@@ -57,8 +58,10 @@ struct FiguresCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = Files.entries(notebooks, hidden: true) ?? []
-            .filter { $0.hasSuffix(".md") && $0.first?.isNumber == true && !$0.hasPrefix("00-") }
+        // The study is notebooks 01–06 (00 is the tour; later ones are not the paper's).
+        let study = Set((1...6).map { "0\($0)-" })
+        let paths = (Files.entries(notebooks, hidden: true) ?? [])
+            .filter { $0.hasSuffix(".md") && study.contains(String($0.prefix(3))) }
             .map { notebooks + "/" + $0 }
         guard !paths.isEmpty else {
             Output.message("\(notebooks): error: no study notebooks (01-*.md … 06-*.md) in this folder")
@@ -86,8 +89,10 @@ struct FiguresCommand: ParsableCommand {
         if !missing.isEmpty {
             Output.message("missing: " + missing.map { "fig\($0)-*.png" }.joined(separator: ", "))
         }
-        if !names.contains("table1.md") { Output.message("missing: table1.md") }
-        if executed.contains(where: { !$0.succeeded }) || !missing.isEmpty { throw ExitCode(1) }
+        let tables = ["table1.md", "table1.csv", "table1.png"].filter { !names.contains($0) }
+            + ((Files.entries(out + "/extra", hidden: true) ?? []).contains("table-extras.md") ? [] : ["extra/table-extras.md"])
+        if !tables.isEmpty { Output.message("missing: " + tables.joined(separator: ", ")) }
+        if executed.contains(where: { !$0.succeeded }) || !missing.isEmpty || !tables.isEmpty { throw ExitCode(1) }
     }
 }
 

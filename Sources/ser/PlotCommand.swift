@@ -13,7 +13,7 @@ struct PlotCommand: ParsableCommand {
         The file is loaded as librosa.load does (mono, resampled to --sr Hz); features use librosa's defaults \
         (n_fft 2048, hop 512, 128 mel bands, 20 MFCC, 12 chroma bins). spectrogram and mel are \
         power_to_db(ref=np.max) with an 80 dB range (mel on a mel-scaled frequency axis, ticks in Hz); \
-        features is the study's Figure 1: mel spectrogram, MFCC and chroma as three panels sharing the time \
+        features is the paper's Figure 1: mel spectrogram, MFCC and chroma as three panels sharing the time \
         axis. The same figure as `x = load audio "FILE"` then `plot VIEW x to "PNG"` at the prompt.
 
         Examples:

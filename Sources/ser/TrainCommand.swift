@@ -6,7 +6,7 @@ import Language
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a 1-D CNN (the study's cnn1d) on a feature table and test it.",
+        abstract: "Train a 1-D CNN (cnn1d, ser's reading of the paper's model) on a feature table and test it.",
         discussion: """
         Reads PREFIX.npy + PREFIX.csv (written by `ser features`), takes the class of each row from the CSV \
         column --label, splits the rows (naive: at random, 70 % train / 10 % validation / 20 % test; grouped: \
@@ -33,7 +33,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("CSV column holding the class of each row.", valueName: "COLUMN"))
     var label = TrainOptions().label
 
-    @Option(help: ArgumentHelp("'cnn1d' (the study's model) or a JSON model description (input_shape, layers).", valueName: "NAME|FILE"))
+    @Option(help: ArgumentHelp("'cnn1d' (ser's reading of the paper's model) or a JSON model description (input_shape, layers).", valueName: "NAME|FILE"))
     var model: String = "cnn1d"
 
     @Option(help: ArgumentHelp("Continue from a saved model (fine-tuning); its output layer is replaced when the classes differ.", valueName: "MODEL"))
@@ -54,7 +54,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Epochs without a lower validation loss before stopping; 0 = no early stopping.")
     var patience = TrainOptions().patience
 
-    @Option(help: ArgumentHelp("naive (rows at random, the study's) or grouped (by source file, no leakage).", valueName: "naive|grouped"))
+    @Option(help: ArgumentHelp("naive (rows at random, the paper's) or grouped (by source file, no leakage).", valueName: "naive|grouped"))
     var split: String = "naive"
 
     @Option(help: "Seed of the split, the initial weights, shuffling and dropout (the session's default).")

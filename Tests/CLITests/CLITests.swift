@@ -24,11 +24,15 @@ import Testing
         return "ser"
     }()
 
-    /// Runs `ser arguments…` with stdin closed, in a pipe (no TTY: no progress output expected).
-    static func ser(_ arguments: [String]) throws -> Run {
+    /// Runs `ser arguments…` with stdin closed, in a pipe (no TTY: no progress output expected), with
+    /// `environment` added to this process's environment.
+    static func ser(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: serPath)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

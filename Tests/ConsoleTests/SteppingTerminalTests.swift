@@ -27,7 +27,8 @@ import Testing
     @Test func stepThroughTheEMOVOBaselineNotebook() throws {
         let home = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let notebook = Self.repository + "/notebooks/02-emovo-baseline.md"
+        // A fixed copy of an earlier study notebook (8 cells: seed … test-emovo), so the study notebooks can change.
+        let notebook = Self.repository + "/Tests/ConsoleTests/Fixtures/02-emovo-baseline.md"
         let open = ":open \(notebook) size=small epochs=3 figures=\(home)/figures\r"
         do {
             let term = try Terminal(arguments: [ReplTerminalTests.serPath], environment: Self.environment(home), directory: home)
@@ -126,6 +127,17 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: home + "/build/figures/model-net.png"))
         term.send(":figures\r")
         at = try term.expect("build/figures/model-net.png", after: at)
+        // :reset asks before forgetting a session with a model; "n" keeps it.
+        term.send(":reset\r")
+        at = try term.expect("forget all 2 values, trained models 'net' among them? [y/N] ", after: at)
+        term.send("n\r")
+        at = try term.expect("kept the session", after: at)
+        term.send(":vars\r")
+        at = try term.expect("net", after: at)
+        term.send(":reset\r")
+        at = try term.expect("[y/N] ", after: at)
+        term.send("y\r")
+        at = try term.expect("session cleared", after: at)
         term.send(":quit\r")
         #expect(try term.exitStatus() == 0)
         return term.transcript

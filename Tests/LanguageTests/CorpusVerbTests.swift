@@ -36,6 +36,19 @@ import Testing
         guard case .signal(let x) = session.values["x"]!.payload else { Issue.record("no signal"); return }
         #expect(x.signal.sampleRate == 22050 && x.attributes["emotion"] == "anger" && x.attributes["speaker"] == "f1")
         #expect(out.text.hasSuffix("42"))
+        // LOPO's phrase: the sentence with the longest mean duration, checked against the decoded files.
+        let longest = try session.execute("phrase = longest e by=sentence", file: "t")
+        var seconds: [String: [Double]] = [:]
+        for f in c.corpus.files {
+            let audio = try SoundFile.read(f.path)
+            seconds[f.sentence, default: []].append(Double(audio.frames) / Double(audio.sampleRate))
+        }
+        let means = seconds.mapValues { $0.reduce(0, +) / Double($0.count) }
+        let expected = means.max { $0.value < $1.value }!.key
+        guard case .string(let phrase) = session.values["phrase"]!.payload else { Issue.record("no phrase"); return }
+        #expect(phrase == expected && means.count == 3)
+        #expect(longest.text.contains("longest sentence by mean duration: \(expected) ("))
+        #expect(longest.text.contains("| sentence | files | mean s |"))
         for (text, message, column) in [
             (#"x = e["f1/rab-f1-b2.wav"]"#, "no file 'f1/rab-f1-b2.wav' in the corpus; did you mean 'f1/rab-f1-b1.wav'?", 7),
             ("x = e[99]", "file index must be a whole number in 0…41", 7),

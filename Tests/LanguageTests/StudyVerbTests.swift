@@ -55,9 +55,9 @@ import Testing
             s.test.rows
             l.folds
             """, file: "t")
-        #expect(out.text.contains("s = split naive: 84 train, 12 validation, 24 test (LEAKS"))
+        #expect(out.text.contains("s = split naive: 84 train, 12 validation, 24 test; LEAKS"))
         #expect(out.text.contains("g = split grouped:"))
-        #expect(out.text.contains("(no leakage)"))
+        #expect(out.text.contains("; no leakage"))
         #expect(out.text.contains("l = split loso: 4 folds"))
         #expect(out.text.contains("p = split lopo: 5 folds"))
         #expect(out.text.contains("k = split kfold: 4 folds"))
@@ -83,13 +83,14 @@ import Testing
     /// Rows of augmented copies (augmentation ≠ none) are training data only: `split` never tests or validates on them.
     @Test func augmentedRowsStayOnTheTrainingSide() throws {
         var t = FeatureTable(width: 160)
+        let params = ["none": "", "noise": "noise=0.035", "stretch": "stretch=0.8", "pitch": "pitch=0.7"]
         for f in 0..<20 {
             for augmentation in ["none", "noise", "stretch", "pitch"] {
                 let file = augmentation == "none" ? "f\(f).wav" : "f\(f).wav#\(augmentation)"
                 t.append([Float](repeating: Float(f), count: 160),
                          FeatureRow(file: file, window: 0, start: 0, end: 2,
                                     attributes: ["emotion": f % 2 == 0 ? "ang" : "sad", "speaker": "s\(f % 4)",
-                                                 "source": "f\(f).wav", "augmentation": augmentation]))
+                                                 "source": "f\(f).wav", "augmentation": augmentation, "augment_params": params[augmentation]!]))
             }
         }
         let dir = NSTemporaryDirectory() + "ser-aug-split-\(UUID().uuidString)"
@@ -113,6 +114,159 @@ import Testing
             for row in split.test + split.validation { #expect(t.rows[row].attributes["augmentation"] == "none", "\(split.name)") }
         }
         #expect(g.splits[0].train.contains { t.rows[$0].attributes["augmentation"] != "none" })
+        for split in g.splits + n.splits + l.splits { #expect(split.augmentation?.fromHeldOutAudio == 0, "\(split.name)") }
+    }
+
+    /// A table of 3-window recordings with a stretched copy (4 windows) each, written to `dir/aug`.
+    static func augmentedTable(dir: String) throws {
+        var t = FeatureTable(width: 160)
+        for f in 0..<24 {
+            let attributes = ["emotion": ["ang", "hap", "sad"][f % 3], "speaker": "s\(f % 4)", "sentence": "p\(f % 2)", "source": "f\(f).wav"]
+            func add(_ w: Int, _ augmentation: String, _ params: String) {
+                var a = attributes
+                a["augmentation"] = augmentation
+                a["augment_params"] = params
+                t.append((0..<160).map { c in Float(c % 3 == f % 3 ? 2 : 0) + Float(w) * 0.01 },
+                         FeatureRow(file: "f\(f).wav", window: w, start: Double(2 * w), end: Double(2 * w + 2), attributes: a))
+            }
+            for w in 0..<3 { add(w, "none", "") }
+            for w in 0..<4 { add(w, "stretch", "stretch=0.8") }
+        }
+        try t.write(prefix: dir + "/aug")
+    }
+
+    @Test func splitReportsWhereAugmentedRowsWent() throws {
+        let dir = NSTemporaryDirectory() + "ser-aug-check-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.augmentedTable(dir: dir)
+        let session = Session()
+        let out = try session.execute("""
+            aug = load features "\(dir)/aug"
+            n = split aug naive seed=4
+            show n
+            leaky = split aug naive augmented=leaky seed=4
+            p = split aug lopo only=p0
+            """, file: "t")
+        #expect(out.text.contains("augmented: "))
+        #expect(out.text.contains("none made from validation or test audio"))
+        #expect(out.text.contains("| augmented rows (training only)"))
+        #expect(out.text.contains("LEAKY: "))
+        guard case .split(let n) = session.values["n"]!.payload, case .split(let p) = session.values["p"]!.payload else {
+            Issue.record("no splits"); return
+        }
+        let check = try #require(n.splits[0].augmentation)
+        #expect(check.inTraining > 0 && check.setAside > 0 && check.fromHeldOutAudio == 0)
+        #expect(p.splits[0].augmentation?.fromHeldOutFiles == 0)
+        for (text, message) in [
+            ("x = split aug grouped augmented=leaky", "augmented=leaky is a variant of the naive split; grouped keeps every file's copies with the file"),
+            ("x = split aug naive augmented=dirty", "'augmented' of 'split' expects one of clean, leaky"),
+        ] {
+            do { try session.execute(text, file: "t"); Issue.record("no error: \(text)") } catch {
+                #expect(error.message.hasPrefix(message), "\(text): \(error.message)")
+            }
+        }
+        let (plain, plainDir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: plainDir) }
+        do { try plain.execute("x = split feats naive augmented=leaky", file: "t"); Issue.record("no error") } catch {
+            #expect(error.message.contains("the table holds no augmented rows"))
+        }
+    }
+
+    @Test func unreadableAugmentationParametersNameTheRow() throws {
+        var t = FeatureTable(width: 160)
+        for f in 0..<4 {
+            for augmentation in ["none", "stretch"] {
+                t.append([Float](repeating: 0, count: 160),
+                         FeatureRow(file: "f\(f).wav", window: 0, start: 0, end: 2,
+                                    attributes: ["emotion": "ang", "source": "f\(f).wav", "augmentation": augmentation,
+                                                 "augment_params": augmentation == "none" ? "" : "stretch=fast"]))
+            }
+        }
+        let dir = NSTemporaryDirectory() + "ser-aug-bad-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try t.write(prefix: dir + "/bad")
+        let session = Session()
+        try session.execute("bad = load features \"\(dir)/bad\"", file: "t")
+        do { try session.execute("s = split bad grouped", file: "t"); Issue.record("no error") } catch {
+            #expect(error.message.contains("row 1 (f0.wav, window 0)"))
+            #expect(error.message.contains("stretch=fast"))
+        }
+    }
+
+    @Test func repeatKeepsItsRunsAndStartsEachSeedFromItsOwnModel() throws {
+        let (session, dir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try session.execute("""
+            src = repeat net feats scheme=grouped stratify=true seeds=[1, 2] epochs=3 patience=0 lr=1e-2
+            src.runs
+            z = evaluate src.runs feats
+            fz = freeze src.runs conv
+            t = repeat fz feats seeds=[1, 2] epochs=2 patience=0
+            opened = unfreeze fz[0] conv1d
+            lopo = repeat net feats scheme=lopo only=s3 seeds=[5, 6] epochs=2 patience=0
+            """, file: "t")
+        #expect(out.text.contains("list of 2"))
+        #expect(out.text.contains("z = report over 2"))
+        #expect(out.text.contains("fz = list of 2"))
+        #expect(out.text.contains("seed 5, lopo s3: accuracy"))
+        guard case .report(let src) = session.values["src"]!.payload, case .report(let z) = session.values["z"]!.payload,
+              case .report(let t) = session.values["t"]!.payload, case .report(let lopo) = session.values["lopo"]!.payload else {
+            Issue.record("no reports"); return
+        }
+        #expect(src.runs.count == 2 && t.runs.count == 2 && lopo.runs.count == 2)
+        #expect(src.runs.allSatisfy { $0.splitName == "stratified grouped" })
+        #expect(lopo.runs.allSatisfy { $0.splitName == "lopo s3" })
+        #expect(z.reports.allSatisfy { $0.confusion.counts.reduce(0, +) == 120 })
+        // Each seed's fine-tuning starts from that seed's trained model: the frozen convolutions keep its weights.
+        let conv = { (m: ModelValue) in m.copy().weights(layer: 0) }
+        #expect(conv(t.runs[0].model) == conv(src.runs[0].model) && conv(t.runs[1].model) == conv(src.runs[1].model))
+        #expect(conv(src.runs[0].model) != conv(src.runs[1].model))
+        for (text, message) in [
+            ("x = repeat net feats scheme=lopo", "repeat makes one split per seed: name the group every run leaves out with only="),
+            ("x = repeat fz feats seeds=[1, 2, 3]", "2 models for 3 seeds"),
+            ("x = repeat [feats, feats] feats seeds=[1, 2]", "expected a list of models or training runs"),
+        ] {
+            do { try session.execute(text, file: "t"); Issue.record("no error: \(text)") } catch {
+                #expect(error.message.hasPrefix(message), "\(text): \(error.message)")
+            }
+        }
+        let back = try ValueCoder.decode(try ValueCoder.encode(session.values["src"]!))
+        guard case .report(let decoded) = back.payload else { Issue.record("not a report"); return }
+        #expect(decoded.runs.count == 2 && decoded.runs[1].history.epochs.count == 3)
+        #expect(conv(decoded.runs[1].model) == conv(src.runs[1].model))
+    }
+
+    @Test func table1ColumnsIdsAndThePapersNumbers() throws {
+        let (session, dir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try session.execute("""
+            a = repeat net feats seeds=[1, 2] epochs=2 patience=0
+            l = split feats loso
+            b = crossval net l epochs=2 patience=0
+            table [a, b] ids=[emovo, augmented_loso] names=["EMOVO only", "augmented, LOSO"] paper=[54%, 20%] to "\(dir)/table1.md"
+            table [a, b] ids=[x, y] names=["one", "two"] to "\(dir)/extras.md"
+            plot bars [a, b] names=["EMOVO only", "LOSO"] paper=[54%, 20%] to "\(dir)/table1.png"
+            """, file: "t")
+        let csv = try String(contentsOfFile: dir + "/table1.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(csv[0] == ["id", "experiment", "paper", "accuracy", "UAR", "macro-F1", "runs"])
+        #expect(csv[1].prefix(3) == ["emovo", "EMOVO only", "0.54"] && csv[1].last == "2")
+        #expect(csv[2].first == "augmented_loso")
+        #expect(csv[2].contains("0.20") && csv[2].last == "4")
+        let extras = try String(contentsOfFile: dir + "/extras.csv", encoding: .utf8)
+        #expect(extras.hasPrefix("id,experiment,accuracy,UAR,macro-F1,runs\n"))
+        for (text, message) in [
+            ("x = table [a, b] ids=[one] names=[\"a\", \"b\"]", "1 ids for 2 values"),
+            ("x = table [a, b] paper=[54%]", "1 paper for 2 values"),
+            ("x = table [a, b] ids=[one, one]", "id 'one' is given twice"),
+            ("x = table [a, net] paper=[54%, 60%]", "ids and paper apply to a table of reports"),
+            ("plot bars [a, b] names=[\"a\", \"b\"] paper=[54%] to \"\(dir)/x.png\"", "1 paper values for 2 reports"),
+        ] {
+            do { try session.execute(text, file: "t"); Issue.record("no error: \(text)") } catch {
+                #expect(error.message.hasPrefix(message), "\(text): \(error.message)")
+            }
+        }
     }
 
     @Test func modelTrainEvaluatePredictSaveLoad() throws {

@@ -32,3 +32,14 @@ import Testing
         #expect(throws: ValueCoder.Failure.self) { try ValueCoder.decode(bytes + [0]) }
     }
 }
+
+@Suite struct ValueCoderFormatTests {
+    /// The type tags are part of the cache format: pinned, so reordering `ValueType` cannot change them.
+    @Test func typeTagsArePinned() {
+        let tags: [ValueType: UInt8] = [.corpus: 1, .signal: 2, .features: 3, .split: 4, .model: 5, .run: 6, .report: 7,
+                                        .figure: 8, .table: 9, .number: 10, .string: 11, .list: 12]
+        #expect(tags.count == ValueType.allCases.count)
+        for type in ValueType.allCases { #expect(type.tag == tags[type], "\(type)") }
+        #expect(ValueCoder.magic == Array("SERV".utf8) + [ValueCoder.formatVersion])
+    }
+}

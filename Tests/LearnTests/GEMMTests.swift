@@ -1,5 +1,6 @@
 import Testing
 @testable import Learn
+import Support
 
 @Suite struct GEMMTests {
     func naive(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> [Float] {
@@ -31,10 +32,69 @@ import Testing
         for (x, y) in zip(c2, expected) { #expect(abs(x - y) < 1e-5) }
     }
 
-    @Test func betaAccumulates() {
+    @Test func accumulateAddsToC() {
         let a: [Float] = [1, 2, 3, 4], b: [Float] = [1, 0, 0, 1]
         var c: [Float] = [10, 10, 10, 10]
-        GEMM.multiply(m: 2, n: 2, k: 2, alpha: 2, a: a, lda: 2, b: b, ldb: 2, beta: 1, c: &c, ldc: 2)
-        #expect(c == [12, 14, 16, 18])
+        GEMM.multiply(m: 2, n: 2, k: 2, a: a, lda: 2, b: b, ldb: 2, accumulate: true, c: &c, ldc: 2)
+        #expect(c == [11, 12, 13, 14])
+    }
+}
+
+/// The GEMM's arithmetic is its definition: every element is one chain of fused multiply-adds over k in
+/// ascending order, on every kernel, so results do not depend on the CPU.
+@Suite struct GEMMArithmeticTests {
+    /// The definition, in Swift: c = fma(a[i][k−1], b[k−1][j], … fma(a[i][0], b[0][j], c0)).
+    func definition(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transA: Bool, transB: Bool, c0: [Float]?) -> [Float] {
+        var c = c0 ?? [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var acc = c[i * n + j]
+                for p in 0..<k {
+                    let x = transA ? a[p * m + i] : a[i * k + p], y = transB ? b[j * k + p] : b[p * n + j]
+                    acc = acc.addingProduct(x, y)
+                }
+                c[i * n + j] = acc
+            }
+        }
+        return c
+    }
+
+    /// Kernels this CPU runs, up to the best one.
+    var kernels: [GEMM.Kernel] {
+        GEMM.Kernel.allCases.prefix { $0 != GEMM.bestKernel } + [GEMM.bestKernel]
+    }
+
+    @Test(arguments: [(1, 1, 1), (12, 32, 5), (13, 33, 7), (25, 70, 130), (5, 9, 300), (40, 17, 0), (24, 64, 3)])
+    func everyKernelComputesTheDefinitionBitForBit(m: Int, n: Int, k: Int) {
+        var rng = SplitMix64(seed: UInt64(m * 10_000 + n * 100 + k))
+        // Values of very different magnitudes, so that any other summation order would round differently.
+        func value() -> Float { (rng.unitFloat() * 2 - 1) * Float(1 << Int(rng.index(below: 12))) }
+        let a = (0..<(m * k)).map { _ in value() }, b = (0..<(k * n)).map { _ in value() }
+        let c0 = (0..<(m * n)).map { _ in value() }
+        for (transA, transB, accumulate) in [(false, false, false), (true, false, false), (false, true, true), (true, true, true)] {
+            let expected = definition(a, b, m: m, n: n, k: k, transA: transA, transB: transB, c0: accumulate ? c0 : nil)
+            for kernel in kernels {
+                var c = accumulate ? c0 : [Float](repeating: .nan, count: m * n)
+                GEMM.multiply(kernel: kernel, m: m, n: n, k: k, a: a, lda: transA ? m : k, transA: transA,
+                              b: b, ldb: transB ? k : n, transB: transB, accumulate: accumulate, c: &c, ldc: n)
+                #expect(c.map(\.bitPattern) == expected.map(\.bitPattern),
+                        "\(kernel) m \(m) n \(n) k \(k) transA \(transA) transB \(transB) accumulate \(accumulate)")
+            }
+        }
+    }
+
+    @Test func stridedOperandsAndOutput() {
+        // A 3×4 block of a 5×6 matrix times a 4×2 block of a 4×9 matrix into a 3×2 block of a 3×7 one.
+        let a = (0..<30).map { Float($0) / 7 }, b = (0..<36).map { Float($0 % 5) - 2 }
+        var c = [Float](repeating: -1, count: 21)
+        GEMM.multiply(m: 3, n: 2, k: 4, a: a, lda: 6, b: b, ldb: 9, c: &c, ldc: 7)
+        for i in 0..<3 {
+            for j in 0..<2 {
+                var acc: Float = 0
+                for p in 0..<4 { acc = acc.addingProduct(a[i * 6 + p], b[p * 9 + j]) }
+                #expect(c[i * 7 + j].bitPattern == acc.bitPattern)
+            }
+            #expect(c[(i * 7 + 2)...(i * 7 + 6)].allSatisfy { $0 == -1 }, "nothing outside the block is written")
+        }
     }
 }

@@ -153,6 +153,14 @@ import Testing
         #expect(executed.succeeded, "\(executed.failures.map(\.status))")
         #expect(!FileManager.default.fileExists(atPath: target))
         #expect(!FileManager.default.fileExists(atPath: replacingExtensionForTest(target)))
+        // The example of issue 12: whatever the context, the cell stays one statement.
+        let session = Session()
+        for cell in ["t = \"{{name}}\"", "t = {{name}}", "t = '{{name}}'", "t = 1 # {{name}}"] {
+            let source = substitute(cell, values: ["name": .string("a\"; export x to \"../elsewhere.wav")])
+            let statements = try session.dependencies(of: source, file: "nb.md")
+            #expect(statements.count == 1, "\(source)")
+            #expect(statements.first?.defines == "t")
+        }
         // In code a string parameter is a quoted literal; numbers, bools and choices stay literals.
         #expect(substitute("u = {{s}}", values: ["s": .string("a\"b\\c")]) == "u = \"a\\\"b\\\\c\"")
         #expect(substitute("w={{n}}s {{b}} {{c}} {{l}}", values: ["n": .number(2), "b": .bool(true), "c": .choice("small"), "l": .intList([1, 2])])

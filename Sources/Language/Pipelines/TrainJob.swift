@@ -63,6 +63,8 @@ public struct TrainJob: Sendable {
         emit("")
         emit("test (\(part.test.count) rows): " + report.markdown)
         emit(report.confusionMarkdown())
+        let weightsHash = Self.weightsSHA256(net)
+        emit("weights sha256 \(weightsHash)")
         net.metadata = [
             "features": features, "label": options.label, "split": part.name, "seed": String(options.seed),
             "train_rows": String(part.train.count), "validation_rows": String(part.validation.count),
@@ -81,8 +83,18 @@ public struct TrainJob: Sendable {
             cancelled: history.cancelled, seconds_per_epoch: history.secondsPerEpoch,
             epoch_seconds: history.epochs.map(\.seconds), epoch_cpu_seconds: history.epochs.map(\.cpuSeconds),
             train_rows: part.train.count, validation_rows: part.validation.count, test_rows: part.test.count,
-            classes: classes.names, split: part.name, model: out)
+            classes: classes.names, split: part.name, model: out, weights_sha256: weightsHash,
+            confusion: report.confusion.counts)
         return Outcome(json: try Pipeline.jsonLine(result))
+    }
+
+    /// SHA-256 of the model's weights (float32, little-endian, layer by layer as in `flatWeights`): the same
+    /// on every machine for the same seed and thread count (docs/parity-and-benchmarks.md#reproducibility).
+    static func weightsSHA256(_ model: Model) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(model.parameterCount * 4)
+        for w in model.flatWeights { withUnsafeBytes(of: w.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        return ContentHash(of: bytes).hex
     }
 
     /// A new model for the table, or the saved one with layers frozen (its output layer is replaced in
@@ -169,6 +181,10 @@ struct TrainResult: Encodable {
     var classes: [String]
     var split: String
     var model: String?
+    /// SHA-256 of the trained weights: compare it across machines.
+    var weights_sha256: String
+    /// Test confusion matrix, row-major counts, true class along rows (as `ser evaluate`'s).
+    var confusion: [Int]
 }
 
 /// The `--json` line of `ser evaluate`.

@@ -52,18 +52,21 @@ public struct TrainOptions: Sendable, Equatable {
 public enum Pipeline {
     // MARK: split
 
-    /// A naive (windows at random) or grouped (by source file) split of a table's rows; augmented copies
-    /// are moved to the training side (none is validated or tested on).
+    /// A naive (windows at random) or grouped (by source file) split of a table's rows. Augmented copies train
+    /// only: the originals are split first and a copy joins training only when none of its audio is on the
+    /// validation or test side (by source span for naive, by file for grouped; `Splits.naive(origins:)`).
     static func split(_ table: FeatureTable, scheme: String, fractions: Fractions = .study, stratify labels: [Int]? = nil,
                       seed: UInt64) throws(VerbFailure) -> Split {
         let src = sources(of: table)
+        let origins = try origins(of: table, argument: "split")
         do {
+            if scheme != "grouped", let origins {
+                return try Splits.naive(origins: origins, stratifyBy: labels, fractions: fractions, seed: seed)
+            }
             var split = scheme == "grouped"
                 ? try Splits.grouped(sources: src, stratifyBy: labels, fractions: fractions, seed: seed)
                 : try Splits.naive(sources: src, stratifyBy: labels, fractions: fractions, seed: seed)
-            if let augmented = augmentedRows(of: table) {
-                split = try split.trainingOnlyAugmentation(augmented: augmented, sources: src)
-            }
+            if let origins { split = try split.placingAugmented(origins: origins) }
             return split
         } catch { throw VerbFailure(error.message, argument: "split") }
     }

@@ -1,17 +1,17 @@
 import Audio
 import Augment
 
-/// `augment`: the study's recipe or a custom one, on signals.
+/// `augment`: ser's `study` recipe or a custom one, on signals.
 enum AugmentVerbs {
     static var all: [Verb] { [augment] }
 
     static let augment = Verb(
-        "augment", summary: "Augmented copies of signals: the study's recipe (noise 0.035, stretch 0.8, pitch +0.7 and all their combinations: 7 copies) or your own; each copy carries its provenance (source, augmentation, parameters, seed). Ctrl-C cancels.",
+        "augment", summary: "Augmented copies of signals: ser's `study` recipe (noise 0.035, stretch 0.8, pitch +0.7 and all their combinations: 7 copies; the paper gives no parameters) or your own; each copy carries its provenance (source, augmentation, parameters, seed). Ctrl-C cancels.",
         parameters: [
             Parameter("source", .value([.signal, .list]), positional: true, doc: "a signal or a list of signals (originals)"),
             Parameter("recipe", .word(["study", "custom"]), positional: true, default: .text("study"),
                       doc: "study: the paper's seven copies; custom: the transforms given below"),
-            Parameter("noise", .number, defaultText: "none", doc: "custom: Gaussian noise at this fraction of the peak (the study: 0.035)"),
+            Parameter("noise", .number, defaultText: "none", doc: "custom: Gaussian noise at this fraction of the peak (the study recipe: 0.035)"),
             Parameter("snr", .number, defaultText: "none", doc: "custom: Gaussian noise at this signal-to-noise ratio in dB (instead of noise=)"),
             Parameter("stretch", .number, defaultText: "none", doc: "custom: time-stretch rate (> 1 faster)"),
             Parameter("pitch", .number, defaultText: "none", doc: "custom: pitch shift in semitones"),

@@ -10,7 +10,7 @@ public struct CorpusValue: Sendable {
 
 /// Verbs making corpora: `demo KIND`, `load KIND`.
 enum CorpusVerbs {
-    static var all: [Verb] { demos + loads + [loadCorpus] }
+    static var all: [Verb] { demos + loads + [loadCorpus, longest] }
 
     static let demoLayouts: [Layout] = [.emovo, .ravdess, .cremad]
 
@@ -110,6 +110,37 @@ enum CorpusVerbs {
         }
         for p in corpus.problems { text += "left out: " + p.relativePath + "\n" }
         return .value(Value(.corpus(CorpusValue(corpus: corpus)), hash: ContentHash(of: text)))
+    }
+
+    static let longest = Verb(
+        "longest", summary: "The sentence (or other group) whose recordings are the longest on average, as a string, with every group's mean duration printed: ser's choice of the phrase the paper's LOPO holds out (“one of the longest”) (`phrase = longest emovo`).",
+        parameters: [
+            Parameter("corpus", .value([.corpus]), positional: true, doc: "the corpus"),
+            Parameter("by", .word(["sentence", "speaker", "emotion", "gender", "intensity"]), default: .text("sentence"), doc: "the column naming the groups"),
+        ],
+        examples: ["phrase = longest emovo", "longest emovo by=speaker"], result: .string, scheduling: .immediate
+    ) { call in
+        guard case .corpus(let c) = call.value("corpus").payload else { throw VerbFailure("expected a corpus", argument: "corpus") }
+        let by = call.text("by")
+        var durations: [String: [Double]] = [:]
+        for f in c.corpus.files {
+            let d: Double
+            do { d = try SoundFile.info(f.path).duration } catch { throw VerbFailure("\(error)", argument: "corpus") }
+            durations[f.metadata[by] ?? "", default: []].append(d)
+        }
+        let groups = durations.filter { !$0.key.isEmpty }
+        guard !groups.isEmpty else { throw VerbFailure("no file of the corpus names its \(by)", argument: "by") }
+        let mean = groups.mapValues { $0.reduce(0, +) / Double($0.count) }
+        // Longest mean first; equal means in name order, so the choice never depends on hashing.
+        let order = mean.keys.sorted { mean[$0]! != mean[$1]! ? mean[$0]! > mean[$1]! : $0 < $1 }
+        let rows = order.map { g in
+            [g, String(groups[g]!.count), String(format: mean[g]!, decimals: 2), String(format: groups[g]!.min()!, decimals: 2),
+             String(format: groups[g]!.max()!, decimals: 2)]
+        }
+        call.print(Table(title: "mean duration by \(by), longest first", columns: [by, "files", "mean s", "min s", "max s"], rows: rows,
+                         alignments: [.left, .right, .right, .right, .right]).markdown())
+        call.print("longest \(by) by mean duration: \(order[0]) (\(String(format: mean[order[0]]!, decimals: 2)) s over \(groups[order[0]]!.count) files)")
+        return call.make(.string(order[0]))
     }
 
     /// The job `features` runs on a corpus: each file decoded and resampled to 22050 Hz as librosa.load does.

@@ -1,7 +1,6 @@
 import Audio
 import Augment
 import Corpus
-import Dispatch
 import Features
 import Synchronization
 import Support
@@ -13,7 +12,7 @@ enum FeatureVerbs {
     static let blockNames = ["mel", "mfcc", "chroma"]
 
     static let features = Verb(
-        "features", summary: "Computes the study's feature vector per window (time means of 128 mel bands, 20 MFCCs and 12 chroma bins, as librosa 0.11), one row per window, on `threads` threads; with augment=study, also the rows of each file's seven augmented copies (provenance in the source/augmentation columns). Ctrl-C cancels.",
+        "features", summary: "Computes the paper's 160-value vector per window as ser reads it (time means of 128 mel bands, 20 MFCCs and 12 chroma bins, as librosa 0.11), one row per window, on `threads` threads; with augment=study, also the rows of each file's seven augmented copies (ser's recipe) (provenance in the source/augmentation columns). Ctrl-C cancels.",
         parameters: [
             Parameter("source", .value(sourceTypes), positional: true, doc: sourceDoc),
             Parameter("window", .duration, default: .number(2, .seconds), doc: "window length"),
@@ -21,7 +20,7 @@ enum FeatureVerbs {
             Parameter("sets", .list(.word(blockNames)), default: .list(blockNames.map { .text($0) }),
                       doc: "which blocks of the vector to keep, in order: mel (128), mfcc (20), chroma (12)"),
             Parameter("augment", .word(["none", "study"]), default: .text("none"),
-                      doc: "study: add the rows of the study's seven augmented copies of every file (noise, stretch, pitch, combinations)"),
+                      doc: "study: add the rows of seven augmented copies of every file, ser's recipe (noise 0.035, stretch 0.8, pitch +0.7 and their combinations)"),
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the augmentation noise"),
         ],
         examples: ["feats = features emovo window=2s hop=2s", "feats = features [a, b] sets=[mfcc, chroma]", "aug = features emovo augment=study"],
@@ -92,17 +91,14 @@ enum FeatureVerbs {
             var ranges: [Range<Int>]
             var values: [Float]
         }
-        let results = Results<Result<[Piece], VerbFailure>>(count: job.count)
-        let done = Atomic<Int>(0)
-        let failed = Atomic<Bool>(false)
         let workers = max(1, min(call.threads, job.count))
+        let extractors = Extractors((0..<workers).map { _ in FeatureExtractor(settings: settings) })
         let cancellation = call.session.cancellation
-        let total = job.count
-        let progress = ProgressRelay(call)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let extractor = FeatureExtractor(settings: settings)
-            var i = worker
-            while i < total, !cancellation.isRequested, !failed.load(ordering: .relaxed) {
+        let relay = ProgressRelay(call)
+        let results: [[Piece]]
+        do {
+            results = try parallelMap(count: job.count, threads: workers, progress: { n, total in relay.report("features \(n)/\(total) files") },
+                                      isCancelled: { cancellation.isRequested }) { (i: Int, worker: Int) throws(VerbFailure) -> [Piece] in
                 do {
                     var pieces: [Piece] = []
                     for sv in try job.load(i) {
@@ -111,36 +107,31 @@ enum FeatureVerbs {
                             throw VerbFailure("\(sv.name) is at \(s.sampleRate) Hz; features need \(settings.sampleRate) Hz (load audio rate=22050Hz)")
                         }
                         let ranges = windowing.ranges(sampleCount: s.samples.count, sampleRate: s.sampleRate)
-                        let full = extractor.vectors(s.samples, windows: ranges)
+                        let full = extractors.all[worker].vectors(s.samples, windows: ranges)
                         var picked: [Float] = []
                         picked.reserveCapacity(ranges.count * columns.count)
                         for r in 0..<ranges.count { for c in columns { picked.append(full[r * settings.vectorLength + c]) } }
                         pieces.append(Piece(name: sv.name, attributes: sv.attributes, rate: s.sampleRate, ranges: ranges, values: picked))
                     }
-                    results.set(i, .success(pieces))
+                    return pieces
                 } catch let e as VerbFailure {
-                    results.set(i, .failure(e))
-                    failed.store(true, ordering: .relaxed)
+                    throw e
                 } catch {
-                    results.set(i, .failure(VerbFailure("\(job.name(i)): \(userMessage(error))")))
-                    failed.store(true, ordering: .relaxed)
+                    throw VerbFailure("\(job.name(i)): \(userMessage(error))")
                 }
-                let n = done.add(1, ordering: .relaxed).newValue
-                progress.report("features \(n)/\(total) files")
-                i += workers
             }
-        }
-        // The first failure in input order names its file.
-        for i in 0..<total {
-            if case .failure(var e)? = results.get(i) {
+        } catch {
+            // The first failure in input order names its file.
+            switch error {
+            case .failed(var e):
                 e.argument = e.argument ?? "source"
                 throw e
+            case .cancelled: throw Cancelled()
             }
         }
         try call.checkCancelled()
         var table = FeatureTable(width: columns.count)
-        for i in 0..<total {
-            guard case .success(let pieces)? = results.get(i) else { continue }
+        for pieces in results {
             for p in pieces {
                 for (w, r) in p.ranges.enumerated() {
                     let start = Double(r.lowerBound) / Double(p.rate)
@@ -222,15 +213,10 @@ enum FeatureVerbs {
     }
 }
 
-/// Per-index results written by worker threads.
-final class Results<T: Sendable>: Sendable {
-    private let slots: Mutex<[T?]>
-
-    init(count: Int) { slots = Mutex([T?](repeating: nil, count: count)) }
-
-    func set(_ i: Int, _ value: T) { slots.withLock { $0[i] = value } }
-
-    func get(_ i: Int) -> T? { slots.withLock { $0[i] } }
+/// One feature extractor per worker of `parallelMap`, each used only by its worker.
+final class Extractors: @unchecked Sendable {
+    let all: [FeatureExtractor]
+    init(_ all: [FeatureExtractor]) { self.all = all }
 }
 
 /// Lets worker threads report progress through the session's sink, one at a time.

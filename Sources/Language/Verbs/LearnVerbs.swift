@@ -14,8 +14,12 @@ enum LearnVerbs {
 
     // MARK: split
 
+    static let augmentedParameter = Parameter(
+        "augmented", .word(AugmentedRows.allCases.map(\.rawValue)), default: .text("clean"),
+        doc: "where augmented rows go: clean (training only, and only when none of their audio is on the validation or test side) or leaky (naive only: split with the originals at random, so copies of held-out audio train)")
+
     static let split = Verb(
-        "split", summary: "Splits a feature table's rows: naive (windows at random, the study's; leaks), grouped (by source file), loso (leave one speaker out), lopo (leave one phrase out) or kfold. Reports leakage.",
+        "split", summary: "Splits a feature table's rows: naive (windows at random, the paper's; leaks), grouped (by source file), loso (leave one speaker out), lopo (leave one phrase out) or kfold. Augmented rows only ever train, and only on audio of the training side. Reports leakage and where augmented rows went.",
         parameters: [
             Parameter("table", .value([.features]), positional: true, doc: "the feature table"),
             Parameter("scheme", .word(schemes), positional: true, default: .text("naive"), doc: "how to split"),
@@ -26,47 +30,72 @@ enum LearnVerbs {
             Parameter("by", .string, defaultText: "speaker (loso), sentence (lopo)", doc: "loso/lopo: the column naming the groups"),
             Parameter("only", .string, defaultText: "every group", doc: "loso/lopo: make just the fold leaving out this group"),
             Parameter("stratify", .bool, default: .bool(false), doc: "keep class proportions in each part"),
+            augmentedParameter,
             labelParameter,
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the random choices"),
         ],
-        examples: ["s = split feats naive train=70% val=10% test=20% seed=1", "folds = split feats loso", "s = split feats grouped stratify=true"],
+        examples: ["s = split feats naive train=70% val=10% test=20% seed=1", "folds = split feats loso", "s = split feats grouped stratify=true",
+                   "leaky = split aug naive augmented=leaky"],
         result: .split, seeded: true, scheduling: .deferred
     ) { call in
         guard case .features(let table) = call.value("table").payload else { throw VerbFailure("not a feature table", argument: "table") }
-        let scheme = call.text("scheme")
+        let splits = try protocolSplits(table, call: call, scheme: call.text("scheme"), seed: call.seed)
+        return call.make(.split(SplitValue(table: table, splits: splits, scheme: call.text("scheme"), label: call.text("label"))))
+    }
+
+    /// The splits `split` (and each run of `repeat`) makes of `table` with the call's options: the protocol
+    /// over the original rows, then the augmented rows placed (training side only, checked; `augmented=`).
+    static func protocolSplits(_ table: FeatureTable, call: Call, scheme: String, seed: UInt64) throws -> [Split] {
         let label = call.text("label")
         let src = sources(of: table)
         let labels: [Int]? = call.bool("stratify") ? try Pipeline.classCodes(table, label: label, argument: "label").codes : nil
-        let seed = call.seed
         let validation = call.number("val")
-        var splits: [Split]
-        do {
-            switch scheme {
-            case "naive", "grouped":
-                let fractions = Fractions(train: call.number("train"), validation: validation, test: call.number("test"))
-                splits = [try Pipeline.split(table, scheme: scheme, fractions: fractions, stratify: labels, seed: seed)]
-            case "loso", "lopo":
-                let by = call.optionalText("by") ?? (scheme == "loso" ? "speaker" : "sentence")
-                let groups = try column(by, of: table, argument: call.given.contains("by") ? "by" : "table")
-                splits = try Splits.leaveOneGroupOut(groups: groups, only: call.optionalText("only"), sources: src, stratifyBy: labels,
-                                                     validation: validation, name: scheme, seed: seed)
-            default:
-                splits = try Splits.kFold(k: call.integer("k"), sources: src, stratifyBy: labels, validation: validation, seed: seed)
+        let placement = AugmentedRows(rawValue: call.text("augmented"))!
+        let origins = try origins(of: table, argument: "table")
+        if placement == .leaky {
+            guard scheme == "naive" else {
+                throw VerbFailure("augmented=leaky is a variant of the naive split; \(scheme) keeps every file's copies with the file", argument: "augmented")
             }
-            if scheme != "naive", scheme != "grouped", let augmented = augmentedRows(of: table) {
-                // Augmented copies are training data only: none is validated or tested on.
-                splits = try splits.map { split throws(EvaluateError) in try split.trainingOnlyAugmentation(augmented: augmented, sources: src) }
+            guard origins != nil else {
+                throw VerbFailure("augmented=leaky: the table holds no augmented rows (features … augment=study makes them)", argument: "augmented")
+            }
+        }
+        do {
+            let fractions = Fractions(train: call.number("train"), validation: validation, test: call.number("test"))
+            switch scheme {
+            case "naive":
+                if let origins {
+                    return [try Splits.naive(origins: origins, stratifyBy: labels, fractions: fractions, augmented: placement, seed: seed)]
+                }
+                return [try Splits.naive(sources: src, stratifyBy: labels, fractions: fractions, seed: seed)]
+            default:
+                var splits: [Split]
+                switch scheme {
+                case "grouped":
+                    splits = [try Splits.grouped(sources: src, stratifyBy: labels, fractions: fractions, seed: seed)]
+                case "loso", "lopo":
+                    let by = call.optionalText("by") ?? (scheme == "loso" ? "speaker" : "sentence")
+                    let groups = try column(by, of: table, argument: call.given.contains("by") ? "by" : "table")
+                    splits = try Splits.leaveOneGroupOut(groups: groups, only: call.optionalText("only"), sources: src, stratifyBy: labels,
+                                                         validation: validation, name: scheme, seed: seed)
+                default:
+                    splits = try Splits.kFold(k: call.integer("k"), sources: src, stratifyBy: labels, validation: validation, seed: seed)
+                }
+                if let origins {
+                    // Augmented copies go with their file, and train only: none is validated or tested on.
+                    splits = try splits.map { split throws(EvaluateError) in try split.placingAugmented(origins: origins) }
+                }
+                return splits
             }
         } catch let error as EvaluateError {
             throw VerbFailure(error.message, argument: error.code == .unknownName ? "only" : nil)
         }
-        return call.make(.split(SplitValue(table: table, splits: splits, scheme: scheme, label: label)))
     }
 
     // MARK: models
 
     static let model = Verb(
-        "model cnn1d", summary: "The study's 1-D CNN: Conv1D(same, ReLU) → MaxPooling1D blocks, Flatten, Dense(ReLU) → Dropout, Dense(classes, softmax), with seeded initial weights.",
+        "model cnn1d", summary: "ser's reading of the paper's 1-D CNN: Conv1D(same, ReLU) → MaxPooling1D blocks, Flatten, Dense(ReLU) → Dropout, Dense(classes, softmax), with seeded initial weights.",
         parameters: [
             Parameter("classes", .integer(2...10_000), doc: "number of classes (outputs)"),
             Parameter("input", .integer(1...1_000_000), default: .number(160, .none), doc: "values per row"),
@@ -92,10 +121,10 @@ enum LearnVerbs {
         }
     }
 
-    static let layerNames = ["conv1d", "maxpool", "flatten", "dense", "dropout", "relu"]
+    static var layerNames: [String] { LayerSchema.all.map(\.callName) }
 
     static let customModel = Verb(
-        "model custom", summary: "A model from a list of Keras-style layers: conv1d(filters, kernel, padding=\"same\", activation=\"relu\"), maxpool(size), flatten(), dense(units, activation=\"softmax\"), dropout(rate), relu().",
+        "model custom", summary: "A model from a list of Keras-style layers: " + LayerSchema.all.map(\.signature).joined(separator: ", ") + ".",
         parameters: [
             Parameter("layers", .list(.layer), doc: "the layers in order; the last is the output"),
             Parameter("input", .integer(1...1_000_000), default: .number(160, .none), doc: "values per row"),
@@ -118,53 +147,58 @@ enum LearnVerbs {
         }
     }
 
+    /// A layer call `conv1d(16, 9, padding="same")` read through its `LayerSchema`: arguments by position or
+    /// by name, each checked by its kind.
     static func layerKind(_ name: String, _ pos: [Bound], _ named: [String: Bound]) throws(VerbFailure) -> LayerKind {
-        func num(_ i: Int, _ key: String) -> Double? {
-            if let b = named[key], case .number(let v, _) = b { return v }
-            if i < pos.count, case .number(let v, _) = pos[i] { return v }
-            return nil
-        }
-        func text(_ key: String) -> String? {
-            if let b = named[key], case .text(let s) = b { return s }
-            return nil
-        }
-        func need(_ i: Int, _ key: String) throws(VerbFailure) -> Int {
-            guard let v = num(i, key), v == v.rounded(), v >= 1 else {
-                throw VerbFailure("\(name)(…) needs a whole number \(key) ≥ 1", argument: "layers")
-            }
-            return Int(v)
-        }
-        func activation() throws(VerbFailure) -> Activation {
-            guard let a = text("activation") else { return .linear }
-            guard let act = Activation(rawValue: a) else {
-                throw VerbFailure("unknown activation '\(a)'\(suggestion(a, among: Activation.allCases.map(\.rawValue))) (activations: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))", argument: "layers")
-            }
-            return act
-        }
-        let allowed: [String: [String]] = ["conv1d": ["filters", "kernel", "padding", "activation"], "maxpool": ["size", "strides"],
-                                           "flatten": [], "dense": ["units", "activation"], "dropout": ["rate"], "relu": []]
-        guard let keys = allowed[name] else {
+        guard let schema = LayerSchema.named(call: name) else {
             throw VerbFailure("unknown layer '\(name)'\(suggestion(name, among: layerNames)) (layers: \(layerNames.joined(separator: ", ")))", argument: "layers")
         }
-        for key in named.keys where !keys.contains(key) {
+        let keys = schema.arguments.map(\.name)
+        for key in named.keys.sorted() where !keys.contains(key) {
             throw VerbFailure("unknown option '\(key)' for layer \(name)\(suggestion(key, among: keys))", argument: "layers")
         }
         guard pos.count <= keys.count else { throw VerbFailure("\(name)(…) takes at most \(keys.count) arguments", argument: "layers") }
-        switch name {
-        case "conv1d":
-            let padding: Padding
-            if let p = text("padding") {
-                guard let pad = Padding(rawValue: p) else { throw VerbFailure("padding is \(Padding.allCases.map(\.rawValue).joined(separator: " or ")), not '\(p)'", argument: "layers") }
-                padding = pad
-            } else { padding = .valid }
-            return .conv1D(filters: try need(0, "filters"), kernelSize: try need(1, "kernel"), padding: padding, activation: try activation())
-        case "maxpool": return .maxPooling1D(poolSize: try need(0, "size"), strides: num(1, "strides").map { Int($0) })
-        case "flatten": return .flatten
-        case "dense": return .dense(units: try need(0, "units"), activation: try activation())
-        case "dropout":
-            guard let r = num(0, "rate"), r >= 0, r < 1 else { throw VerbFailure("dropout(rate) needs 0 ≤ rate < 1", argument: "layers") }
-            return .dropout(rate: Float(r))
-        default: return .relu
+        var values: [String: LayerValue] = [:]
+        for (i, argument) in schema.arguments.enumerated() {
+            guard let bound = named[argument.name] ?? (i < pos.count ? pos[i] : nil) else {
+                if argument.required { throw needs(argument, layer: name) }
+                continue
+            }
+            values[argument.name] = try layerValue(bound, argument, layer: name)
+        }
+        return schema.make(values)
+    }
+
+    /// What a layer call lacks: "conv1d(…) needs a whole number filters ≥ 1".
+    static func needs(_ argument: LayerArgument, layer: String) -> VerbFailure {
+        let n = argument.name
+        let text = switch argument.kind {
+        case .count: "\(layer)(…) needs a whole number \(n) ≥ 1"
+        case .fraction: "\(layer)(\(n)) needs 0 ≤ \(n) < 1"
+        case .activation: "\(layer)(…) needs \(n) to be \(Activation.allCases.map(\.rawValue).joined(separator: ", "))"
+        case .padding: "\(layer)(…) needs \(n) to be \(Padding.allCases.map(\.rawValue).joined(separator: " or "))"
+        }
+        return VerbFailure(text, argument: "layers")
+    }
+
+    static func layerValue(_ bound: Bound, _ argument: LayerArgument, layer: String) throws(VerbFailure) -> LayerValue {
+        switch (argument.kind, bound) {
+        case (.count, .number(let v, _)) where v == v.rounded() && v >= 1 && v <= 1e9:
+            return .int(Int(v))
+        case (.fraction, .number(let r, _)) where r >= 0 && r < 1:
+            return .float(Float(r))
+        case (.activation, .text(let a)):
+            guard let act = Activation(rawValue: a) else {
+                throw VerbFailure("unknown activation '\(a)'\(suggestion(a, among: Activation.allCases.map(\.rawValue))) (activations: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))", argument: "layers")
+            }
+            return .activation(act)
+        case (.padding, .text(let p)):
+            guard let pad = Padding(rawValue: p) else {
+                throw VerbFailure("padding is \(Padding.allCases.map(\.rawValue).joined(separator: " or ")), not '\(p)'", argument: "layers")
+            }
+            return .padding(pad)
+        default:
+            throw needs(argument, layer: layer)
         }
     }
 
@@ -180,7 +214,21 @@ enum LearnVerbs {
     static let selectorDoc = "conv, dense, all, a layer name (conv1d_2) or a 0-based index"
 
     static func changeTrainable(_ call: Call, freeze: Bool) throws -> Outcome {
-        let model = try modelValue(call.value("model")).copy()
+        if case .list(let items) = call.value("model").payload {
+            // A list (e.g. every seed's pre-trained run) becomes a list of changed models, in order.
+            var models: [Value] = []
+            for (i, item) in items.enumerated() {
+                let model = try changed(item, call: call, freeze: freeze)
+                models.append(Value(.model(ModelValue(model)), hash: ContentHash(of: call.resultHash.hex + "[\(i)]")))
+            }
+            return call.make(.list(models))
+        }
+        return call.make(.model(ModelValue(try changed(call.value("model"), call: call, freeze: freeze))))
+    }
+
+    /// A copy of one model with the call's layers frozen or unfrozen; prints the trainable count.
+    static func changed(_ value: Value, call: Call, freeze: Bool) throws -> Model {
+        let model = try modelValue(value).copy()
         for b in call.list("layers") {
             let text: String
             switch b {
@@ -194,22 +242,22 @@ enum LearnVerbs {
         }
         let sum = model.summary()
         call.print("\(sum.trainableParameters) of \(sum.totalParameters) parameters trainable")
-        return call.make(.model(ModelValue(model)))
+        return model
     }
 
     static let freeze = Verb(
-        "freeze", summary: "A copy of a model with some layers frozen (not changed by training), for fine-tuning.",
+        "freeze", summary: "A copy of a model with some layers frozen (not changed by training), for fine-tuning; a list of models or runs gives a list.",
         parameters: [
-            Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run (its model)"),
+            Parameter("model", .value([.model, .run, .list]), positional: true, doc: "a model, a training run (its model), or a list of them (rep.runs)"),
             Parameter("layers", .list(.string), positional: true, default: .list([.text("conv")]), doc: selectorDoc),
         ],
         examples: [#"tuned = freeze fit "conv""#], result: .model, scheduling: .deferred
     ) { call in try changeTrainable(call, freeze: true) }
 
     static let unfreeze = Verb(
-        "unfreeze", summary: "A copy of a model with some layers trainable again.",
+        "unfreeze", summary: "A copy of a model with some layers trainable again; a list of models or runs gives a list.",
         parameters: [
-            Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run (its model)"),
+            Parameter("model", .value([.model, .run, .list]), positional: true, doc: "a model, a training run (its model), or a list of them"),
             Parameter("layers", .list(.string), positional: true, default: .list([.text("all")]), doc: selectorDoc),
         ],
         examples: [#"net3 = unfreeze tuned "conv1d_4""#], result: .model, scheduling: .deferred
@@ -319,15 +367,14 @@ enum LearnVerbs {
     }
 
     static let evaluate = Verb(
-        "evaluate", summary: "Tests a trained model on feature rows: accuracy, UAR, macro-F1, per-class precision/recall/F1 and the confusion matrix.",
+        "evaluate", summary: "Tests a trained model on feature rows: accuracy, UAR, macro-F1, per-class precision/recall/F1 and the confusion matrix; a list of models (rep.runs) gives their mean ± std.",
         parameters: [
-            Parameter("model", .value([.run, .model]), positional: true, doc: "a training run or a model"),
+            Parameter("model", .value([.run, .model, .list]), positional: true, doc: "a training run or a model, or a list of them (e.g. every seed's run: rep.runs)"),
             Parameter("rows", .value([.features, .split]), positional: true, doc: "the rows to test on (s.test, or a split: its test part)"),
             Parameter("label", .string, defaultText: "the run's label column (emotion)", doc: "the column holding each row's class"),
         ],
-        examples: ["r = evaluate fit s.test"], result: .report, cached: true, scheduling: .deferred
+        examples: ["r = evaluate fit s.test", "zero_shot = evaluate source.runs emovo_feats"], result: .report, cached: true, scheduling: .deferred
     ) { call in
-        let (model, runLabel) = try modelAndLabel(call.value("model"))
         let table: FeatureTable
         switch call.value("rows").payload {
         case .features(let t): table = t
@@ -336,6 +383,16 @@ enum LearnVerbs {
             table = s.part("test")
         default: throw VerbFailure("expected rows", argument: "rows")
         }
+        if case .list(let items) = call.value("model").payload {
+            guard !items.isEmpty else { throw VerbFailure("the list of models is empty", argument: "model") }
+            var reports: [Report] = []
+            for item in items {
+                let (model, runLabel) = try modelAndLabel(item)
+                reports.append(try test(model, table, label: call.optionalText("label") ?? runLabel))
+            }
+            return call.make(.report(try reportValue(reports, names: items.indices.map { "model \($0 + 1)" })))
+        }
+        let (model, runLabel) = try modelAndLabel(call.value("model"))
         let report = try test(model, table, label: call.optionalText("label") ?? runLabel)
         return call.make(.report(ReportValue(reports: [report], names: ["test"], aggregate: nil)))
     }
@@ -370,7 +427,7 @@ enum LearnVerbs {
     }
 
     static let crossval = Verb(
-        "crossval", summary: "Trains and tests once per fold of a split (loso, lopo, kfold…), the folds side by side on the session's threads (the same numbers for any thread count), and reports every fold with the mean ± std. Ctrl-C cancels.",
+        "crossval", summary: "Trains and tests once per fold of a split (loso, lopo, kfold…), the folds side by side on the session's threads (the same numbers for any thread count), and reports every fold with the mean ± std; keeps each fold's trained run (cv.runs). Ctrl-C cancels.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model every fold starts from"),
             Parameter("split", .value([.split]), positional: true, doc: "the folds"),
@@ -380,49 +437,87 @@ enum LearnVerbs {
         guard case .split(let split) = call.value("split").payload else { throw VerbFailure("not a split", argument: "split") }
         let base = try modelValue(call.value("model"))
         // The folds train at once on the session's threads, each with its own seeded streams.
-        let reports = try call.parallelRuns(split.splits.count) { fold, run in
+        let results = try call.parallelRuns(split.splits.count) { fold, run in
             try run.checkCancelled()
             let fitted = try fit(base, split, fold: fold, call: run, prefix: "fold \(fold + 1)/\(split.splits.count)")
             if fitted.value.history.cancelled { throw Cancelled() }
             let report = try test(fitted.value.model, split.part("test", fold: fold), label: fitted.value.label)
             run.print(fitted.summaryLine + "; test accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
-            return report
+            return (report, fitted.value)
         }
-        let aggregate: Aggregate?
-        do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(userMessage(error)) }
-        return call.make(.report(ReportValue(reports: reports, names: split.splits.map(\.name), aggregate: aggregate)))
+        let reports = results.map(\.0), runs = results.map(\.1)
+        return call.make(.report(try reportValue(reports, names: split.splits.map(\.name), runs: runs)))
     }
 
+    static let repeatSchemes = ["naive", "grouped", "loso", "lopo"]
+
     static let repeatRuns = Verb(
-        "repeat", summary: "Repeats split → train → test over several seeds (naive or grouped split), the seeds side by side on the session's threads (the same numbers for any thread count), and reports the mean ± std.",
+        "repeat", summary: "Repeats split → train → test once per seed (the split, the initial weights, the shuffling and the dropout change with it), the seeds side by side on the session's threads (the same numbers for any thread count), and reports the mean ± std; keeps each seed's trained run (rep.runs). A naive or grouped split, or one loso/lopo fold (only=).",
         parameters: [
-            Parameter("model", .value([.model, .run]), positional: true, doc: "the model every run starts from"),
+            Parameter("model", .value([.model, .run, .list]), positional: true,
+                      doc: "the model every run starts from (an untrained one gets each seed's initial weights), or a list of models or runs, one per seed (e.g. source.runs)"),
             Parameter("table", .value([.features]), positional: true, doc: "the feature table"),
-            Parameter("scheme", .word(["naive", "grouped"]), default: .text("naive"), doc: "the split of every run"),
-            Parameter("seeds", .list(.integer(0...Int(UInt32.max))), default: .list([1, 2, 3].map { .number($0, .none) }), doc: "one run per seed (split, weights, shuffling)"),
+            Parameter("scheme", .word(repeatSchemes), default: .text("naive"), doc: "the split of every run"),
+            Parameter("train", .fraction, default: .number(0.7, .percent), doc: "naive/grouped: share of rows (files) to train on"),
+            Parameter("val", .fraction, default: .number(0.1, .percent), doc: "share held out for early stopping (of the training side for loso/lopo)"),
+            Parameter("test", .fraction, default: .number(0.2, .percent), doc: "naive/grouped: share to test on"),
+            Parameter("by", .string, defaultText: "speaker (loso), sentence (lopo)", doc: "loso/lopo: the column naming the groups"),
+            Parameter("only", .string, defaultText: "required for loso/lopo", doc: "loso/lopo: the group every run leaves out"),
+            Parameter("stratify", .bool, default: .bool(false), doc: "keep class proportions in each part"),
+            augmentedParameter,
+            Parameter("seeds", .list(.integer(0...Int(UInt32.max))), default: .list([1, 2, 3].map { .number($0, .none) }), doc: "one run per seed"),
         ] + trainingParameters.filter { $0.name != "seed" },
-        examples: ["rep = repeat net feats scheme=grouped seeds=[1, 2, 3] epochs=100"], result: .report, cached: true, scheduling: .deferred
+        examples: ["rep = repeat net feats scheme=grouped seeds=[1, 2, 3] epochs=100", #"lopo = repeat net aug scheme=lopo only="l3""#,
+                   "transfer = repeat frozen emovo_feats seeds=[1, 2, 3]"],
+        result: .report, cached: true, scheduling: .deferred
     ) { call in
         guard case .features(let table) = call.value("table").payload else { throw VerbFailure("not a feature table", argument: "table") }
-        let base = try modelValue(call.value("model"))
         let seeds = ints(call.list("seeds"))
-        let label = call.text("label")
+        guard !seeds.isEmpty else { throw VerbFailure("no seeds", argument: "seeds") }
         let scheme = call.text("scheme")
+        if (scheme == "loso" || scheme == "lopo") && !call.has("only") {
+            throw VerbFailure("repeat makes one split per seed: name the group every run leaves out with only= (or use split … \(scheme) and crossval for every group)", argument: "scheme")
+        }
+        // One starting model per seed: the same untrained model re-initialised per seed, or the seed's own model.
+        var bases: [ModelValue]
+        if case .list(let items) = call.value("model").payload {
+            guard items.count == seeds.count else {
+                throw VerbFailure("\(items.count) models for \(seeds.count) seeds: give one model (or run) per seed", argument: "model")
+            }
+            bases = []
+            for item in items {
+                guard let m = try? modelValue(item) else {
+                    throw VerbFailure("expected a list of models or training runs, but it holds \(item.type.withArticle)", argument: "model")
+                }
+                bases.append(m)
+            }
+        } else {
+            let base = try modelValue(call.value("model"))
+            bases = seeds.map { base.copyValue(seed: UInt64($0)) }
+        }
+        let label = call.text("label")
+        let starts = bases
         // The seeds train at once on the session's threads, each with its own seeded streams.
-        let reports = try call.parallelRuns(seeds.count, arguments: { ["seed": .number(Double(seeds[$0]), .none)] }) { i, run in
+        let results = try call.parallelRuns(seeds.count, arguments: { ["seed": .number(Double(seeds[$0]), .none)] }) { i, run in
             try run.checkCancelled()
             let seed = seeds[i]
-            let s = try Pipeline.split(table, scheme: scheme, seed: UInt64(seed))
-            let split = SplitValue(table: table, splits: [s], scheme: scheme, label: label)
-            let fitted = try fit(base.copyValue(seed: UInt64(seed)), split, fold: 0, call: run, prefix: "seed \(seed) (\(i + 1)/\(seeds.count))")
+            let splits = try protocolSplits(table, call: run, scheme: scheme, seed: UInt64(seed))
+            let split = SplitValue(table: table, splits: splits, scheme: scheme, label: label)
+            let fitted = try fit(starts[i], split, fold: 0, call: run, prefix: "seed \(seed) (\(i + 1)/\(seeds.count))")
             if fitted.value.history.cancelled { throw Cancelled() }
-            let report = try test(fitted.value.model, split.part("test"), label: label)
-            run.print("seed \(seed): accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
-            return report
+            let report = try test(fitted.value.model, split.part("test"), label: fitted.value.label)
+            run.print("seed \(seed), \(splits[0].name): accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
+            return (report, fitted.value)
         }
+        let reports = results.map(\.0), runs = results.map(\.1)
+        return call.make(.report(try reportValue(reports, names: seeds.map { "seed \($0)" }, runs: runs)))
+    }
+
+    /// A report over `reports` (mean ± std when there are several) keeping the trained runs.
+    static func reportValue(_ reports: [Report], names: [String], runs: [RunValue] = []) throws(VerbFailure) -> ReportValue {
         let aggregate: Aggregate?
         do { aggregate = reports.count > 1 ? try Aggregate(reports) : nil } catch { throw VerbFailure(userMessage(error)) }
-        return call.make(.report(ReportValue(reports: reports, names: seeds.map { "seed \($0)" }, aggregate: aggregate)))
+        return ReportValue(reports: reports, names: names, aggregate: aggregate, runs: runs)
     }
 
     // MARK: helpers

@@ -65,7 +65,7 @@ enum PlotVerbs {
     static let chroma = signalVerb(.chroma, "Chromagram: 12 pitch classes over time (librosa.feature.chroma_stft).",
                                    example: #"plot chroma x to "chroma.png""#)
 
-    static let features = signalVerb(.features, "Features: mel spectrogram (dB relative to the peak), MFCC and chromagram of one signal stacked (the study's Figure 1).",
+    static let features = signalVerb(.features, "Features: mel spectrogram (dB relative to the peak), MFCC and chromagram of one signal stacked (the paper's Figure 1).",
                                      example: #"plot features x to "figures/fig1-features.png""#)
 
     static func report(_ call: Call, _ name: String = "report") throws(VerbFailure) -> ReportValue {
@@ -145,7 +145,7 @@ enum PlotVerbs {
     }
 
     static let model = Verb(
-        "plot model", summary: "Diagram of a model's layers with output shapes and parameter counts (the study's Figure 2).",
+        "plot model", summary: "Diagram of a model's layers with output shapes and parameter counts (the paper's Figure 2).",
         parameters: [Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run")] + common,
         examples: [#"plot model net to "figures/fig2-model.png""#], result: .figure, scheduling: .output
     ) { call in
@@ -168,8 +168,10 @@ enum PlotVerbs {
             Parameter("reports", .list(.value([.report])), positional: true, doc: "the reports to compare"),
             Parameter("names", .list(.string), doc: "a label per report"),
             Parameter("metrics", .list(.word(metricNames)), default: .list([.text("accuracy"), .text("uar")]), doc: "which metrics: accuracy, uar, macro_f1"),
+            Parameter("paper", .list(.fraction), defaultText: "none", doc: "a published accuracy per report (e.g. 54%), marked beside its bars"),
         ] + common,
-        examples: [#"plot bars [naive, loso, lopo] names=["naive", "LOSO", "LOPO"] to "figures/fig7-augmentation.png""#], result: .figure, scheduling: .output
+        examples: [#"plot bars [naive, loso, lopo] names=["naive", "LOSO", "LOPO"] to "figures/fig7-augmentation.png""#,
+                   #"plot bars [emovo, transfer] names=["EMOVO only", "transfer"] paper=[54%, 60%] to "figures/table1.png""#], result: .figure, scheduling: .output
     ) { call in
         let reports = call.list("reports").compactMap { b -> ReportValue? in
             if case .value(let v) = b, case .report(let r) = v.payload { r } else { nil }
@@ -177,6 +179,10 @@ enum PlotVerbs {
         let names = call.list("names").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
         guard names.count == reports.count else { throw VerbFailure("\(names.count) names for \(reports.count) reports", argument: "names") }
         let metrics = call.list("metrics").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
+        let paper = call.has("paper") ? call.list("paper").compactMap { b -> Double? in if case .number(let v, _) = b { v * 100 } else { nil } } : nil
+        if let paper, paper.count != reports.count {
+            throw VerbFailure("\(paper.count) paper values for \(reports.count) reports", argument: "paper")
+        }
         func stat(_ r: ReportValue, _ m: String) -> (Double, Double) {
             if let a = r.aggregate {
                 let s = m == "accuracy" ? a.accuracy : m == "uar" ? a.uar : a.macroF1
@@ -191,7 +197,8 @@ enum PlotVerbs {
         let figure: Figure
         do {
             figure = try Figure.groupedBars(groups: names, series: metrics.map { $0 == "uar" ? "UAR" : $0 == "macro_f1" ? "macro-F1" : $0 },
-                                                 means: means, stds: stds, yLabel: "%", title: title, tickMax: 100, scale: call.integer("scale"))
+                                                 means: means, stds: stds, references: paper.map { $0.map(Optional.some) }, referenceName: "paper (accuracy)",
+                                                 yLabel: "%", title: title, tickMax: 100, scale: call.integer("scale"))
         } catch { throw plotFailure(error) }
         return try finish(figure, kind: "bars", title: title, call: call)
     }

@@ -64,14 +64,17 @@ enum SessionVerbs {
     }
 
     static let table = Verb(
-        "table", summary: "Writes values as one table, in Markdown (`.md`) and CSV (same name, `.csv`); reports become a results table, one row each.",
+        "table", summary: "Writes values as one table, in Markdown (`.md`) and CSV (same name, `.csv`); reports become a results table, one row each, with optional stable row ids and the paper's numbers beside ser's.",
         parameters: [
             Parameter("values", .list(.value(ValueType.allCases)), positional: true, doc: "the values, one row (or table) each"),
             Parameter("names", .list(.string), defaultText: "the values' types", doc: "row labels, one per value"),
+            Parameter("ids", .list(.string), defaultText: "none", doc: "reports: a stable id per row (first column), for scripts reading the CSV"),
+            Parameter("paper", .list(.fraction), defaultText: "none", doc: "reports: the paper's accuracy per row (e.g. 54%), in a column before ser's"),
             Parameter("to", .path, defaultText: "print only", doc: "Markdown file to write; the CSV goes beside it"),
             Parameter("title", .string, defaultText: "none", doc: "title line above the table"),
         ],
-        examples: [#"table [r1, r2] names=["EMOVO only", "transfer"] to "figures/table1.md""#], result: .table
+        examples: [#"table [r1, r2] names=["EMOVO only", "transfer"] to "figures/table1.md""#,
+                   #"table [r1, r2] ids=["emovo", "transfer"] names=["EMOVO only", "transfer learning"] paper=[54%, 60%]"#], result: .table
     ) { call in
         let values = call.list("values").compactMap { b -> Value? in if case .value(let v) = b { v } else { nil } }
         var names = call.has("names") ? call.list("names").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } } : []
@@ -79,7 +82,15 @@ enum SessionVerbs {
         guard names.count == values.count else {
             throw VerbFailure("\(names.count) names for \(values.count) values", argument: "names")
         }
-        var t = Describe.resultsTable(values, names: names)
+        let ids = call.has("ids") ? call.list("ids").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } } : nil
+        let paper = call.has("paper") ? call.list("paper").compactMap { b -> Double? in if case .number(let v, _) = b { v } else { nil } } : nil
+        for (name, list) in [("ids", ids?.count), ("paper", paper?.count)] {
+            if let n = list, n != values.count { throw VerbFailure("\(n) \(name) for \(values.count) values", argument: name) }
+        }
+        if let ids, let dup = ids.enumerated().first(where: { ids[..<$0.offset].contains($0.element) })?.element {
+            throw VerbFailure("id '\(dup)' is given twice", argument: "ids")
+        }
+        var t = try Describe.resultsTable(values, names: names, ids: ids, paper: paper)
         t.title = call.optionalText("title")
         if let path = call.optionalText("to") {
             try writeText(t.markdown() + "\n", to: path, argument: "to")

@@ -1,0 +1,279 @@
+// ser's single-precision GEMM: one arithmetic on every CPU.
+//
+// Why not OpenBLAS: OpenBLAS picks its SGEMM kernel per CPU (Haswell, SkylakeX, Sandybridge, …) and the kernels
+// sum in different orders, so the same training gave other weights on another machine. Here every element of C
+// is one chain of fused multiply-adds over p = 0, 1, …, k − 1:
+//
+//     c = fma(a[i][k−1], b[k−1][j], … fma(a[i][1], b[1][j], fma(a[i][0], b[0][j], c0)) …)
+//
+// with c0 = 0 (or C's value when accumulating). The vector kernels only decide how many such chains run side by
+// side (one per vector lane, lanes are columns j), never the order inside a chain, and an FMA rounds once on every
+// IEEE machine, so the generic C kernel, AVX2 and AVX-512 give the same bits; so would NEON. Contraction of
+// `a * b + c` by the compiler is switched off: every fused operation is written out.
+//
+// Layout: B is packed once per call into column panels of NR (zero-padded), A into row blocks of MR per step
+// (zero-padded), both in per-thread buffers that grow and are reused (no allocation in steady state). A full
+// MR × NR tile is written straight into C; edge tiles go through a small local tile.
+
+#pragma STDC FP_CONTRACT OFF
+
+#include "ser_gemm.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
+// MARK: Per-thread packing buffers
+
+typedef struct {
+    float *pointer;
+    size_t capacity;
+} buffer;
+
+static pthread_key_t buffer_key;
+static pthread_once_t buffer_once = PTHREAD_ONCE_INIT;
+
+static void free_buffers(void *value) {
+    buffer *buffers = value;
+    free(buffers[0].pointer);
+    free(buffers[1].pointer);
+    free(buffers);
+}
+
+static void make_buffer_key(void) { pthread_key_create(&buffer_key, free_buffers); }
+
+/// This thread's buffer `which` (0: A block, 1: packed B) with room for `count` floats, 64-byte aligned.
+static float *workspace(int which, size_t count) {
+    pthread_once(&buffer_once, make_buffer_key);
+    buffer *buffers = pthread_getspecific(buffer_key);
+    if (!buffers) {
+        buffers = calloc(2, sizeof(buffer));
+        if (!buffers || pthread_setspecific(buffer_key, buffers) != 0) {
+            fputs("ser: out of memory for the GEMM workspace\n", stderr);
+            abort();
+        }
+    }
+    buffer *b = &buffers[which];
+    if (b->capacity < count) {
+        free(b->pointer);
+        size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
+        b->pointer = aligned_alloc(64, bytes);
+        if (!b->pointer) {
+            fputs("ser: out of memory for the GEMM workspace\n", stderr);
+            abort();
+        }
+        b->capacity = count;
+    }
+    return b->pointer;
+}
+
+// MARK: Packing
+
+/// Rows i0 ..< i0 + mr of op(A), all k columns, as ap[p * MR + i]; rows mr ..< MR are zero.
+static void pack_a(long MR, int trans, const float *a, long lda, long i0, long mr, long k, float *ap) {
+    if (trans) { // op(A)(i, p) = a[p * lda + i]
+        for (long p = 0; p < k; p++) {
+            const float *src = a + p * lda + i0;
+            float *dst = ap + p * MR;
+            for (long i = 0; i < mr; i++) dst[i] = src[i];
+            for (long i = mr; i < MR; i++) dst[i] = 0;
+        }
+    } else { // op(A)(i, p) = a[i * lda + p]
+        for (long i = 0; i < mr; i++) {
+            const float *row = a + (i0 + i) * lda;
+            for (long p = 0; p < k; p++) ap[p * MR + i] = row[p];
+        }
+        for (long i = mr; i < MR; i++)
+            for (long p = 0; p < k; p++) ap[p * MR + i] = 0;
+    }
+}
+
+/// Columns j0 ..< j0 + nr of op(B), all k rows, as bp[p * NR + j]; columns nr ..< NR are zero.
+static void pack_b(long NR, int trans, const float *b, long ldb, long j0, long nr, long k, float *bp) {
+    if (trans) { // op(B)(p, j) = b[j * ldb + p]
+        for (long j = 0; j < nr; j++) {
+            const float *column = b + (j0 + j) * ldb;
+            for (long p = 0; p < k; p++) bp[p * NR + j] = column[p];
+        }
+        for (long j = nr; j < NR; j++)
+            for (long p = 0; p < k; p++) bp[p * NR + j] = 0;
+    } else { // op(B)(p, j) = b[p * ldb + j]
+        for (long p = 0; p < k; p++) {
+            memcpy(bp + p * NR, b + p * ldb + j0, (size_t)nr * sizeof(float));
+            for (long j = nr; j < NR; j++) bp[p * NR + j] = 0;
+        }
+    }
+}
+
+// MARK: Kernels: an MR × NR tile of C from a packed A block and a packed B panel
+
+typedef void (*tile_kernel)(long k, const float *ap, const float *bp, float *c, long ldc, int accumulate);
+
+enum { GENERIC_MR = 4, GENERIC_NR = 8 };
+
+static void kernel_generic(long k, const float *ap, const float *bp, float *c, long ldc, int accumulate) {
+    float t[GENERIC_MR][GENERIC_NR];
+    for (int i = 0; i < GENERIC_MR; i++)
+        for (int j = 0; j < GENERIC_NR; j++) t[i][j] = accumulate ? c[i * ldc + j] : 0.0f;
+    for (long p = 0; p < k; p++) {
+        for (int i = 0; i < GENERIC_MR; i++) {
+            float a = ap[p * GENERIC_MR + i];
+            for (int j = 0; j < GENERIC_NR; j++) t[i][j] = fmaf(a, bp[p * GENERIC_NR + j], t[i][j]);
+        }
+    }
+    for (int i = 0; i < GENERIC_MR; i++)
+        for (int j = 0; j < GENERIC_NR; j++) c[i * ldc + j] = t[i][j];
+}
+
+#if defined(__x86_64__)
+
+enum { AVX2_MR = 6, AVX2_NR = 16 };
+
+__attribute__((target("avx2,fma")))
+static void kernel_avx2(long k, const float *ap, const float *bp, float *c, long ldc, int accumulate) {
+    __m256 c0[AVX2_MR], c1[AVX2_MR];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < AVX2_MR; i++) {
+        c0[i] = accumulate ? _mm256_loadu_ps(c + i * ldc) : _mm256_setzero_ps();
+        c1[i] = accumulate ? _mm256_loadu_ps(c + i * ldc + 8) : _mm256_setzero_ps();
+    }
+    for (long p = 0; p < k; p++) {
+        __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
+#pragma clang loop unroll(full)
+        for (int i = 0; i < AVX2_MR; i++) {
+            __m256 a = _mm256_broadcast_ss(ap + i);
+            c0[i] = _mm256_fmadd_ps(a, b0, c0[i]);
+            c1[i] = _mm256_fmadd_ps(a, b1, c1[i]);
+        }
+        ap += AVX2_MR;
+        bp += AVX2_NR;
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < AVX2_MR; i++) {
+        _mm256_storeu_ps(c + i * ldc, c0[i]);
+        _mm256_storeu_ps(c + i * ldc + 8, c1[i]);
+    }
+}
+
+enum { AVX512_MR = 12, AVX512_NR = 32 };
+
+__attribute__((target("avx512f")))
+static void kernel_avx512(long k, const float *ap, const float *bp, float *c, long ldc, int accumulate) {
+    __m512 c0[AVX512_MR], c1[AVX512_MR];
+#pragma clang loop unroll(full)
+    for (int i = 0; i < AVX512_MR; i++) {
+        c0[i] = accumulate ? _mm512_loadu_ps(c + i * ldc) : _mm512_setzero_ps();
+        c1[i] = accumulate ? _mm512_loadu_ps(c + i * ldc + 16) : _mm512_setzero_ps();
+    }
+    for (long p = 0; p < k; p++) {
+        __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
+#pragma clang loop unroll(full)
+        for (int i = 0; i < AVX512_MR; i++) {
+            __m512 a = _mm512_set1_ps(ap[i]);
+            c0[i] = _mm512_fmadd_ps(a, b0, c0[i]);
+            c1[i] = _mm512_fmadd_ps(a, b1, c1[i]);
+        }
+        ap += AVX512_MR;
+        bp += AVX512_NR;
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < AVX512_MR; i++) {
+        _mm512_storeu_ps(c + i * ldc, c0[i]);
+        _mm512_storeu_ps(c + i * ldc + 16, c1[i]);
+    }
+}
+
+#endif
+
+// MARK: Choosing the kernel
+
+ser_gemm_kernel ser_gemm_best_kernel(void) {
+#if defined(__x86_64__)
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return SER_GEMM_GENERIC;
+    int osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1, fma = (ecx >> 12) & 1;
+    if (!osxsave || !avx || !fma) return SER_GEMM_GENERIC;
+    unsigned xcr0_low, xcr0_high;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    if ((xcr0_low & 0x6) != 0x6) return SER_GEMM_GENERIC; // the OS saves SSE and AVX state
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return SER_GEMM_GENERIC;
+    int avx2 = (ebx >> 5) & 1, avx512f = (ebx >> 16) & 1;
+    if (avx512f && (xcr0_low & 0xe6) == 0xe6) return SER_GEMM_AVX512; // and opmask + ZMM state
+    if (avx2) return SER_GEMM_AVX2;
+#endif
+    return SER_GEMM_GENERIC;
+}
+
+static _Atomic int current_kernel = -1;
+
+ser_gemm_kernel ser_gemm_current_kernel(void) {
+    int kernel = atomic_load_explicit(&current_kernel, memory_order_relaxed);
+    if (kernel < 0) {
+        kernel = ser_gemm_best_kernel();
+        const char *name = getenv("SER_GEMM_KERNEL");
+        int wanted = !name ? -1 : !strcmp(name, "generic") ? SER_GEMM_GENERIC : !strcmp(name, "avx2") ? SER_GEMM_AVX2
+                   : !strcmp(name, "avx512") ? SER_GEMM_AVX512 : -1;
+        if (wanted >= 0 && wanted < kernel) kernel = wanted;
+        atomic_store_explicit(&current_kernel, kernel, memory_order_relaxed);
+    }
+    return (ser_gemm_kernel)kernel;
+}
+
+// MARK: The product
+
+void ser_sgemm(int trans_a, int trans_b, long m, long n, long k,
+               const float *a, long lda, const float *b, long ldb,
+               int accumulate, float *c, long ldc) {
+    ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+}
+
+void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, long n, long k,
+                    const float *a, long lda, const float *b, long ldb,
+                    int accumulate, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (which > ser_gemm_best_kernel()) which = ser_gemm_best_kernel();
+    tile_kernel kernel = kernel_generic;
+    long MR = GENERIC_MR, NR = GENERIC_NR;
+#if defined(__x86_64__)
+    switch (which) {
+    case SER_GEMM_AVX512: kernel = kernel_avx512; MR = AVX512_MR; NR = AVX512_NR; break;
+    case SER_GEMM_AVX2: kernel = kernel_avx2; MR = AVX2_MR; NR = AVX2_NR; break;
+    default: break;
+    }
+#endif
+    long panels = (n + NR - 1) / NR;
+    float *bp = workspace(1, (size_t)(panels * NR * (k > 0 ? k : 1)));
+    for (long jp = 0; jp < panels; jp++) {
+        long j0 = jp * NR, nr = n - j0 < NR ? n - j0 : NR;
+        pack_b(NR, trans_b, b, ldb, j0, nr, k, bp + jp * NR * k);
+    }
+    float *ap = workspace(0, (size_t)(MR * (k > 0 ? k : 1)));
+    float tile[AVX512_MR * AVX512_NR] __attribute__((aligned(64)));
+    for (long i0 = 0; i0 < m; i0 += MR) {
+        long mr = m - i0 < MR ? m - i0 : MR;
+        pack_a(MR, trans_a, a, lda, i0, mr, k, ap);
+        for (long jp = 0; jp < panels; jp++) {
+            long j0 = jp * NR, nr = n - j0 < NR ? n - j0 : NR;
+            float *cij = c + i0 * ldc + j0;
+            const float *panel = bp + jp * NR * k;
+            if (mr == MR && nr == NR) {
+                kernel(k, ap, panel, cij, ldc, accumulate);
+                continue;
+            }
+            if (accumulate) {
+                for (long i = 0; i < MR; i++)
+                    for (long j = 0; j < NR; j++) tile[i * NR + j] = i < mr && j < nr ? cij[i * ldc + j] : 0.0f;
+            }
+            kernel(k, ap, panel, tile, NR, accumulate);
+            for (long i = 0; i < mr; i++) memcpy(cij + i * ldc, tile + i * NR, (size_t)nr * sizeof(float));
+        }
+    }
+}
