@@ -29,16 +29,21 @@ enum Members {
 
     static func names(of value: Value) -> [String] { names(of: value.type) }
 
-    /// The type of member `name` of a value of type `base`, nil when it has no such member.
+    /// The type of member `name` of a value of type `base`, known without computing the value; nil when it
+    /// has no such member or its type is not listed here (the value is then computed to take the member).
     static func type(of name: String, on base: ValueType) -> ValueType? {
-        guard names(of: base).contains(name) else { return nil }
         switch (base, name) {
-        case (.table, "columns"), (.corpus, "speakers"), (.corpus, "emotions"): return .list
+        case (.table, "columns"), (.corpus, "speakers"), (.corpus, "emotions"), (.report, "runs"): return .list
         case (.figure, "path"): return .string
         case (.split, "train"), (.split, "validation"), (.split, "test"): return .features
         case (.run, "model"): return .model
         case (.run, "history"), (.report, "confusion"): return .table
-        default: return .number
+        case (.list, "count"), (.signal, "duration"), (.signal, "rate"), (.signal, "samples"), (.table, "rows"),
+             (.features, "rows"), (.features, "width"), (.features, "files"), (.split, "folds"), (.model, "parameters"),
+             (.model, "layers"), (.run, "epochs"), (.run, "best_epoch"), (.report, "accuracy"), (.report, "uar"),
+             (.report, "macro_f1"), (.corpus, "files"):
+            return .number
+        default: return nil
         }
     }
 
