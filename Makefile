@@ -28,10 +28,13 @@ demo: release
 bench: release
 	@bench/run
 
-# A longer fuzz run of the command language's lexer and parser (CI runs 100k inputs; this runs 5M).
+# Longer fuzz runs: the command language's lexer and parser (CI runs 100k inputs; this runs 5M), then the
+# readers of audio files, .npy/.csv tables, safetensors models and cache entries (CI: 10k each; this: 1M each).
 fuzz: bootstrap
 	$(SWIFT) build --build-tests
-	SER_FUZZ_COUNT=$${SER_FUZZ_COUNT:-5000000} $(SWIFT) test --skip-build --filter FuzzTests
+	SER_FUZZ_COUNT=$${SER_FUZZ_COUNT:-5000000} $(SWIFT) test --skip-build --filter 'LanguageTests.FuzzTests'
+	SER_FUZZ_COUNT=$${SER_READER_FUZZ_COUNT:-1000000} $(SWIFT) test --skip-build \
+		--filter 'AudioFuzzTests|TableFuzzTests|CheckpointFuzzTests|CacheFuzzTests|ValueFuzzTests'
 
 clean:
 	rm -rf .build build

@@ -22,6 +22,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // Markdown → HTML for the notebook reports (`ser run --to html`)
+        .package(url: "https://github.com/JohnSundell/Ink", exact: "0.6.0"),
     ],
     targets: [
         // C libraries
@@ -53,7 +55,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Notebook", dependencies: ["Support", "Audio", "Language"], swiftSettings: swiftSettings),
+        .target(
+            name: "Notebook", dependencies: ["Support", "Audio", "Language", .product(name: "Ink", package: "Ink")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Console", dependencies: ["Support", "CEdit", "Language", "Notebook", "Plot"], swiftSettings: swiftSettings),
 
         // The executable: argument parsing and subcommands only
@@ -69,7 +74,7 @@ let package = Package(
 
         // Tests: one target per module
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
-        .testTarget(name: "AudioTests", dependencies: ["Support", "Audio"], swiftSettings: swiftSettings),
+        .testTarget(name: "AudioTests", dependencies: ["Support", "Audio", "CSndFile"], swiftSettings: swiftSettings),
         .testTarget(name: "FeaturesTests", dependencies: ["Support", "Features", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AugmentTests", dependencies: ["Support", "Augment", "Audio", "Features"], resources: [.copy("Fixtures")],
@@ -91,7 +96,8 @@ let package = Package(
         // against its verb (the same weights, reports, tables, audio and PNG bytes).
         .testTarget(name: "CLITests", dependencies: ["ser", "Language", "Audio", "Features", "Learn", "Evaluate"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language", "Features", "Evaluate"], swiftSettings: swiftSettings),
+        .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language", "Features", "Evaluate"],
+                    resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

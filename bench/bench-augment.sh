@@ -22,7 +22,7 @@ fi
 rm -rf "$work/ser" "$work/librosa"
 
 # Wall-clock and CPU (user + system) seconds of each whole process: on a busy machine the CPU figures are the
-# steadier comparison; ser uses every core (--jobs), librosa runs in one process as a notebook would.
+# steadier comparison; ser uses every core (--threads), librosa runs in one process as a notebook would.
 TIMEFORMAT='%R %U %S'
 { time "$ser" augment "$work"/in/*.wav --recipe study --seed 1 --out "$work/ser" > /dev/null; } 2> "$work/ser.time"
 { time "$py" bench/augment_librosa.py run "$work/in" "$work/librosa"; } 2> "$work/librosa.time"

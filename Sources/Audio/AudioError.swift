@@ -11,6 +11,10 @@ public struct AudioError: ModuleError, Equatable {
         public static let cannotWrite = Code(name: "cannotWrite")
         public static let badParameter = Code(name: "badParameter")
         public static let resampleFailed = Code(name: "resampleFailed")
+        /// Longer than ser holds in memory (`SoundFile.maxSamples`) or than a command accepts.
+        public static let tooLong = Code(name: "tooLong")
+        /// Samples that are NaN or infinite.
+        public static let notFinite = Code(name: "notFinite")
         public var description: String { name }
     }
 

@@ -44,10 +44,11 @@ public enum AudioFiles {
     }
 
     /// The files to process for `paths`, in order: a file is taken as given (whatever its extension: reading
-    /// it will say if it is not audio); a folder contributes the files with an audio extension found under it,
-    /// recursively, skipping hidden files and folders (names starting with "."), sorted by relative path.
-    /// A path that does not exist is an error naming it.
-    public static func find(_ paths: [String]) throws(AudioError) -> [Entry] {
+    /// it will say if it is not audio); a folder contributes the regular files with an audio extension found
+    /// under it, recursively (see `FolderWalk`: each real folder once, hidden names skipped), sorted by relative
+    /// path. A path that does not exist is an error naming it. Links not followed (loops) and non-regular files
+    /// left out are described in `notes`.
+    public static func find(_ paths: [String], notes: inout [String]) throws(AudioError) -> [Entry] {
         var out: [Entry] = []
         for path in paths {
             var st = stat()
@@ -55,10 +56,10 @@ public enum AudioFiles {
                 throw AudioError(.cannotOpen, path: path, "no such file or folder")
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
-                var found: [String] = []
-                try walk(root: path, relative: "", into: &found)
+                let walk = FolderWalk(root: path)
+                notes += walk.notes
                 let base = path.hasSuffix("/") ? path : path + "/"
-                out += found.sorted().map { Entry(path: base + $0, name: $0) }
+                out += walk.files.filter { hasAudioExtension(baseName($0)) }.map { Entry(path: base + $0, name: $0) }
             } else {
                 out.append(Entry(path: path, name: path))
             }
@@ -66,21 +67,13 @@ public enum AudioFiles {
         return out
     }
 
-    private static func walk(root: String, relative: String, into found: inout [String]) throws(AudioError) {
-        let dirPath = relative.isEmpty ? root : (root.hasSuffix("/") ? root : root + "/") + relative
-        guard let names = Files.entries(dirPath) else {
-            throw AudioError(.cannotOpen, path: dirPath, "cannot read folder: \(Files.lastErrorDescription())")
-        }
-        for name in names {
-            let rel = relative.isEmpty ? name : relative + "/" + name
-            let full = (root.hasSuffix("/") ? root : root + "/") + rel
-            var st = stat()
-            guard stat(full, &st) == 0 else { continue }  // a dangling link
-            if (st.st_mode & S_IFMT) == S_IFDIR {
-                try walk(root: root, relative: rel, into: &found)
-            } else if hasAudioExtension(name) {
-                found.append(rel)
-            }
-        }
+    /// `find(_:notes:)`, dropping the notes.
+    public static func find(_ paths: [String]) throws(AudioError) -> [Entry] {
+        var notes: [String] = []
+        return try find(paths, notes: &notes)
+    }
+
+    private static func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 }

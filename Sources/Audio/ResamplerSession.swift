@@ -61,6 +61,104 @@ extension Resampler {
             return output
         }
 
+        /// Starts resampling a signal that arrives in pieces (a long file read chunk by chunk): the same calls
+        /// as `resample` makes — input fed in chunks of `48000 · source / target` frames, then a flush — so
+        /// the samples are the same, but only a chunk is in memory at a time. Feed it with `Stream.push`, end
+        /// with `Stream.finish`. The session must not be used for anything else until then.
+        ///
+        /// Wraps `soxr_clear`.
+        public func stream(from source: Int, to target: Int, quality: Quality = .high) throws(AudioError) -> Stream {
+            guard source > 0, target > 0 else {
+                throw AudioError(.badParameter, "sample rates must be positive (got \(source) → \(target) Hz)")
+            }
+            let converter = source == target ? nil : try self.converter(Key(source: source, target: target, quality: quality))
+            if let converter, let error = soxr_clear(converter) {
+                throw AudioError(.resampleFailed, "soxr: \(String(cString: error))")
+            }
+            return Stream(converter: converter, source: source, target: target)
+        }
+
+        /// A signal being resampled piece by piece (see `Session.stream`).
+        public final class Stream {
+            private let converter: soxr_t?
+            let source: Int, target: Int
+            private let chunk: Int
+            private var pending: [Float] = []
+            /// Input frames pushed so far.
+            public private(set) var inputCount = 0
+            /// Output samples returned so far.
+            public private(set) var outputCount = 0
+
+            init(converter: soxr_t?, source: Int, target: Int) {
+                self.converter = converter
+                self.source = source
+                self.target = target
+                chunk = max(1, Int(48000.0 * Double(source) / Double(target)))
+            }
+
+            /// Feeds input samples; returns the output samples ready so far.
+            public func push(_ samples: [Float]) throws(AudioError) -> [Float] {
+                inputCount += samples.count
+                guard converter != nil else {
+                    outputCount += samples.count
+                    return samples
+                }
+                pending += samples
+                var out: [Float] = []
+                var start = 0
+                while pending.count - start >= chunk {
+                    out += try process(pending, start..<(start + chunk))
+                    start += chunk
+                }
+                pending.removeSubrange(0..<start)
+                outputCount += out.count
+                return out
+            }
+
+            /// Feeds what is left and flushes; returns the last samples, padded with zeros or cut so that the
+            /// whole output has librosa's length `ceil(inputCount · target / source)`.
+            public func finish() throws(AudioError) -> [Float] {
+                let wanted = Resampler.outputLength(inputLength: inputCount, from: source, to: target)
+                var out: [Float] = []
+                if converter != nil {
+                    if !pending.isEmpty { out += try process(pending, 0..<pending.count) }
+                    pending = []
+                    // The flush: drain until soxr has nothing left.
+                    while true {
+                        let tail = try process(nil, 0..<0)
+                        out += tail
+                        if tail.isEmpty { break }
+                    }
+                }
+                let total = outputCount + out.count
+                if total < wanted { out += [Float](repeating: 0, count: wanted - total) }
+                if total > wanted { out.removeLast(min(out.count, total - wanted)) }
+                outputCount += out.count
+                return out
+            }
+
+            /// One `soxr_process` call: `range` of `input`, or the flush when `input` is nil.
+            private func process(_ input: [Float]?, _ range: Range<Int>) throws(AudioError) -> [Float] {
+                guard let converter else { return [] }
+                let room = Int(Double(max(range.count, chunk)) * Double(target) / Double(source)) + 4096
+                var out = [Float](repeating: 0, count: room)
+                var done = 0
+                var failure: soxr_error_t?
+                out.withUnsafeMutableBufferPointer { o in
+                    if let input {
+                        input.withUnsafeBufferPointer { i in
+                            failure = soxr_process(converter, i.baseAddress! + range.lowerBound, range.count, nil, o.baseAddress, room, &done)
+                        }
+                    } else {
+                        failure = soxr_process(converter, nil, 0, nil, o.baseAddress, room, &done)
+                    }
+                }
+                if let failure { throw AudioError(.resampleFailed, "soxr: \(String(cString: failure))") }
+                out.removeSubrange(done...)
+                return out
+            }
+        }
+
         private func converter(_ key: Key) throws(AudioError) -> soxr_t {
             if let c = converters[key] { return c }
             var error: soxr_error_t?

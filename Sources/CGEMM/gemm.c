@@ -11,9 +11,11 @@
 // IEEE machine, so the generic C kernel, AVX2 and AVX-512 give the same bits; so would NEON. Contraction of
 // `a * b + c` by the compiler is switched off: every fused operation is written out.
 //
-// Layout: B is packed once per call into column panels of NR (zero-padded), A into row blocks of MR per step
-// (zero-padded), both in per-thread buffers that grow and are reused (no allocation in steady state). A full
-// MR × NR tile is written straight into C; edge tiles go through a small local tile.
+// Layout: B is packed once per call into column panels of NR (zero-padded) in a per-thread buffer that grows and
+// is reused (no allocation in steady state). Full blocks of MR rows of A are read in place (row-major or
+// transposed); a last, partial block is packed with zero rows. A full MR × NR tile is written straight into C;
+// edge tiles go through a small local tile. An optional epilogue (+ bias, ReLU) runs on each tile while it is
+// still in registers, so a layer's output is written once.
 
 #pragma STDC FP_CONTRACT OFF
 
@@ -113,32 +115,44 @@ static void pack_b(long NR, int trans, const float *b, long ldb, long j0, long n
     }
 }
 
-// MARK: Kernels: an MR × NR tile of C from a packed A block and a packed B panel
+// MARK: Kernels: an MR × NR tile of C from MR rows of op(A) and a packed B panel
+//
+// op(A)(i, p) is read at a[i * rs + p * cs]: a packed block (rs = 1, cs = MR), a transposed A in place (rs = 1,
+// cs = lda) or a row-major A in place (rs = lda, cs = 1). After its k fused multiply-adds, each element gets the
+// epilogue: + bias[j] when `bias` is given, then ReLU as Swift's max(v, 0) computes it ((0 >= v) ? 0 : v).
 
-typedef void (*tile_kernel)(long k, const float *ap, const float *bp, float *c, long ldc, int accumulate);
+typedef void (*tile_kernel)(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+                            int accumulate, const float *bias, int relu);
 
 enum { GENERIC_MR = 4, GENERIC_NR = 8 };
 
-static void kernel_generic(long k, const float *ap, const float *bp, float *c, long ldc, int accumulate) {
+static void kernel_generic(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+                           int accumulate, const float *bias, int relu) {
     float t[GENERIC_MR][GENERIC_NR];
     for (int i = 0; i < GENERIC_MR; i++)
         for (int j = 0; j < GENERIC_NR; j++) t[i][j] = accumulate ? c[i * ldc + j] : 0.0f;
     for (long p = 0; p < k; p++) {
         for (int i = 0; i < GENERIC_MR; i++) {
-            float a = ap[p * GENERIC_MR + i];
-            for (int j = 0; j < GENERIC_NR; j++) t[i][j] = fmaf(a, bp[p * GENERIC_NR + j], t[i][j]);
+            float x = a[i * rs + p * cs];
+            for (int j = 0; j < GENERIC_NR; j++) t[i][j] = fmaf(x, bp[p * GENERIC_NR + j], t[i][j]);
         }
     }
     for (int i = 0; i < GENERIC_MR; i++)
-        for (int j = 0; j < GENERIC_NR; j++) c[i * ldc + j] = t[i][j];
+        for (int j = 0; j < GENERIC_NR; j++) {
+            float v = t[i][j];
+            if (bias) v = v + bias[j];
+            if (relu) v = (0.0f >= v) ? 0.0f : v;
+            c[i * ldc + j] = v;
+        }
 }
 
 #if defined(__x86_64__)
 
 enum { AVX2_MR = 6, AVX2_NR = 16 };
 
-__attribute__((target("avx2,fma")))
-static void kernel_avx2(long k, const float *ap, const float *bp, float *c, long ldc, int accumulate) {
+__attribute__((target("avx2,fma"), always_inline))
+static inline void tile_avx2(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+                             int accumulate, const float *bias, int relu) {
     __m256 c0[AVX2_MR], c1[AVX2_MR];
 #pragma clang loop unroll(full)
     for (int i = 0; i < AVX2_MR; i++) {
@@ -149,24 +163,42 @@ static void kernel_avx2(long k, const float *ap, const float *bp, float *c, long
         __m256 b0 = _mm256_load_ps(bp), b1 = _mm256_load_ps(bp + 8);
 #pragma clang loop unroll(full)
         for (int i = 0; i < AVX2_MR; i++) {
-            __m256 a = _mm256_broadcast_ss(ap + i);
-            c0[i] = _mm256_fmadd_ps(a, b0, c0[i]);
-            c1[i] = _mm256_fmadd_ps(a, b1, c1[i]);
+            __m256 x = _mm256_broadcast_ss(a + i * rs + p * cs);
+            c0[i] = _mm256_fmadd_ps(x, b0, c0[i]);
+            c1[i] = _mm256_fmadd_ps(x, b1, c1[i]);
         }
-        ap += AVX2_MR;
         bp += AVX2_NR;
     }
+    __m256 bias0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+    __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
+    __m256 zero = _mm256_setzero_ps();
 #pragma clang loop unroll(full)
     for (int i = 0; i < AVX2_MR; i++) {
+        if (bias) {
+            c0[i] = _mm256_add_ps(c0[i], bias0);
+            c1[i] = _mm256_add_ps(c1[i], bias1);
+        }
+        if (relu) {
+            c0[i] = _mm256_blendv_ps(c0[i], zero, _mm256_cmp_ps(zero, c0[i], _CMP_GE_OQ));
+            c1[i] = _mm256_blendv_ps(c1[i], zero, _mm256_cmp_ps(zero, c1[i], _CMP_GE_OQ));
+        }
         _mm256_storeu_ps(c + i * ldc, c0[i]);
         _mm256_storeu_ps(c + i * ldc + 8, c1[i]);
     }
 }
 
+__attribute__((target("avx2,fma")))
+static void kernel_avx2(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+                        int accumulate, const float *bias, int relu) {
+    if (cs == 1) tile_avx2(k, a, rs, 1, bp, c, ldc, accumulate, bias, relu);
+    else tile_avx2(k, a, 1, cs, bp, c, ldc, accumulate, bias, relu);
+}
+
 enum { AVX512_MR = 12, AVX512_NR = 32 };
 
-__attribute__((target("avx512f")))
-static void kernel_avx512(long k, const float *ap, const float *bp, float *c, long ldc, int accumulate) {
+__attribute__((target("avx512f"), always_inline))
+static inline void tile_avx512(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+                               int accumulate, const float *bias, int relu) {
     __m512 c0[AVX512_MR], c1[AVX512_MR];
 #pragma clang loop unroll(full)
     for (int i = 0; i < AVX512_MR; i++) {
@@ -177,18 +209,35 @@ static void kernel_avx512(long k, const float *ap, const float *bp, float *c, lo
         __m512 b0 = _mm512_load_ps(bp), b1 = _mm512_load_ps(bp + 16);
 #pragma clang loop unroll(full)
         for (int i = 0; i < AVX512_MR; i++) {
-            __m512 a = _mm512_set1_ps(ap[i]);
-            c0[i] = _mm512_fmadd_ps(a, b0, c0[i]);
-            c1[i] = _mm512_fmadd_ps(a, b1, c1[i]);
+            __m512 x = _mm512_set1_ps(a[i * rs + p * cs]);
+            c0[i] = _mm512_fmadd_ps(x, b0, c0[i]);
+            c1[i] = _mm512_fmadd_ps(x, b1, c1[i]);
         }
-        ap += AVX512_MR;
         bp += AVX512_NR;
     }
+    __m512 bias0 = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
+    __m512 bias1 = bias ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
+    __m512 zero = _mm512_setzero_ps();
 #pragma clang loop unroll(full)
     for (int i = 0; i < AVX512_MR; i++) {
+        if (bias) {
+            c0[i] = _mm512_add_ps(c0[i], bias0);
+            c1[i] = _mm512_add_ps(c1[i], bias1);
+        }
+        if (relu) {
+            c0[i] = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(zero, c0[i], _CMP_GE_OQ), c0[i], zero);
+            c1[i] = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(zero, c1[i], _CMP_GE_OQ), c1[i], zero);
+        }
         _mm512_storeu_ps(c + i * ldc, c0[i]);
         _mm512_storeu_ps(c + i * ldc + 16, c1[i]);
     }
+}
+
+__attribute__((target("avx512f")))
+static void kernel_avx512(long k, const float *a, long rs, long cs, const float *bp, float *c, long ldc,
+                          int accumulate, const float *bias, int relu) {
+    if (cs == 1) tile_avx512(k, a, rs, 1, bp, c, ldc, accumulate, bias, relu);
+    else tile_avx512(k, a, 1, cs, bp, c, ldc, accumulate, bias, relu);
 }
 
 #endif
@@ -232,12 +281,18 @@ ser_gemm_kernel ser_gemm_current_kernel(void) {
 void ser_sgemm(int trans_a, int trans_b, long m, long n, long k,
                const float *a, long lda, const float *b, long ldb,
                int accumulate, float *c, long ldc) {
-    ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc);
+    ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, 0, 0);
+}
+
+void ser_sgemm_bias(int trans_a, int trans_b, long m, long n, long k,
+                    const float *a, long lda, const float *b, long ldb,
+                    float *c, long ldc, const float *bias, int relu) {
+    ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, 0, c, ldc, bias, relu);
 }
 
 void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, long n, long k,
                     const float *a, long lda, const float *b, long ldb,
-                    int accumulate, float *c, long ldc) {
+                    int accumulate, float *c, long ldc, const float *bias, int relu) {
     if (m <= 0 || n <= 0) return;
     if (which > ser_gemm_best_kernel()) which = ser_gemm_best_kernel();
     tile_kernel kernel = kernel_generic;
@@ -249,30 +304,47 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
     default: break;
     }
 #endif
-    long panels = (n + NR - 1) / NR;
-    float *bp = workspace(1, (size_t)(panels * NR * (k > 0 ? k : 1)));
+    long panels = (n + NR - 1) / NR, kk = k > 0 ? k : 1;
+    // Packed B panels, then the bias padded to whole panels.
+    float *bp = workspace(1, (size_t)(panels * NR * kk + panels * NR));
     for (long jp = 0; jp < panels; jp++) {
         long j0 = jp * NR, nr = n - j0 < NR ? n - j0 : NR;
         pack_b(NR, trans_b, b, ldb, j0, nr, k, bp + jp * NR * k);
     }
-    float *ap = workspace(0, (size_t)(MR * (k > 0 ? k : 1)));
+    float *biasp = bias ? bp + panels * NR * kk : 0;
+    if (bias) {
+        for (long j = 0; j < panels * NR; j++) biasp[j] = j < n ? bias[j] : 0.0f;
+    }
+    float *ap = workspace(0, (size_t)(MR * kk));
     float tile[AVX512_MR * AVX512_NR] __attribute__((aligned(64)));
     for (long i0 = 0; i0 < m; i0 += MR) {
         long mr = m - i0 < MR ? m - i0 : MR;
-        pack_a(MR, trans_a, a, lda, i0, mr, k, ap);
+        // Full row blocks are read in place; a last, partial one is packed with zero rows.
+        const float *ablock;
+        long rs, cs;
+        if (mr == MR) {
+            ablock = trans_a ? a + i0 : a + i0 * lda;
+            rs = trans_a ? 1 : lda;
+            cs = trans_a ? lda : 1;
+        } else {
+            pack_a(MR, trans_a, a, lda, i0, mr, k, ap);
+            ablock = ap;
+            rs = 1;
+            cs = MR;
+        }
         for (long jp = 0; jp < panels; jp++) {
             long j0 = jp * NR, nr = n - j0 < NR ? n - j0 : NR;
             float *cij = c + i0 * ldc + j0;
-            const float *panel = bp + jp * NR * k;
+            const float *panel = bp + jp * NR * k, *tile_bias = bias ? biasp + j0 : 0;
             if (mr == MR && nr == NR) {
-                kernel(k, ap, panel, cij, ldc, accumulate);
+                kernel(k, ablock, rs, cs, panel, cij, ldc, accumulate, tile_bias, relu);
                 continue;
             }
             if (accumulate) {
                 for (long i = 0; i < MR; i++)
                     for (long j = 0; j < NR; j++) tile[i * NR + j] = i < mr && j < nr ? cij[i * ldc + j] : 0.0f;
             }
-            kernel(k, ap, panel, tile, NR, accumulate);
+            kernel(k, ablock, rs, cs, panel, tile, NR, accumulate, tile_bias, relu);
             for (long i = 0; i < mr; i++) memcpy(cij + i * ldc, tile + i * NR, (size_t)nr * sizeof(float));
         }
     }

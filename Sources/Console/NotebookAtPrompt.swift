@@ -165,6 +165,7 @@ final class NotebookAtPrompt {
         case .failed: return "failed"
         case .skipped(let reason): return "skipped (\(reason))"
         case .notRun: return "not run"
+        case .cancelled: return "cancelled"
         }
     }
 
@@ -219,6 +220,8 @@ final class NotebookAtPrompt {
             Terminal.writeOut("(\(cell.title) skipped: \(reason))\n\n")
         case .notRun:
             break
+        case .cancelled:
+            Terminal.writeOut("(\(cell.title) cancelled (Ctrl-C))\n\n")
         }
     }
 

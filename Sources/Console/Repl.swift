@@ -216,8 +216,9 @@ public final class Repl {
             display.error(":run \(file): name=value parameters are for notebooks (.md)")
             return
         }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            display.error("\(file): cannot read")
+        let text: String
+        do { text = try ScriptFile.read(path) } catch {
+            display.error(error.description)
             return
         }
         _ = ScriptRunner(session: session, file: file, display: display).run(text: text)

@@ -21,8 +21,11 @@ public struct ScriptRunner {
         self.display = display
     }
 
-    /// Runs every line `next()` returns until it returns `nil`. Returns `false` after the first error.
+    /// Runs every line `next()` returns until it returns `nil`. Returns `false` after the first error, and
+    /// after Ctrl-C: the running statement stops at its next unit of work (training keeps its best weights),
+    /// its output is shown and nothing after it runs (`session.cancellation.isRequested` tells it apart).
     public func run(lines next: () -> String?) -> Bool {
+        session.cancellation.clear()
         var pending = ""
         var firstLine = 1
         var lineNumber = 0
@@ -44,11 +47,14 @@ public struct ScriptRunner {
     }
 
     private func execute(_ text: String, firstLine: Int) -> Bool {
-        session.cancellation.clear()
         let (out, error) = session.executePartial(text, file: file, firstLine: firstLine)
         display.show(out.text, figures: out.figures)
         if let error {
             display.error(error.description)
+            return false
+        }
+        if session.cancellation.isRequested {
+            Terminal.writeError("\(file):\(firstLine): cancelled (Ctrl-C): the statements after this line did not run\n")
             return false
         }
         return true

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Audio
 
 /// A speech-emotion corpus on disk: its layout, every file it holds with metadata, and what did not fit.
 ///
@@ -58,7 +59,8 @@ public struct Corpus: Sendable, Equatable {
         guard Files.isDirectory(root) else {
             throw CorpusError(.missingFolder, path: root, "is a file, not a corpus folder")
         }
-        let all = FileTree.files(under: root)
+        let walk = FolderWalk(root: root)
+        let all = walk.files
         let audio = all.filter { audioExtensions.contains(FileTree.fileExtension($0)) }
         guard !audio.isEmpty else {
             throw CorpusError(.empty, path: root,
@@ -89,7 +91,7 @@ public struct Corpus: Sendable, Equatable {
                 "none of the \(audio.count) audio files fits the \(chosen) layout\(shown.isEmpty ? "" : ":\n" + shown)")
         }
 
-        var warnings: [String] = []
+        var warnings = walk.notes
         if !problems.isEmpty {
             warnings.append("\(problems.count) audio file\(problems.count == 1 ? "" : "s") left out because the name does not fit the \(chosen) layout (see problems), first: \(problems[0])")
         }

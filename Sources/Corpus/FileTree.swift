@@ -1,20 +1,12 @@
+import Audio
 import Support
 
 /// Corpus-specific path helpers over Support's `Files`.
 enum FileTree {
     /// Every regular file under `root`, as paths relative to it ("f1/rab-f1-b1.wav"), sorted; hidden files
-    /// and folders are skipped.
+    /// and folders are skipped, each real folder is walked once (see Support's `FolderWalk`).
     static func files(under root: String) -> [String] {
-        var out: [String] = []
-        func walk(_ relative: String) {
-            let full = relative.isEmpty ? root : Files.join(root, relative)
-            for name in Files.entries(full) ?? [] {
-                let rel = relative.isEmpty ? name : relative + "/" + name
-                if Files.isDirectory(Files.join(root, rel)) { walk(rel) } else { out.append(rel) }
-            }
-        }
-        walk("")
-        return out.sorted()
+        FolderWalk(root: root).files
     }
 
     /// Creates `path` and its missing parents (`Files.makeDirectories`), as a `CorpusError`.

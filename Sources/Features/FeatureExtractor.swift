@@ -52,8 +52,9 @@ public struct Windowing: Sendable, Hashable {
     /// lengths are rounded to whole samples.
     public func ranges(sampleCount: Int, sampleRate: Int) -> [Range<Int>] {
         guard sampleCount > 0 else { return [] }
-        let size = max(1, Int((length * Double(sampleRate)).rounded()))
-        let step = max(1, Int((hop * Double(sampleRate)).rounded()))
+        // Clamped before converting: a window of 1e300 s is longer than any signal, not an overflow.
+        let size = max(1, Int(min((length * Double(sampleRate)).rounded(), Double(Int32.max))))
+        let step = max(1, Int(min((hop * Double(sampleRate)).rounded(), Double(Int32.max))))
         if sampleCount < size { return [0..<sampleCount] }
         return stride(from: 0, through: sampleCount - size, by: step).map { $0..<($0 + size) }
     }

@@ -70,6 +70,19 @@ public struct FeatureRun: Sendable {
     public var skipBad: Bool
     /// Measure per-stage CPU time (`Report.load`, `Report.features`).
     public var profiling: Bool
+    /// Files longer than this many seconds are streamed: read, mixed and resampled chunk by chunk, each window's
+    /// features computed as soon as its samples are there, so memory does not grow with the length (see
+    /// docs/cli.md, "Failure behaviour", for the measurement). The rows are the same as from a whole-file load.
+    public var streamAbove: Double = 120
+
+    /// The corpus layout the items come from and whether it is a synthetic demo corpus (for the recipe).
+    public var corpus: String?
+    public var demo = false
+
+    /// How the rows of this run are made (the table's recipe, `PREFIX.json`).
+    public var recipe: FeatureRecipe {
+        FeatureRecipe(settings: settings, windowing: windowing, corpus: corpus, demo: demo)
+    }
 
     public init(settings: FeatureSettings = FeatureSettings(), windowing: Windowing = Windowing(), threads: Int = 1,
                 skipBad: Bool = false, profiling: Bool = false) {
@@ -90,6 +103,7 @@ public struct FeatureRun: Sendable {
         throws(Failure) -> (table: FeatureTable, report: Report)
     {
         let box = TableBox(width: settings.vectorLength)
+        box.table.recipe = recipe
         let report = try run(items, progress: progress) { (result) throws(Failure) in
             for (i, row) in result.rows.enumerated() {
                 box.table.append(result.values[(i * box.table.width)..<((i + 1) * box.table.width)], row)
@@ -106,7 +120,7 @@ public struct FeatureRun: Sendable {
         let writer: FeatureTableWriter
         do {
             writer = try FeatureTableWriter(prefix: prefix, width: settings.vectorLength,
-                                            attributeNames: FeatureRun.attributeNames(items))
+                                            attributeNames: FeatureRun.attributeNames(items), recipe: recipe)
         } catch { throw Failure(name: prefix, message: error.description) }
         let box = WriterBox(writer)
         let report = try run(items, progress: progress) { (result) throws(Failure) in
@@ -154,6 +168,12 @@ public struct FeatureRun: Sendable {
             threads.forEach { $0.join() }
         }
         if let failure = state.fatal { throw failure }
+        if !items.isEmpty, state.report.failures.count == items.count {
+            // --skip-bad with nothing good: an empty table is not a result.
+            let first = state.report.failures[0].message
+            throw Failure(name: items[0].name, message: items.count == 1 ? first
+                          : "all \(items.count) files failed; nothing to write (first: \(first))")
+        }
         var report = state.report
         report.items = items.count
         report.threads = workers
@@ -169,6 +189,10 @@ public struct FeatureRun: Sendable {
             let samples: [Float]
             switch item.source {
             case .file(let path):
+                let reader = try SoundFile.Reader(path)
+                if let frames = reader.frames, Double(frames) / Double(reader.sampleRate) > streamAbove {
+                    return try streamed(item, reader: reader, extractor: extractor, resampler: resampler, load: &load)
+                }
                 samples = try Audio.load(path, sampleRate: sr, profile: &load, session: resampler).samples
             case .signal(let signal):
                 if signal.sampleRate == sr {
@@ -182,19 +206,110 @@ public struct FeatureRun: Sendable {
             guard !samples.isEmpty else {
                 return Result(failure: Failure(name: item.name, message: "\(item.name): the signal is empty"))
             }
+            if let problem = FeatureRun.nonFinite(samples: samples, sampleRate: sr) {
+                return Result(failure: Failure(name: item.name, message: "\(item.name): \(problem)"))
+            }
             let ranges = windowing.ranges(sampleCount: samples.count, sampleRate: sr)
             result.values = extractor.vectors(samples, windows: ranges)
-            let width = settings.vectorLength
-            if let bad = result.values.firstIndex(where: { !$0.isFinite }) {
-                return Result(failure: Failure(name: item.name, message:
-                    "\(item.name): window \(bad / width) gives a non-finite feature (\(result.values[bad]) at position \(bad % width)); the audio holds NaN or infinite samples"))
+            if let problem = FeatureRun.nonFinite(features: result.values, width: settings.vectorLength, samples: samples) {
+                return Result(failure: Failure(name: item.name, message: "\(item.name): \(problem)"))
             }
             result.rows = ranges.enumerated().map { i, r in
                 FeatureRow(file: item.name, window: i, start: Double(r.lowerBound) / Double(sr),
                            end: Double(r.upperBound) / Double(sr), attributes: item.attributes)
             }
         } catch {
-            result.failure = Failure(name: item.name, message: error.description)
+            result.failure = Failure(name: item.name, message: userMessage(error))
+        }
+        return result
+    }
+}
+
+extension FeatureRun {
+    /// The rule for non-finite audio, one for every command: the first NaN or infinite sample, by index and time.
+    public static func nonFinite(samples: [Float], sampleRate: Int) -> String? {
+        guard let bad = samples.firstIndex(where: { !$0.isFinite }) else { return nil }
+        let seconds = (Double(bad) / Double(sampleRate) * 10).rounded() / 10
+        return "sample \(bad) (\(seconds) s) is \(samples[bad]); audio must be finite"
+    }
+
+    /// The rule for non-finite features of finite audio: the window and position of the first, and why (power
+    /// spectra of samples far outside [-1, 1] overflow float32, as they do in librosa).
+    public static func nonFinite(features: [Float], width: Int, samples: [Float]) -> String? {
+        guard let bad = features.firstIndex(where: { !$0.isFinite }) else { return nil }
+        let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
+        return "window \(bad / width) gives a non-finite feature (\(features[bad]) at position \(bad % width)): the samples reach \(peak), and their power spectrum overflows float32; audio is expected in [-1, 1]"
+    }
+}
+
+extension FeatureRun {
+    /// One long file, streamed: chunks are decoded, mixed to mono and resampled as they come (the same soxr
+    /// calls as a whole-file load makes), and each window's vector is computed once its samples are there.
+    func streamed(_ item: Item, reader: SoundFile.Reader, extractor: FeatureExtractor, resampler: Resampler.Session,
+                  load: inout LoadProfile) throws -> Result {
+        let sr = settings.sampleRate
+        guard sampleRates.contains(sr) else {
+            throw AudioError(.badParameter, "sample rate \(sr) Hz is out of range: ser resamples to \(sampleRates.lowerBound)…\(sampleRates.upperBound) Hz")
+        }
+        let frames = reader.frames ?? 0
+        let stream = try resampler.stream(from: reader.sampleRate, to: sr)
+        let total = Resampler.outputLength(inputLength: frames, from: reader.sampleRate, to: sr)
+        let ranges = windowing.ranges(sampleCount: total, sampleRate: sr)
+        let width = settings.vectorLength
+        var values: [Float] = []
+        values.reserveCapacity(ranges.count * width)
+        var buffer: [Float] = []   // samples base ..< base + buffer.count of the resampled signal
+        var base = 0
+        var next = 0
+        var peak: Float = 0
+        func drain() throws(Failure) {
+            while next < ranges.count, base + buffer.count >= ranges[next].upperBound {
+                let r = ranges[next]
+                let window = Array(buffer[(r.lowerBound - base)..<(r.upperBound - base)])
+                let vector = extractor.vectors(window, windows: [0..<window.count])
+                if let bad = vector.firstIndex(where: { !$0.isFinite }) {
+                    throw Failure(name: item.name, message: "\(item.name): window \(next) gives a non-finite feature (\(vector[bad]) at position \(bad)): the samples reach \(peak), and their power spectrum overflows float32; audio is expected in [-1, 1]")
+                }
+                values += vector
+                next += 1
+                let keepFrom = next < ranges.count ? ranges[next].lowerBound : base + buffer.count
+                let drop = min(max(0, keepFrom - base), buffer.count)
+                buffer.removeFirst(drop)
+                base += drop
+            }
+        }
+        let channels = reader.channels
+        let scale = 1 / Float(channels)
+        while true {
+            let t0 = LoadProfile.now()
+            guard let chunk = try reader.next() else { break }
+            var mono: [Float]
+            if channels == 1 {
+                mono = chunk
+            } else {
+                mono = [Float](repeating: 0, count: chunk.count / channels)
+                for f in 0..<mono.count {
+                    var sum: Float = 0
+                    for c in 0..<channels { sum += chunk[f * channels + c] }
+                    mono[f] = sum * scale
+                }
+            }
+            for x in mono { peak = max(peak, abs(x)) }
+            let t1 = LoadProfile.now()
+            buffer += try stream.push(mono)
+            let t2 = LoadProfile.now()
+            load.decode += t1 - t0
+            load.resample += t2 - t1
+            try drain()
+        }
+        try reader.finish()
+        buffer += try stream.finish()
+        try drain()
+        var result = Result()
+        result.values = values
+        result.rows = ranges.enumerated().map { i, r in
+            FeatureRow(file: item.name, window: i, start: Double(r.lowerBound) / Double(sr),
+                       end: Double(r.upperBound) / Double(sr), attributes: item.attributes)
         }
         return result
     }

@@ -39,17 +39,28 @@ public struct FeatureTable: Sendable, Equatable {
     public var width: Int
     public var values: [Float]
     public var rows: [FeatureRow]
+    /// Attribute columns the table has even where no row fills them (a CSV header's columns, so that an
+    /// all-empty column is still a column).
+    public var declaredAttributes: [String] = []
+    /// How the rows were made (sample rate, windows, blocks, corpus), when known.
+    public var recipe: FeatureRecipe?
 
-    public init(width: Int, values: [Float] = [], rows: [FeatureRow] = []) {
+    public init(width: Int, values: [Float] = [], rows: [FeatureRow] = [], recipe: FeatureRecipe? = nil) {
         precondition(width > 0 && values.count == rows.count * width,
                      "FeatureTable: \(values.count) values for \(rows.count) rows of width \(width)")
         self.width = width
         self.values = values
         self.rows = rows
+        self.recipe = recipe
     }
 
     /// Number of rows.
     public var count: Int { rows.count }
+
+    /// Same shape, values, rows and columns (declared or filled).
+    public static func == (a: FeatureTable, b: FeatureTable) -> Bool {
+        a.width == b.width && a.values == b.values && a.rows == b.rows && a.attributeNames == b.attributeNames
+    }
 
     /// The values of row `i`.
     public func vector(_ i: Int) -> ArraySlice<Float> { values[(i * width)..<((i + 1) * width)] }
@@ -63,7 +74,9 @@ public struct FeatureTable: Sendable, Equatable {
 
     /// The attribute columns in CSV order: the well-known names first (corpus, speaker, gender, sentence,
     /// emotion, intensity, source, augmentation, augment_params, augment_seed), then any others alphabetically.
-    public var attributeNames: [String] { FeatureTable.columnOrder(Set(rows.flatMap(\.attributes.keys))) }
+    public var attributeNames: [String] {
+        FeatureTable.columnOrder(Set(rows.flatMap(\.attributes.keys)).union(declaredAttributes))
+    }
 
     static let knownAttributes = ["corpus", "speaker", "gender", "sentence", "emotion", "intensity",
                                   "source", "augmentation", "augment_params", "augment_seed"]
@@ -72,22 +85,36 @@ public struct FeatureTable: Sendable, Equatable {
         knownAttributes.filter(names.contains) + names.subtracting(knownAttributes).sorted()
     }
 
-    /// Writes `prefix.npy` and `prefix.csv`, each atomically (temporary file + rename).
+    /// Writes `prefix.npy` and `prefix.csv` (and `prefix.json`, the recipe, when known), each atomically
+    /// (temporary file + rename).
     public func write(prefix: String) throws(FeaturesError) {
-        let writer = try FeatureTableWriter(prefix: prefix, width: width, attributeNames: attributeNames)
+        let writer = try FeatureTableWriter(prefix: prefix, width: width, attributeNames: attributeNames, recipe: recipe)
         for i in 0..<count { try writer.append(vector(i), rows[i]) }
         try writer.finish()
     }
 
-    /// Reads `prefix.npy` and `prefix.csv` as written by `write(prefix:)` or `ser features`.
+    /// Reads `prefix.npy` and `prefix.csv` as written by `write(prefix:)` or `ser features`, and the recipe in
+    /// `prefix.json` when it is there.
     public static func read(prefix: String) throws(FeaturesError) -> FeatureTable {
         let (shape, values) = try NPY.readFloat32Matrix(prefix + ".npy")
-        let rows = try FeatureCSV.read(prefix + ".csv")
+        let (rows, columns) = try FeatureCSV.read(prefix + ".csv")
         guard rows.count == shape.rows else {
             throw FeaturesError(.mismatch, path: prefix + ".csv",
                                 "\(rows.count) rows, but \(prefix).npy holds \(shape.rows)")
         }
-        return FeatureTable(width: shape.columns, values: values, rows: rows)
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            let row = bad / shape.columns
+            throw FeaturesError(.notFinite, path: prefix + ".npy",
+                                "row \(row) (\(rows[row].file), window \(rows[row].window)) column \(bad % shape.columns) is \(values[bad]); features must be finite")
+        }
+        let recipe = try FeatureRecipe.read(prefix: prefix)
+        if let recipe, recipe.width != shape.columns {
+            throw FeaturesError(.mismatch, path: FeatureRecipe.path(prefix: prefix),
+                                "the recipe's features \(recipe.featureName) are \(recipe.width) values, but \(prefix).npy rows hold \(shape.columns)")
+        }
+        var table = FeatureTable(width: shape.columns, values: values, rows: rows, recipe: recipe)
+        table.declaredAttributes = columns
+        return table
     }
 }
 
@@ -98,6 +125,8 @@ public final class FeatureTableWriter {
     public let prefix: String
     public let width: Int
     public let attributeNames: [String]
+    /// Written to `PREFIX.json` by `finish()`; nil removes an older `PREFIX.json` instead.
+    public let recipe: FeatureRecipe?
     public private(set) var count = 0
 
     private let npyPath: String, csvPath: String
@@ -106,11 +135,22 @@ public final class FeatureTableWriter {
     private var csv: UnsafeMutablePointer<FILE>?
 
     /// Opens the temporary files. `attributeNames` are the extra CSV columns, in order; rows may leave any empty.
-    public init(prefix: String, width: Int, attributeNames: [String] = []) throws(FeaturesError) {
+    public init(prefix: String, width: Int, attributeNames: [String] = [], recipe: FeatureRecipe? = nil) throws(FeaturesError) {
         precondition(width > 0, "FeatureTableWriter: width must be positive")
+        guard !prefix.isEmpty, prefix.last != "/" else {
+            throw FeaturesError(.badParameter, path: prefix.isEmpty ? nil : prefix,
+                                prefix.isEmpty ? "the output prefix is empty; give one such as build/feats (writes build/feats.npy and .csv)"
+                                               : "the output prefix ends with '/'; add a file name prefix such as \(prefix)feats")
+        }
+        for target in [prefix + ".npy", prefix + ".csv"] {
+            do { try AtomicFile.checkTarget(target) } catch {
+                throw FeaturesError(.cannotWrite, error.description)
+            }
+        }
         self.prefix = prefix
         self.width = width
         self.attributeNames = attributeNames
+        self.recipe = recipe
         npyPath = prefix + ".npy"
         csvPath = prefix + ".csv"
         npyTemporary = AtomicFile.temporaryPath(for: npyPath)
@@ -173,6 +213,12 @@ public final class FeatureTableWriter {
         do {
             try AtomicFile.commit(npyTemporary, to: npyPath)
             try AtomicFile.commit(csvTemporary, to: csvPath)
+            let recipePath = FeatureRecipe.path(prefix: prefix)
+            if let recipe {
+                try AtomicFile.write(Array(recipe.json.utf8), to: recipePath)
+            } else {
+                unlink(recipePath)
+            }
         } catch {
             abandon()
             throw FeaturesError(.cannotWrite, path: prefix, error.message)

@@ -33,7 +33,12 @@ public enum NPY {
 
     /// Reads a 2-D float32 (`<f4`) or float64 (`<f8`, converted) C-order .npy file.
     public static func readFloat32Matrix(_ path: String) throws(FeaturesError) -> (shape: (rows: Int, columns: Int), values: [Float]) {
-        let bytes = try readAll(path)
+        try decodeFloat32Matrix(try readAll(path), path: path)
+    }
+
+    /// `readFloat32Matrix` on bytes in memory (`path` names them in errors). Every size is checked against
+    /// the bytes present before anything is allocated.
+    static func decodeFloat32Matrix(_ bytes: [UInt8], path: String) throws(FeaturesError) -> (shape: (rows: Int, columns: Int), values: [Float]) {
         func bad(_ why: String) -> FeaturesError { FeaturesError(.badFormat, path: path, "not a float32 .npy matrix: \(why)") }
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else { throw bad("no .npy magic") }
         let major = bytes[6]
@@ -67,12 +72,14 @@ public enum NPY {
         let dims = shapeText[shapeText.index(after: shapeText.startIndex)..<close]
             .split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }.compactMap { Int($0) }
         guard dims.count == 2 else { throw bad("shape \(shapeText[...close]) is not 2-D") }
-        let count = dims[0] * dims[1]
+        guard dims[0] >= 0, dims[1] >= 0 else { throw bad("negative shape (\(dims[0]), \(dims[1]))") }
         let itemSize = isDouble ? 8 : 4
         let dataStart = start + headerLength
-        guard bytes.count - dataStart == count * itemSize else {
+        let (count, o1) = dims[0].multipliedReportingOverflow(by: dims[1])
+        let (needed, o2) = count.multipliedReportingOverflow(by: itemSize)
+        guard !o1, !o2, bytes.count - dataStart == needed else {
             throw FeaturesError(.badFormat, path: path,
-                                "truncated or padded: shape (\(dims[0]), \(dims[1])) needs \(count * itemSize) data bytes, found \(bytes.count - dataStart)")
+                                "truncated or padded: shape (\(dims[0]), \(dims[1])) needs \(o1 || o2 ? "more" : String(needed)) data bytes, found \(bytes.count - dataStart)")
         }
         var values = [Float](repeating: 0, count: count)
         bytes.withUnsafeBytes { raw in
@@ -89,6 +96,11 @@ public enum NPY {
 
     /// The bytes of a whole file.
     static func readAll(_ path: String) throws(FeaturesError) -> [UInt8] {
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            // A FIFO would block, a folder cannot be read: only regular files are tables.
+            throw FeaturesError(.cannotOpen, path: path, (st.st_mode & S_IFMT) == S_IFDIR ? "is a folder, not a file" : "is not a regular file")
+        }
         guard let file = fopen(path, "rb") else {
             throw FeaturesError(.cannotOpen, path: path, "cannot open: \(String(cString: strerror(errno)))")
         }
@@ -111,23 +123,46 @@ extension StringProtocol {
     }
 }
 
+/// RFC 4180 CSV writing, shared by every CSV ser writes.
+public enum CSV {
+    /// A field with RFC 4180 quoting when it holds a comma, quote, CR or LF or leading/trailing spaces.
+    ///
+    /// Decided on bytes, not on Characters: "\r\n" is one Character (equal to neither "\r" nor "\n"), and a
+    /// quote followed by a combining mark is one Character too, so a Character test would miss both.
+    public static func field(_ s: String) -> String {
+        let bytes = Array(s.utf8)
+        let special: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+        let needsQuotes = bytes.contains(where: special.contains) || bytes.first == UInt8(ascii: " ") || bytes.last == UInt8(ascii: " ")
+        guard needsQuotes else { return s }
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for b in bytes {
+            out.append(b)
+            if b == UInt8(ascii: "\"") { out.append(b) }
+        }
+        out.append(UInt8(ascii: "\""))
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
 /// The CSV side of a feature table.
 enum FeatureCSV {
     static let fixedColumns = ["index", "file", "window", "start_s", "end_s"]
 
-    /// A field with RFC 4180 quoting when it holds a comma, quote, CR/LF or leading/trailing spaces.
-    static func field(_ s: String) -> String {
-        let needsQuotes = s.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-            || s.first == " " || s.last == " "
-        return needsQuotes ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
-    }
+    static func field(_ s: String) -> String { CSV.field(s) }
 
     /// Seconds as the shortest decimal that reads back to the same Double ("2.0", "0.5").
     static func seconds(_ s: Double) -> String { "\(s)" }
 
     /// Parses a feature-table CSV into rows (empty attribute fields are left out of `attributes`).
-    static func read(_ path: String) throws(FeaturesError) -> [FeatureRow] {
-        let text = String(decoding: try NPY.readAll(path), as: UTF8.self)
+    static func read(_ path: String) throws(FeaturesError) -> (rows: [FeatureRow], attributes: [String]) {
+        try decode(try NPY.readAll(path), path: path)
+    }
+
+    /// `read` on bytes in memory (`path` names them in errors).
+    static func decode(_ bytes: [UInt8], path: String) throws(FeaturesError) -> (rows: [FeatureRow], attributes: [String]) {
+        var bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }   // a UTF-8 byte-order mark
+        let text = String(decoding: bytes, as: UTF8.self)
         let records = try parse(text, path: path)
         guard let header = records.first?.fields else { throw FeaturesError(.badFormat, path: path, line: 1, "empty file: no header") }
         guard header.count >= fixedColumns.count, Array(header.prefix(fixedColumns.count)) == fixedColumns else {
@@ -157,7 +192,7 @@ enum FeatureCSV {
             }
             rows.append(FeatureRow(file: f[1], window: window, start: start, end: end, attributes: attrs))
         }
-        return rows
+        return (rows, attributes)
     }
 
     /// RFC 4180 records with the line each starts on; a final newline is optional, blank lines are skipped.
@@ -205,13 +240,5 @@ enum FeatureCSV {
         if quoted { throw FeaturesError(.badFormat, path: path, line: recordLine, "unterminated quoted field") }
         if !field.isEmpty || !fields.isEmpty || wasQuoted { endRecord() }
         return records
-    }
-}
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for c in self { if c == target { out += replacement } else { out.append(c) } }
-        return out
     }
 }

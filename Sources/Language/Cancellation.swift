@@ -52,6 +52,12 @@ public final class Cancellation: Sendable {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        // A parent may have started ser with SIGINT blocked (Foundation's `Process` does): unblock it, or
+        // Ctrl-C would stay pending until ser ends (`pthread_sigmask`).
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// The signal handler's body: only async-signal-safe work (atomic stores, `_exit`).

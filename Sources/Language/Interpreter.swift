@@ -213,7 +213,7 @@ extension Session {
     /// are computed first.
     private func perform(_ p: Prepared, lines: inout [String], figures: inout [String], cached: inout Bool) throws(Diagnostic) -> Value? {
         let verb = p.verb
-        if verb.cached, let cache, let bytes = try? cache.lookup(p.key), let value = try? ValueCoder.decode(bytes) {
+        if verb.cached, let cache, let value = Self.cachedValue(p.key, verb: verb, in: cache, warnings: &lines) {
             countCache(hit: true)
             cached = true
             return value
@@ -240,9 +240,34 @@ extension Session {
         return value
     }
 
+    /// The value cached under `key`, or nil: a miss, or an entry that is damaged or cannot be decoded as a
+    /// value of the verb's result type — said in `warnings` (the value is then recomputed and replaces it).
+    static func cachedValue(_ key: CacheKey, verb: Verb, in cache: any ValueCache, warnings: inout [String]) -> Value? {
+        let bytes: [UInt8]
+        do {
+            guard let found = try cache.lookup(key) else { return nil }
+            bytes = found
+        } catch {
+            warnings.append("warning: \(userMessage(error))")
+            return nil
+        }
+        do {
+            let value = try ValueCoder.decode(bytes)
+            if let type = verb.result, value.type != type {
+                warnings.append("warning: the cached result of '\(verb.name)' is \(value.type.rawValue), not \(type.rawValue); recomputed and replaced")
+                return nil
+            }
+            return value
+        } catch {
+            warnings.append("warning: the cached result of '\(verb.name)' cannot be decoded (\(userMessage(error))); recomputed and replaced")
+            return nil
+        }
+    }
+
     /// The value of a deferred verb's statement: from the cache's note when it has one (nothing computed or
     /// read until something needs the payload), else a computation — begun at once for a cached verb (the
-    /// expensive ones), so that independent statements of a group run side by side.
+    /// expensive ones), so that independent statements of a group run side by side. A damaged entry (value
+    /// or note) is said as a warning among the statement's lines, and replaced.
     private func deferredValue(_ p: Prepared, target: Identifier?) -> Step.Work {
         let verb = p.verb, key = p.key, cache = self.cache, type = verb.result!
         let origin = p.placement.origin(target)
@@ -250,13 +275,13 @@ extension Session {
         let invocation = Unchecked(p.invocation)
         let session = Unchecked(self)
         let cacheBox = Unchecked(cache)
-        let compute: @Sendable () throws -> Deferred.Computed = {
-            if verb.cached, let cache = cacheBox.value, let bytes = try? cache.lookup(key), let value = try? ValueCoder.decode(bytes),
-               value.type == type {
-                // An entry without a note (made by an older ser): served, and noted for next time.
+        let compute: @Sendable ([String]) throws -> Deferred.Computed = { earlier in
+            var warnings = earlier
+            if verb.cached, let cache = cacheBox.value, let value = Self.cachedValue(key, verb: verb, in: cache, warnings: &warnings) {
+                // An entry without a note (made by an older ser, or a damaged note): served, and noted for next time.
                 session.value.countCache(hit: true)
                 try? cache.store(CacheNote(type: type, summary: value.summary, lines: []).encoded, for: CacheNote.key(for: key))
-                return Deferred.Computed(payload: value.payload, lines: [])
+                return Deferred.Computed(payload: value.payload, lines: warnings)
             }
             let call: Call
             let outcome: Outcome
@@ -272,29 +297,45 @@ extension Session {
                 throw placement.diagnostic(VerbFailure("'\(verb.name)' made no value"))
             }
             var lines = call.text
+            var noted = lines
             if let cache = cacheBox.value {
                 if verb.cached {
                     session.value.countCache(hit: false)
                     do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
                         lines.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
+                        noted = lines
                     }
                 }
-                try? cache.store(CacheNote(type: value.type, summary: value.summary, lines: lines).encoded, for: CacheNote.key(for: key))
+                try? cache.store(CacheNote(type: value.type, summary: value.summary, lines: noted).encoded, for: CacheNote.key(for: key))
             }
-            return Deferred.Computed(payload: value.payload, lines: lines)
+            return Deferred.Computed(payload: value.payload, lines: warnings + lines)
         }
-        if let cache, let bytes = try? cache.lookup(CacheNote.key(for: key)), let note = CacheNote(bytes), note.type == type {
-            if verb.cached { countCache(hit: true) }
-            let deferred = Deferred(origin: origin, summary: note.summary) {
-                if verb.cached, let bytes = try? cacheBox.value?.lookup(key), let value = try? ValueCoder.decode(bytes),
-                   value.type == type {
-                    return Deferred.Computed(payload: value.payload, lines: note.lines)
+        var noteWarnings: [String] = []
+        if let cache {
+            var note: CacheNote?
+            do {
+                if let bytes = try cache.lookup(CacheNote.key(for: key)) {
+                    note = CacheNote(bytes)
+                    if note == nil { noteWarnings.append("warning: the cached note of '\(verb.name)' cannot be decoded; recomputed and replaced") }
                 }
-                return try compute()
+            } catch {
+                noteWarnings.append("warning: \(userMessage(error))")
             }
-            return .value(Value(deferred: deferred, type: type, hash: key.hash), lines: note.lines, cached: verb.cached)
+            if let note, note.type == type {
+                if verb.cached { countCache(hit: true) }
+                let deferred = Deferred(origin: origin, summary: note.summary) {
+                    var warnings: [String] = []
+                    if verb.cached, let cache = cacheBox.value, let value = Self.cachedValue(key, verb: verb, in: cache, warnings: &warnings) {
+                        return Deferred.Computed(payload: value.payload, lines: note.lines)
+                    }
+                    // The note was there but the value is not (or is damaged): computed again, its lines as they come.
+                    return try compute(warnings)
+                }
+                return .value(Value(deferred: deferred, type: type, hash: key.hash), lines: note.lines, cached: verb.cached)
+            }
         }
-        let deferred = Deferred(origin: origin, compute)
+        let warnings = noteWarnings
+        let deferred = Deferred(origin: origin) { try compute(warnings) }
         if verb.cached { deferred.start() }
         return .value(Value(deferred: deferred, type: type, hash: key.hash), lines: nil)
     }
@@ -370,6 +411,9 @@ extension Session {
         func mismatch(_ given: String) -> Diagnostic {
             Diagnostic("'\(parameter.name)' of '\(verb.name)' expects \(type.spelling), given \(given)", at: expr.range, in: source)
         }
+        func emptyList() -> Diagnostic {
+            Diagnostic("'\(parameter.name)' of '\(verb.name)' needs at least one item, given an empty list", at: expr.range, in: source)
+        }
         switch type {
         case .word(let words):
             let word: String
@@ -431,12 +475,14 @@ extension Session {
             return .layer(name.name, positional, named)
         case .list(let item):
             if case .list(let items) = expr.kind {
+                guard !items.isEmpty || parameter.allowsEmptyList else { throw emptyList() }
                 var out: [Bound] = []
                 for i in items { out.append(try coerce(i, to: item, for: parameter, verb: verb, source: source)) }
                 return .list(out)
             }
             if case .name(let n) = expr.kind, let given = values[n], given.type == .list {
                 guard case .list(let items) = try forced(given, at: expr.range, in: source).payload else { return .list([]) }
+                guard !items.isEmpty || parameter.allowsEmptyList else { throw emptyList() }
                 var out: [Bound] = []
                 for i in items { out.append(try bound(i, as: item, given: "'\(n)'", expr: expr, parameter: parameter, verb: verb, source: source)) }
                 return .list(out)
@@ -484,10 +530,12 @@ extension Session {
         case .duration:
             guard case .number(let v, .seconds) = value.payload else { throw mismatch() }
             guard v > 0 else { throw outOfRange("a positive duration") }
+            guard v <= 1_000_000 else { throw outOfRange("at most 1000000 s") }
             return .number(v, .seconds)
         case .frequency:
             guard case .number(let v, let u) = value.payload, u == .none || u == .hertz else { throw mismatch() }
             guard v > 0 else { throw outOfRange("a positive frequency") }
+            guard v <= 1e9 else { throw outOfRange("at most 1 GHz") }
             return .number(v, .hertz)
         case .string:
             guard case .string(let s) = value.payload else { throw mismatch() }

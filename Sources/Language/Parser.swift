@@ -15,7 +15,8 @@ public struct Parser {
     let source: SourceFile
     let tokens: [Token]
     private var p = 0
-    /// Nesting limit for lists, calls and indexing, so hostile input cannot exhaust the stack.
+    /// Nesting limit for every recursive construct (lists, calls, indexes, member-access chains), so hostile
+    /// input cannot exhaust the parser's or the interpreter's stack.
     static let maxDepth = 64
 
     public init(source: SourceFile, tokens: [Token]) {
@@ -138,9 +139,18 @@ public struct Parser {
         }
         var base = try primary(depth: depth)
         // Postfix: only when glued to what precedes it (`s.test`, `c["x"]`), so that `show a [1, 2]` is two arguments.
+        // Each member access or index nests the tree one level deeper (`a.b.c` is `member(member(a, b), c)`),
+        // and the interpreter recurses through it: chains count against the same limit as brackets.
+        var links = 0
         while true {
             let t = current
             guard t.range.start == base.range.end else { return base }
+            if t.kind == .dot || t.kind == .leftBracket {
+                links += 1
+                if depth + links > Parser.maxDepth {
+                    throw error("expression nested too deeply (more than \(Parser.maxDepth) member accesses, indexes and brackets)", t.range)
+                }
+            }
             switch t.kind {
             case .dot:
                 _ = advance()
@@ -155,7 +165,7 @@ public struct Parser {
                 if current.kind == .rightBracket {
                     throw error("expected an index inside '[]'", current.range)
                 }
-                let index = try expression(depth: depth + 1)
+                let index = try expression(depth: depth + links)
                 guard current.kind == .rightBracket else {
                     throw error("expected ']' to close the index, found \(found(current))", current.range,
                                 notes: ["the index opened at column \(source.location(of: open.range.start).column)"])

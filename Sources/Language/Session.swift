@@ -120,6 +120,9 @@ public final class Session {
     /// through the group in order, waits for each statement's work, prints its output and binds its name.
     /// Independent trainings of a group thus run side by side, and the output, the bindings and the first
     /// error are those of running the statements one by one.
+    ///
+    /// After Ctrl-C (`cancellation`), no further statement starts: the error says so (work already begun
+    /// for the group sees the same flag and stops at its next batch).
     public func executePartial(_ source: String, file: String, firstLine: Int = 1) -> (Execution, Diagnostic?) {
         let sourceFile = SourceFile(name: file, text: source, firstLine: firstLine)
         var out = Execution()
@@ -132,6 +135,12 @@ public final class Session {
             var steps: [Step] = []
             var planFailure: Diagnostic?
             while next < statements.count {
+                // Ctrl-C stops at the end of the running statement: the statements after it do not start.
+                // (Before the first one, the caller decides: the REPL clears the flag, a runner stops.)
+                if next > 0, cancellation.isRequested {
+                    planFailure = cancelledBefore(statements[next], in: sourceFile)
+                    break
+                }
                 let step: Step
                 do { step = try plan(statements[next], in: sourceFile) } catch {
                     planFailure = error
@@ -145,18 +154,23 @@ public final class Session {
             (values, order, cachedNames) = before
             // Pass 2: in statement order.
             for (i, step) in steps.enumerated() {
-                do {
+                do throws(Diagnostic) {
+                    if out.statements > 0, cancellation.isRequested { throw cancelledBefore(step.statement, in: sourceFile) }
                     try finish(step, in: sourceFile, into: &out)
                     out.statements += 1
                 } catch {
                     // Work begun for the statements after the failing one ends before the session goes on.
-                    for later in steps[(i + 1)...] { _ = try? later.started?.result() }
+                    for later in steps[i...] { _ = try? later.started?.result() }
                     return (out, error)
                 }
             }
             if let planFailure { return (out, planFailure) }
         }
         return (out, nil)
+    }
+
+    private func cancelledBefore(_ statement: Statement, in source: SourceFile) -> Diagnostic {
+        Diagnostic("cancelled (Ctrl-C) before this statement", at: statement.range, in: source)
     }
 
     func countCache(hit: Bool) {

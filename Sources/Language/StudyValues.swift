@@ -21,6 +21,7 @@ public final class ModelValue: @unchecked Sendable {
     var outputSize: Int { model.outputSize }
     var parameterCount: Int { model.parameterCount }
     var history: TrainingHistory? { model.history }
+    var metadata: [String: String] { model.metadata }
     func summary() -> ModelSummary { model.summary() }
     func checkpoint() throws(LearnError) -> [UInt8] { try Checkpoint.encode(model) }
 }
@@ -89,7 +90,7 @@ func subset(_ table: FeatureTable, _ indices: [Int]) -> FeatureTable {
         values.append(contentsOf: table.vector(i))
         rows.append(table.rows[i])
     }
-    return FeatureTable(width: table.width, values: values, rows: rows)
+    return FeatureTable(width: table.width, values: values, rows: rows, recipe: table.recipe)
 }
 
 /// Each row's source recording: its `source` attribute (augmented copies) or its file.

@@ -1,3 +1,4 @@
+import Features
 import Foundation
 
 /// A table of text cells: what `show` prints, what `table` writes (Markdown and CSV), and how
@@ -62,10 +63,7 @@ public struct Table: Sendable, Equatable {
 
     /// RFC 4180 CSV: a header line, then one line per row; cells with `,`, `"` or newlines are quoted.
     public func csv() -> String {
-        func q(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
+        func q(_ s: String) -> String { CSV.field(s) }
         var out = columns.map(q).joined(separator: ",") + "\n"
         for row in rows { out += row.map(q).joined(separator: ",") + "\n" }
         return out

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The cache key of an expensive verb's result.
 ///
@@ -25,12 +26,21 @@ public struct CacheKey: Sendable, Hashable {
 /// The interpreter calls `lookup` before running a cached verb; on a hit it decodes the bytes with
 /// `ValueCoder.decode` and skips the verb. On a miss it runs the verb, encodes the result with
 /// `ValueCoder.encode` and calls `store`. Errors thrown by either method are not fatal: a failed lookup
-/// counts as a miss, a failed store is reported as a warning line in the statement's output.
+/// counts as a miss and is reported as a warning line (as is an entry `ValueCoder` cannot decode), a failed
+/// store too.
 public protocol ValueCache: AnyObject {
     /// The bytes stored under `key`, or `nil` when there are none.
     func lookup(_ key: CacheKey) throws -> [UInt8]?
     /// Stores `bytes` under `key`, replacing any previous entry; must not leave a partial entry behind.
     func store(_ bytes: [UInt8], for key: CacheKey) throws
+}
+
+/// A cache entry that is present but fails its checks (checksum, length, format): `lookup` throws it, the
+/// interpreter reports it as a warning line, recomputes the value and stores it over the damaged entry.
+public struct CacheDamage: ModuleError {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// A `ValueCache` in memory, for tests and for a REPL session without a disk cache. Safe to use from

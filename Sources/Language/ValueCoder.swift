@@ -106,6 +106,7 @@ struct ByteWriter {
         floats(t.values)
         int(t.rows.count)
         for r in t.rows { string(r.file); int(r.window); double(r.start); double(r.end); dictionary(r.attributes) }
+        dictionary(t.recipe?.metadata ?? [:])
     }
 
     mutating func model(_ m: ModelValue) throws(ValueCoder.Failure) {
@@ -272,8 +273,12 @@ struct ByteReader {
         for _ in 0..<n {
             rows.append(FeatureRow(file: try string(), window: try int(), start: try double(), end: try double(), attributes: try dictionary()))
         }
-        guard width > 0, values.count == n * width else { throw fail("feature table shape") }
-        return FeatureTable(width: width, values: values, rows: rows)
+        let (cells, overflow) = n.multipliedReportingOverflow(by: width)
+        guard width > 0, !overflow, values.count == cells else { throw fail("feature table shape") }
+        let meta = try dictionary()
+        let recipe: FeatureRecipe?
+        do { recipe = try FeatureRecipe(metadata: meta) } catch { throw fail("feature table recipe: \(error.message)") }
+        return FeatureTable(width: width, values: values, rows: rows, recipe: recipe)
     }
 
     mutating func bytesBlock() throws(ValueCoder.Failure) -> [UInt8] {
@@ -296,7 +301,7 @@ struct ByteReader {
         return RunValue(model: m, history: history, splitName: try string(), label: try string())
     }
 
-    mutating func value() throws(ValueCoder.Failure) -> Value {
+    mutating func value(depth: Int = 0) throws(ValueCoder.Failure) -> Value {
         let tag = try u8()
         let hash = ContentHash(digest: Array(try take(32)))
         guard let type = ValueType.allCases.first(where: { $0.tag == tag }) else { throw fail("unknown type tag \(tag)") }
@@ -308,13 +313,16 @@ struct ByteReader {
             payload = .number(x, unit)
         case .string: payload = .string(try string())
         case .list:
+            // Lists nest no deeper than the parser allows, so a hostile entry cannot exhaust the stack.
+            guard depth < Parser.maxDepth else { throw fail("lists nested more than \(Parser.maxDepth) deep") }
             let n = try count(33)
             var items: [Value] = []
-            for _ in 0..<n { items.append(try value()) }
+            for _ in 0..<n { items.append(try value(depth: depth + 1)) }
             payload = .list(items)
         case .signal:
             let name = try string()
             let rate = try int()
+            guard rate > 0, rate <= 1_000_000_000 else { throw fail("sample rate \(rate)") }
             let samples = try floats()
             payload = .signal(SignalValue(name: name, signal: Signal(samples: samples, sampleRate: rate), attributes: try dictionary()))
         case .table: payload = .table(try table())

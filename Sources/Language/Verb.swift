@@ -83,10 +83,13 @@ public struct Parameter: Sendable {
     /// What the default is when it is computed (e.g. "session seed"); the argument is then optional.
     public var defaultText: String?
     public var doc: String
+    /// Whether a list parameter accepts `[]` (e.g. no hidden dense layers); otherwise an empty list is an error.
+    public var allowsEmptyList: Bool
 
     public init(_ name: String, _ type: ParameterType, positional: Bool = false, default defaultValue: Bound? = nil,
-                defaultText: String? = nil, doc: String) {
+                defaultText: String? = nil, allowsEmptyList: Bool = false, doc: String) {
         self.name = name
+        self.allowsEmptyList = allowsEmptyList
         self.type = type
         self.positional = positional
         self.defaultValue = defaultValue

@@ -77,12 +77,16 @@ public enum Checkpoint {
         }
     }
 
+    /// Checks before training that `save(_:to:)` will be able to write `path`: not empty, not a folder, in an
+    /// existing writable folder; the error names the problem.
+    public static func checkWritable(_ path: String, createFolders: Bool = false) throws(LearnError) {
+        try ModelFile.checkWritable(path, createFolders: createFolders)
+    }
+
     /// Reads the model saved at `path`; missing, truncated, corrupt or inconsistent files are `badCheckpoint`
     /// errors naming the file and the problem.
     public static func load(from path: String) throws(LearnError) -> Model {
-        guard let bytes = Files.read(path) else {
-            throw LearnError(.badCheckpoint, path: path, "cannot read the model file: \(Files.lastErrorDescription())")
-        }
+        let bytes = try ModelFile.read(path)
         do {
             return try decode(bytes)
         } catch let error {
@@ -90,7 +94,8 @@ public enum Checkpoint {
         }
     }
 
-    /// The model in checkpoint `bytes`.
+    /// The model in checkpoint `bytes`. Sizes are checked before anything is allocated: the architecture's
+    /// (see `ModelSpec.shapes()`) and every tensor's extent against the bytes present.
     public static func decode(_ bytes: [UInt8]) throws(LearnError) -> Model {
         func bad(_ message: String) -> LearnError { LearnError(.badCheckpoint, message) }
         guard bytes.count >= 8 else { throw bad("not a ser model: \(bytes.count) bytes, shorter than a safetensors header") }
@@ -113,11 +118,16 @@ public enum Checkpoint {
         guard meta["format_version"] == version else {
             throw bad("ser model format version \(meta["format_version"] ?? "?") is not supported (this ser reads version \(version))")
         }
+        guard let description = meta["model"] else {
+            throw bad("a ser model file without its \"model\" description in __metadata__")
+        }
         let document: Document
         do {
-            document = try JSONDecoder().decode(Document.self, from: Data((meta["model"] ?? "").utf8))
+            document = try JSONDecoder().decode(Document.self, from: Data(description.utf8))
+        } catch let error as DecodingError {
+            throw bad("corrupt model description: \(describe(error))")
         } catch {
-            throw bad("corrupt model description: \(error)")
+            throw bad("corrupt model description")
         }
         let model: Model
         do {
@@ -134,7 +144,7 @@ public enum Checkpoint {
                 throw bad("tensor '\(name)' has shape \(entry["shape"] ?? "?"), the architecture needs \(shape)")
             }
             guard let offsets = entry["data_offsets"] as? [Int], offsets.count == 2,
-                  offsets[0] >= 0, offsets[1] - offsets[0] == shape.reduce(1, *) * 4 else {
+                  offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == shape.reduce(1, *) * 4 else {
                 throw bad("tensor '\(name)' has bad data_offsets")
             }
             guard offsets[1] <= dataCount else {
@@ -178,6 +188,23 @@ public enum Checkpoint {
         return model
     }
 
+    /// A sentence for a JSON decoding failure: which key is missing or has the wrong type, and where.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.isEmpty ? "the top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            return "missing key '\(key.stringValue)' in \(path(context.codingPath))"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            return "wrong type at \(path(context.codingPath)): \(context.debugDescription)"
+        case let .dataCorrupted(context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "bad value at \(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "not a model description"
+        }
+    }
+
     /// A JSON string literal for `s`.
     static func jsonString(_ s: String) -> String {
         var out = "\""
@@ -207,4 +234,22 @@ extension Model {
 
     /// Loads a model saved by `save(to:)`.
     public static func load(from path: String) throws(LearnError) -> Model { try Checkpoint.load(from: path) }
+}
+
+extension ModelSpec {
+    /// Reads a model description (the JSON of `ModelSpec`'s Codable form: `input_shape` and `layers`) from a
+    /// regular file, checking that it can be built; errors say which key is missing or wrong.
+    public static func load(from path: String) throws(LearnError) -> ModelSpec {
+        let bytes = try ModelFile.read(path)
+        let spec: ModelSpec
+        do {
+            spec = try JSONDecoder().decode(ModelSpec.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw LearnError(.badArchitecture, path: path, "not a model description: \(Checkpoint.describe(error))")
+        } catch {
+            throw LearnError(.badArchitecture, path: path, "not a model description")
+        }
+        do { _ = try spec.shapes() } catch { throw LearnError(error.code, path: path, error.message) }
+        return spec
+    }
 }

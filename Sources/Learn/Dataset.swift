@@ -16,6 +16,9 @@ public struct Dataset: Sendable {
         if let bad = labels.firstIndex(where: { $0 < 0 }) {
             throw LearnError(.badData, "row \(bad) has a negative label \(labels[bad])")
         }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw LearnError(.badData, "row \(bad / width) column \(bad % width) is \(values[bad]); inputs must be finite")
+        }
         self.values = values
         self.labels = labels
         self.width = width

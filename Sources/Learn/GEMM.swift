@@ -23,6 +23,21 @@ public enum GEMM {
         ser_sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc)
     }
 
+    /// C = op(A) · op(B) + bias (one value per column, a separate addition after each chain), then ReLU when
+    /// `relu` (max(v, 0) as Swift computes it), in the same pass over C: a layer's output is written once.
+    ///
+    /// Wraps `ser_sgemm_bias`.
+    @inlinable
+    public static func multiply(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, transA: Bool = false,
+        b: UnsafePointer<Float>, ldb: Int, transB: Bool = false,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        bias: UnsafePointer<Float>, relu: Bool
+    ) {
+        ser_sgemm_bias(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, bias, relu ? 1 : 0)
+    }
+
     /// The instruction sets the GEMM can run on; all give the same bits.
     public enum Kernel: String, CaseIterable, Sendable {
         case generic, avx2, avx512
@@ -58,8 +73,10 @@ public enum GEMM {
         a: UnsafePointer<Float>, lda: Int, transA: Bool = false,
         b: UnsafePointer<Float>, ldb: Int, transB: Bool = false,
         accumulate: Bool = false,
-        c: UnsafeMutablePointer<Float>, ldc: Int
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        bias: UnsafePointer<Float>? = nil, relu: Bool = false
     ) {
-        ser_sgemm_with(kernel.code, transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc)
+        ser_sgemm_with(kernel.code, transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc,
+                       bias, relu ? 1 : 0)
     }
 }

@@ -52,6 +52,20 @@ func addBiasAndActivate(_ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, bia
     }
 }
 
+/// y = a · W + b, activated: the weights are `weights` (k × n) followed by the bias (n). Bias and ReLU run in the
+/// GEMM's output pass; softmax afterwards (same values as `addBiasAndActivate` after a plain product).
+func multiplyAddBias(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, weights: UnsafePointer<Float>,
+                     y: UnsafeMutablePointer<Float>, activation: Activation) {
+    let bias = weights + k * n
+    switch activation {
+    case .linear, .relu:
+        GEMM.multiply(m: m, n: n, k: k, a: a, lda: lda, b: weights, ldb: n, c: y, ldc: n, bias: bias, relu: activation == .relu)
+    case .softmax:
+        GEMM.multiply(m: m, n: n, k: k, a: a, lda: lda, b: weights, ldb: n, c: y, ldc: n)
+        addBiasAndActivate(y, rows: m, n: n, bias: bias, activation: activation)
+    }
+}
+
 /// Zeroes `dy` where a ReLU output was 0 (derivative 0 at 0, as TensorFlow). Eight lanes at a time.
 func maskReLU(_ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
     var i = 0
@@ -150,8 +164,7 @@ final class Conv1DKernel: LayerKernel {
             }
         }
         let rows = batch * outLength
-        GEMM.multiply(m: rows, n: filters, k: kc, a: c, lda: kc, b: params, ldb: filters, c: y, ldc: filters)
-        addBiasAndActivate(y, rows: rows, n: filters, bias: params + kc * filters, activation: activation)
+        multiplyAddBias(m: rows, n: filters, k: kc, a: c, lda: kc, weights: params, y: y, activation: activation)
     }
 
     func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
@@ -188,6 +201,10 @@ final class Conv1DKernel: LayerKernel {
 
 /// MaxPooling1D with 'valid' padding: output length floor((L − pool) / stride) + 1; the gradient flows to
 /// the first maximum of each window.
+///
+/// cnn1d's pool (2, stride 2) takes non-overlapping pairs of rows elementwise, eight lanes at a time, and
+/// stores no indices: backward finds the winning row again from the input (`second > first`, as forward chose).
+/// Other pools record the index of each maximum.
 final class MaxPooling1DKernel: LayerKernel {
     let inLength: Int, channels: Int, poolSize: Int, stride: Int, outLength: Int
     let argmax = IndexBuffer(count: 1)
@@ -203,28 +220,37 @@ final class MaxPooling1DKernel: LayerKernel {
     var inputSize: Int { inLength * channels }
     var outputSize: Int { outLength * channels }
     var parameterCount: Int { 0 }
+    var pairs: Bool { poolSize == 2 && stride == 2 }
     func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SplitMix64) {}
-    func reserve(batch: Int) { argmax.reserve(batch * outputSize) }
+    func reserve(batch: Int) { if !pairs { argmax.reserve(batch * outputSize) } }
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                  params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
+        if pairs {
+            for b in 0..<batch {
+                for t in 0..<outLength {
+                    let first = x + b * inputSize + 2 * t * channels, second = first + channels
+                    let out = y + b * outputSize + t * channels
+                    var ch = 0
+                    while ch + 8 <= channels {
+                        let a = UnsafeRawPointer(first + ch).loadUnaligned(as: SIMD8<Float>.self)
+                        let c = UnsafeRawPointer(second + ch).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(out + ch).storeBytes(of: a.replacing(with: c, where: c .> a), as: SIMD8<Float>.self)
+                        ch += 8
+                    }
+                    while ch < channels {
+                        out[ch] = second[ch] > first[ch] ? second[ch] : first[ch]
+                        ch += 1
+                    }
+                }
+            }
+            return
+        }
         let arg = argmax.pointer
         for b in 0..<batch {
             for t in 0..<outLength {
                 let base = b * inputSize + t * stride * channels
                 let out = b * outputSize + t * channels
-                if poolSize == 2 {
-                    // cnn1d's pool: two rows, elementwise (first maximum on ties, as below).
-                    let first = x + base, second = first + channels, yo = y + out, ao = arg + out
-                    let firstIndex = Int32(truncatingIfNeeded: base), step = Int32(truncatingIfNeeded: channels)
-                    for ch in 0..<channels {
-                        let a = first[ch], b = second[ch]
-                        let takeSecond = b > a
-                        yo[ch] = takeSecond ? b : a
-                        ao[ch] = firstIndex &+ Int32(truncatingIfNeeded: ch) &+ (takeSecond ? step : 0)
-                    }
-                    continue
-                }
                 for ch in 0..<channels {
                     var index = base + ch
                     var best = x[index]
@@ -243,18 +269,29 @@ final class MaxPooling1DKernel: LayerKernel {
                   dx: UnsafeMutablePointer<Float>?, batch: Int,
                   params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
         guard let dx else { return }
-        let arg = argmax.pointer
-        if poolSize == 2 && stride == 2 {
-            // Non-overlapping pairs: each input row gets its gradient or 0 directly; only an odd last row is zeroed.
+        if pairs {
+            // Each input row gets its gradient or 0 directly; only an odd last row is zeroed.
+            let zero = SIMD8<Float>(repeating: 0)
             for b in 0..<batch {
                 for t in 0..<outLength {
-                    let out = b * outputSize + t * channels, first = b * inputSize + 2 * t * channels
-                    let d0 = dx + first, d1 = dx + first + channels, g = dy + out, a = arg + out
-                    let secondIndex = Int32(truncatingIfNeeded: first + channels)
-                    for ch in 0..<channels {
-                        let second = a[ch] == secondIndex &+ Int32(truncatingIfNeeded: ch)
+                    let first = b * inputSize + 2 * t * channels
+                    let x0 = x + first, x1 = x0 + channels, d0 = dx + first, d1 = d0 + channels
+                    let g = dy + b * outputSize + t * channels
+                    var ch = 0
+                    while ch + 8 <= channels {
+                        let a = UnsafeRawPointer(x0 + ch).loadUnaligned(as: SIMD8<Float>.self)
+                        let c = UnsafeRawPointer(x1 + ch).loadUnaligned(as: SIMD8<Float>.self)
+                        let gv = UnsafeRawPointer(g + ch).loadUnaligned(as: SIMD8<Float>.self)
+                        let second = c .> a
+                        UnsafeMutableRawPointer(d0 + ch).storeBytes(of: gv.replacing(with: 0, where: second), as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(d1 + ch).storeBytes(of: zero.replacing(with: gv, where: second), as: SIMD8<Float>.self)
+                        ch += 8
+                    }
+                    while ch < channels {
+                        let second = x1[ch] > x0[ch]
                         d0[ch] = second ? 0 : g[ch]
                         d1[ch] = second ? g[ch] : 0
+                        ch += 1
                     }
                 }
                 let covered = 2 * outLength * channels
@@ -262,6 +299,7 @@ final class MaxPooling1DKernel: LayerKernel {
             }
             return
         }
+        let arg = argmax.pointer
         dx.update(repeating: 0, count: batch * inputSize)
         for i in 0..<(batch * outputSize) { dx[Int(arg[i])] += dy[i] }
     }
@@ -290,8 +328,7 @@ final class DenseKernel: LayerKernel {
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                  params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
-        GEMM.multiply(m: batch, n: units, k: inputSize, a: x, lda: inputSize, b: params, ldb: units, c: y, ldc: units)
-        addBiasAndActivate(y, rows: batch, n: units, bias: params + inputSize * units, activation: activation)
+        multiplyAddBias(m: batch, n: units, k: inputSize, a: x, lda: inputSize, weights: params, y: y, activation: activation)
     }
 
     func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,

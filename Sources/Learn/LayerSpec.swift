@@ -305,6 +305,25 @@ public struct ModelSpec: Equatable, Sendable {
         return ModelSpec(inputLength: inputLength, inputChannels: inputChannels, kinds: kinds)
     }
 
+    /// The most values one row may have at any layer (input, output, or a Conv1D's im2col columns): 2^24.
+    public static let maxValues = 1 << 24
+    /// The most weights a model may have: 2^28 (1 GiB of float32).
+    public static let maxParameters = 1 << 28
+    /// The most layers a model may have.
+    public static let maxLayers = 1000
+
+    /// The product of `factors`, or nil when it overflows or a factor is negative.
+    static func checkedProduct(_ factors: [Int]) -> Int? {
+        var p = 1
+        for f in factors {
+            guard f >= 0 else { return nil }
+            let (r, overflow) = p.multipliedReportingOverflow(by: f)
+            if overflow { return nil }
+            p = r
+        }
+        return p
+    }
+
     /// The per-sample output shape of every layer (Keras's shapes without the batch dimension), or a
     /// `badArchitecture` error naming the first layer that cannot be built.
     public func shapes() throws(LearnError) -> [[Int]] {
@@ -312,7 +331,14 @@ public struct ModelSpec: Equatable, Sendable {
             throw LearnError(.badArchitecture, "input shape (\(inputLength), \(inputChannels)) must be positive")
         }
         guard !layers.isEmpty else { throw LearnError(.badArchitecture, "a model needs at least one layer") }
+        guard let inputSize = ModelSpec.checkedProduct([inputLength, inputChannels]), inputSize <= ModelSpec.maxValues else {
+            throw LearnError(.badArchitecture, "input shape (\(inputLength), \(inputChannels)) is too large: at most \(ModelSpec.maxValues) values per row")
+        }
+        guard layers.count <= ModelSpec.maxLayers else {
+            throw LearnError(.badArchitecture, "\(layers.count) layers: at most \(ModelSpec.maxLayers)")
+        }
         var names = Set<String>()
+        var parameters = 0
         var shape = [inputLength, inputChannels]
         var result: [[Int]] = []
         for (i, layer) in layers.enumerated() {
@@ -325,6 +351,29 @@ public struct ModelSpec: Equatable, Sendable {
             case .failure(let error):
                 throw LearnError(.badArchitecture, "\(where_)\(error.message.hasPrefix("needs") ? " " : ": ")\(error.message)")
             }
+            // Every size that reaches an allocation is bounded, so a hostile description fails by name
+            // instead of aborting in the allocator.
+            guard let size = ModelSpec.checkedProduct(shape), size <= ModelSpec.maxValues else {
+                throw LearnError(.badArchitecture, "\(where_): output shape \(shape) is too large: at most \(ModelSpec.maxValues) values per row")
+            }
+            let input = result.last ?? [inputLength, inputChannels]
+            let weights: Int?
+            switch layer.kind {
+            case let .conv1D(filters, kernelSize, _, _):
+                // im2col holds length × kernel_size × channels values per row.
+                guard let columns = ModelSpec.checkedProduct([shape[0], kernelSize, input[1]]), columns <= ModelSpec.maxValues else {
+                    throw LearnError(.badArchitecture, "\(where_): kernel_size \(kernelSize) over \(input[1]) channels is too large: at most \(ModelSpec.maxValues) values per row")
+                }
+                weights = ModelSpec.checkedProduct([kernelSize, input[1], filters]).map { $0 + filters }
+            case let .dense(units, _):
+                weights = ModelSpec.checkedProduct([input.reduce(1, *), units]).map { $0 + units }
+            default:
+                weights = 0
+            }
+            guard let weights, weights <= ModelSpec.maxParameters - parameters else {
+                throw LearnError(.badArchitecture, "\(where_): too many weights: at most \(ModelSpec.maxParameters) in a model (1 GiB of float32)")
+            }
+            parameters += weights
             result.append(shape)
         }
         return result

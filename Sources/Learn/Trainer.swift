@@ -143,6 +143,10 @@ public enum Trainer {
         try check(train, against: model, name: "training")
         if let validation { try check(validation, against: model, name: "validation") }
         guard train.count > 0 else { throw LearnError(.badData, "the training set is empty") }
+        if let only = train.labels.first, train.labels.allSatisfy({ $0 == only }) {
+            let name = only < model.labels.count ? "'\(model.labels[only])'" : "class \(only)"
+            throw LearnError(.badData, "every training row is \(name): a classifier needs at least two classes (its accuracy would mean nothing)")
+        }
         guard options.epochs > 0 else { throw LearnError(.badParameter, "epochs must be positive, got \(options.epochs)") }
         guard options.batchSize > 0 else { throw LearnError(.badParameter, "batch size must be positive, got \(options.batchSize)") }
         guard options.adam.learningRate > 0, options.adam.learningRate.isFinite else {

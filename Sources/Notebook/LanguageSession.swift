@@ -58,6 +58,9 @@ public final class LanguageNotebookSession: NotebookSession {
         return output
     }
 
+    /// Ctrl-C: the session's cancellation flag (set by the SIGINT handler that `ser run` installs).
+    public var isCancelled: Bool { session.cancellation.isRequested }
+
     public func setProgressHandler(_ handler: (@Sendable (String) -> Void)?) {
         if let handler {
             session.progressSink = { message in handler(message ?? "") }
@@ -88,9 +91,14 @@ public final class LanguageNotebookSession: NotebookSession {
 }
 
 extension DiskCache: ValueCache {
-    /// The entry named by the key's content hash.
+    /// The entry named by the key's content hash; a damaged entry throws `CacheDamage` (the interpreter
+    /// reports it once, recomputes the value and the store replaces the entry).
     public func lookup(_ key: CacheKey) throws -> [UInt8]? {
-        load(key.hash.hex)
+        switch entry(key.hash.hex) {
+        case .hit(let payload): return payload
+        case .miss: return nil
+        case .damaged(let message): throw CacheDamage(message: message)
+        }
     }
 
     /// Stores under the key's content hash; the verb and the recipe (on one line) go in the entry's header.

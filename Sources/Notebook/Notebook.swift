@@ -1,4 +1,6 @@
+import Language
 import Support
+
 /// A ser notebook: Markdown prose with `ser` cells, read from a file.
 ///
 /// Fenced code blocks whose info string starts with the word `ser` are cells; everything else is prose and
@@ -50,8 +52,11 @@ public struct Notebook: Sendable {
 
     /// Reads and parses a notebook file.
     public init(contentsOf path: String) throws(NotebookError) {
-        guard let text = Files.readText(path) else {
-            throw NotebookError(.io, file: path, "cannot read notebook: \(Files.lastErrorDescription())")
+        let text: String
+        do { text = try ScriptFile.read(path) } catch {
+            // ScriptFile's sentence starts with the path; NotebookError adds it again.
+            let message = error.description.hasPrefix(path + ":") ? String(error.description.dropFirst(path.count + 1)).drop { $0 == " " } : Substring(error.description)
+            throw NotebookError(.io, file: path, String(message))
         }
         try self.init(text: text, path: path)
     }

@@ -20,6 +20,9 @@ public protocol NotebookSession: AnyObject {
     /// Receives progress lines of long statements (`epoch 37/200 …`) while a cell runs, or nil to stop.
     func setProgressHandler(_ handler: (@Sendable (String) -> Void)?)
 
+    /// Whether Ctrl-C asked the run to stop: checked after each cell and before the next one starts.
+    var isCancelled: Bool { get }
+
     /// What each statement of a cell defines and reads, so that a cell run on its own can first replay the
     /// earlier statements it needs; nil when this session cannot tell (then nothing is replayed).
     func dependencies(of source: String, file: String, firstLine: Int) -> [StatementDependencies]?
@@ -31,6 +34,7 @@ public protocol NotebookSession: AnyObject {
 
 extension NotebookSession {
     public func setProgressHandler(_ handler: (@Sendable (String) -> Void)?) {}
+    public var isCancelled: Bool { false }
     public func dependencies(of source: String, file: String, firstLine: Int) -> [StatementDependencies]? { nil }
     public func valueHash(_ name: String) -> String? { nil }
 }

@@ -15,8 +15,24 @@ public struct RunOptions: Sendable {
     public var useCache = true
     /// Where executed notebooks are written (default `build/notebooks`).
     public var outputFolder = "build/notebooks"
+    /// When true, a notebook that declares a `figures` parameter which `--param` does not set writes its
+    /// figures beside its executed notebook, to `<outputFolder>/<name>/`, instead of the declared default
+    /// (`ser run`, so that a parameterised run never overwrites the committed `figures/`).
+    public var figuresBesideOutput = false
 
     public init() {}
+}
+
+extension RunOptions {
+    /// `<outputFolder>/<name>.md`: where the executed form of `notebook` goes.
+    public func outputPath(for notebook: Notebook) -> String {
+        (outputFolder.isEmpty ? "." : outputFolder) + "/\(notebook.name).md"
+    }
+
+    /// `<outputFolder>/<name>`: the figure folder of `notebook` when ``figuresBesideOutput`` is set.
+    public func figureFolder(for notebook: Notebook) -> String {
+        (outputFolder.isEmpty ? "." : outputFolder) + "/\(notebook.name)"
+    }
 }
 
 /// One `--param name=value`.
@@ -47,8 +63,11 @@ public struct CellResult: Sendable {
         case failed(line: Int, message: String)
         /// Not run on purpose (`--from`, `--only`, `when=`, `unless=`), with the reason.
         case skipped(String)
-        /// Not run because an earlier cell failed.
+        /// Not run because an earlier cell failed or the run was cancelled.
         case notRun
+        /// Ctrl-C stopped the run during this cell (or just before it): what the cell's statements finished
+        /// is kept (training keeps its best weights), the statements after the running one did not run.
+        case cancelled
     }
 
     public var cell: Cell
@@ -74,7 +93,10 @@ public struct ExecutedNotebook: Sendable {
         results.filter { if case .failed = $0.status { true } else { false } }
     }
 
-    public var succeeded: Bool { failures.isEmpty }
+    public var succeeded: Bool { failures.isEmpty && !cancelled }
+
+    /// Whether Ctrl-C stopped this run.
+    public var cancelled: Bool { results.contains { $0.status == .cancelled } }
 
     /// Total wall time of the cells, in seconds.
     public var seconds: Double { results.reduce(0) { $0 + $1.seconds } }
@@ -142,7 +164,11 @@ public struct NotebookRunner {
             var values: [(declaration: ParameterDeclaration, value: ParameterValue, overridden: Bool)] = []
             for declaration in notebook.parameters {
                 guard let override = seen[declaration.name] else {
-                    values.append((declaration, declaration.defaultValue, false))
+                    if options.figuresBesideOutput, declaration.name == "figures", declaration.type == .path {
+                        values.append((declaration, .path(options.figureFolder(for: notebook)), false))
+                    } else {
+                        values.append((declaration, declaration.defaultValue, false))
+                    }
                     continue
                 }
                 switch declaration.type.value(of: override.value) {
@@ -163,7 +189,9 @@ public struct NotebookRunner {
         let values = try Self.resolve(notebooks, options: options)
         var executed: [ExecutedNotebook] = []
         for (notebook, parameters) in zip(notebooks, values) {
-            executed.append(try run(notebook, parameters: parameters, options: options))
+            let run = try run(notebook, parameters: parameters, options: options)
+            executed.append(run)
+            if run.cancelled { break }
         }
         return executed
     }
@@ -173,7 +201,7 @@ public struct NotebookRunner {
     func run(_ notebook: Notebook,
              parameters: [(declaration: ParameterDeclaration, value: ParameterValue, overridden: Bool)],
              options: RunOptions) throws -> ExecutedNotebook {
-        let outputPath = (options.outputFolder.isEmpty ? "." : options.outputFolder) + "/\(notebook.name).md"
+        let outputPath = options.outputPath(for: notebook)
         let stepper = try NotebookStepper(notebook: notebook, parameters: parameters, session: try makeSession(),
                                           useCache: options.useCache)
         let cells = notebook.cells
@@ -207,6 +235,14 @@ public struct NotebookRunner {
                 stepper.markNotRun(cell)
                 continue
             }
+            if stepper.session.isCancelled {
+                // Ctrl-C between two cells: this one is marked cancelled, the rest do not run.
+                let result = CellResult(cell: cell, status: .cancelled, output: CellOutput(), seconds: 0)
+                stepper.amend(result)
+                onEvent(.cellFinished(notebook: notebook.path, result: result))
+                stopped = true
+                continue
+            }
             number += 1
             onEvent(.cellStarted(notebook: notebook.path, cell: cell, number: number, total: total))
             var result = stepper.run(cell)
@@ -218,6 +254,11 @@ public struct NotebookRunner {
                     result.status = .failed(line: line, message: message)
                     stepper.amend(result)
                 }
+            }
+            if stepper.session.isCancelled {
+                result.status = .cancelled
+                stepper.amend(result)
+                stopped = true
             }
             onEvent(.cellFinished(notebook: notebook.path, result: result))
         }

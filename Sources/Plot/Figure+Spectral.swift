@@ -89,33 +89,8 @@ extension Figure {
                                 height: Int = 300, scale: Int = 1) throws(PlotError) -> Figure {
         guard !samples.isEmpty else { throw PlotError("waveform: no samples") }
         guard sampleRate > 0 else { throw PlotError("waveform: sample rate \(sampleRate) must be positive") }
-        if let i = samples.firstIndex(where: { !$0.isFinite }) {
-            throw PlotError("waveform: sample \(i) is \(samples[i]), not finite")
-        }
-        let peak = max(Double(samples.map { abs($0) }.max() ?? 0), 1e-3) * 1.05
-        let duration = Double(samples.count) / Double(sampleRate)
-        var panel = Panel(title: title, x: Axis(0, duration, label: "Time (s)", maxTicks: 9),
-                          y: Axis(-peak, peak, label: "Amplitude", maxTicks: 7)) { canvas, area in
-            let blue = Color.tab10[0]
-            let columns = Int((area.rect.width * canvas.scale).rounded())
-            let perColumn = Double(samples.count) / Double(max(1, columns))
-            samples.withUnsafeBufferPointer { s in
-                for c in 0..<columns {
-                    let a = Int(Double(c) * perColumn), b = max(a + 1, min(s.count, Int(Double(c + 1) * perColumn)))
-                    var lo = s[a], hi = s[a]
-                    for i in a..<b { lo = min(lo, s[i]); hi = max(hi, s[i]) }
-                    // Reach the neighbour's first sample so the trace stays connected between columns.
-                    if b < s.count { lo = min(lo, s[b]); hi = max(hi, s[b]) }
-                    let x = area.rect.minX + Double(c) / canvas.scale
-                    let top = area.py(Double(hi)), bottom = area.py(Double(lo))
-                    let minHeight = 1 / canvas.scale
-                    let mid = (top + bottom) / 2
-                    canvas.fill(Rect(x: x, y: min(top, mid - minHeight / 2), width: 1 / canvas.scale,
-                                     height: max(bottom - top, minHeight)), blue)
-                }
-            }
-        }
-        panel.gridY = true
+        var panel = try waveformPanel(samples, sampleRate: sampleRate, duration: Double(samples.count) / Double(sampleRate))
+        panel.title = title
         var figure = Figure(width: width, height: height, scale: scale)
         let rect = figure.heading(title: nil, subtitle: nil)
         figure.layout([panel], in: rect)

@@ -52,7 +52,7 @@ struct AugmentCommand: ParsableCommand {
     @Option(help: "Seed of the noise generator (each file and augmentation gets its own stream from it; the session's default).")
     var seed = AugmentOptions().seed
 
-    @Option(help: ArgumentHelp("Analysis sample rate in Hz: files are resampled to it and written at it.", valueName: "Hz"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Analysis sample rate in Hz: files are resampled to it and written at it.", valueName: "Hz"))
     var sr: Int = 22050
 
     @Option(help: ArgumentHelp("Output folder (created if missing).", valueName: "DIR"))

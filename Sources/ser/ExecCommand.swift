@@ -11,7 +11,10 @@ struct ExecCommand: ParsableCommand {
         abstract: "Run statements of ser's command language (a string, or a script with -f).",
         discussion: """
         Statements run one after another in one session; the first error stops the run with a \
-        file:line:col diagnostic and exit status 1. Example: ser exec "x = load audio \\"a.wav\\"; show x"
+        file:line:col diagnostic and exit status 1. Ctrl-C stops the running statement at its next unit \
+        of work (training at the next batch, keeping its best weights), shows its output, runs nothing \
+        after it and exits with status 130; a second Ctrl-C ends ser at once. \
+        Example: ser exec "x = load audio \\"a.wav\\"; show x"
         """
     )
 
@@ -40,16 +43,19 @@ struct ExecCommand: ParsableCommand {
             print(Help.markdownReference(session.registry), terminator: "")
             return
         }
+        Cancellation.installInterruptHandler(secondInterruptExits: true)
         let ok: Bool
         if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                FileHandle.standardError.write(Data("\(file): cannot read\n".utf8))
+            let text: String
+            do { text = try ScriptFile.read(file) } catch {
+                FileHandle.standardError.write(Data("\(error.description)\n".utf8))
                 throw ExitCode(2)
             }
             ok = ScriptRunner(session: session, file: file).run(text: text)
         } else {
             ok = ScriptRunner(session: session, file: "<exec>").run(text: source ?? "")
         }
+        if session.cancellation.isRequested { throw ExitCode(130) }
         if !ok { throw ExitCode(1) }
     }
 }

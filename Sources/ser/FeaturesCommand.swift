@@ -38,16 +38,18 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output prefix: writes PREFIX.npy and PREFIX.csv.", valueName: "PREFIX"))
     var out: String
 
-    @Option(help: ArgumentHelp("Window length in seconds.", valueName: "seconds"))
+    // Numbers are parsed unconditionally, so `--window -1` is checked as a number ("must be positive"), not
+    // taken for an option ("missing value").
+    @Option(parsing: .unconditional, help: ArgumentHelp("Window length in seconds.", valueName: "seconds"))
     var window: Double = 2
 
-    @Option(help: ArgumentHelp("Seconds between window starts.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between window starts.", valueName: "seconds"))
     var hop: Double = 2
 
-    @Option(help: ArgumentHelp("Analysis sample rate in Hz (librosa.load's default).", valueName: "Hz"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Analysis sample rate in Hz (librosa.load's default).", valueName: "Hz"))
     var sr: Int = 22050
 
-    @Option(help: ArgumentHelp("Worker threads (default: one per core).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads (default: one per core).", valueName: "N"))
     var threads: Int?
 
     @Option(help: ArgumentHelp(

@@ -17,7 +17,9 @@ struct FiguresCommand: ParsableCommand {
         Runs notebooks/01-*.md … 06-*.md in order (each in its own session, sharing the value cache) and \
         writes figures/fig1-*.png … fig8-*.png under the paper's figure numbers, figures/table1.md, .csv and \
         .png (the paper's number beside ser's on every row), and ser's own extras to figures/extra/; the \
-        executed notebooks go to build/notebooks/. With --data DIR holding EMOVO/, RAVDESS/ and CREMA-D/ the \
+        executed notebooks go to build/notebooks/. When stdout is not a terminal, one line is printed as each \
+        cell starts and ends (--progress). Ctrl-C stops at the next batch and exits with status 130. With \
+        --data DIR holding EMOVO/, RAVDESS/ and CREMA-D/ the \
         real corpora are used; without it demo corpora are synthesized (once; the cache keeps them) and every \
         figure title says "demo corpus". A second run with nothing changed is served from the cache.
         """
@@ -43,6 +45,10 @@ struct FiguresCommand: ParsableCommand {
 
     @Option(name: .customLong("cache"), help: ArgumentHelp("The value cache folder.", valueName: "dir"))
     var cacheFolder = ".ser-cache"
+
+    @Option(help: ArgumentHelp("Progress: auto (a line in place on a terminal, plain lines otherwise), plain or none.",
+                               valueName: "mode"))
+    var progress: ProgressMode = .auto
 
     func validate() throws {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
@@ -78,7 +84,8 @@ struct FiguresCommand: ParsableCommand {
         let start = clock.now
         var options = RunOptions()
         options.outputFolder = "build/notebooks"
-        let executed = try NotebookRun.run(paths: paths, parameters: parameters, options: options, cacheFolder: cacheFolder)
+        let executed = try NotebookRun.run(paths: paths, parameters: parameters, options: options, cacheFolder: cacheFolder,
+                                           progress: progress)
         let elapsed = clock.now - start
         let figures = executed.flatMap { $0.results.flatMap(\.output.figures) }
         let hits = executed.reduce(0) { $0 + $1.results.reduce(0) { $0 + $1.output.cacheHits } }
@@ -91,6 +98,7 @@ struct FiguresCommand: ParsableCommand {
         }
         let tables = ["table1.md", "table1.csv", "table1.png"].filter { !names.contains($0) }
             + ((Files.entries(out + "/extra", hidden: true) ?? []).contains("table-extras.md") ? [] : ["extra/table-extras.md"])
+        if executed.contains(where: \.cancelled) { throw ExitCode(130) }
         if !tables.isEmpty { Output.message("missing: " + tables.joined(separator: ", ")) }
         if executed.contains(where: { !$0.succeeded }) || !missing.isEmpty || !tables.isEmpty { throw ExitCode(1) }
     }

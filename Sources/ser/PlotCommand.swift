@@ -8,7 +8,7 @@ extension SignalView: ExpressibleByArgument {}
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Draw a waveform, spectrogram, mel spectrogram, MFCC, chroma or all three features of an audio file as PNG.",
+        abstract: "Draw a waveform, spectrogram, mel spectrogram, MFCC, chroma, all three features, or a model's emotions over time as PNG.",
         discussion: """
         The file is loaded as librosa.load does (mono, resampled to --sr Hz); features use librosa's defaults \
         (n_fft 2048, hop 512, 128 mel bands, 20 MFCC, 12 chroma bins). spectrogram and mel are \
@@ -16,14 +16,20 @@ struct PlotCommand: ParsableCommand {
         features is the paper's Figure 1: mel spectrogram, MFCC and chroma as three panels sharing the time \
         axis. The same figure as `x = load audio "FILE"` then `plot VIEW x to "PNG"` at the prompt.
 
+        emotions (with --model) is what a trained model hears: the waveform (or, with --above mel, the mel \
+        spectrogram) and beneath it every window's class probabilities, the file's verdict in the title; the \
+        file is loaded at the model's sample rate and cut into its windows (--sr does not apply). The same \
+        figure as `plot emotions fit x to "PNG"` at the prompt.
+
         Examples:
           ser plot mel f1/rab-f1-b1.wav --out mel.png
           ser plot features f1/rab-f1-b1.wav --out fig1.png --title "rabbia, f1" --scale 2
+          ser plot emotions me.wav --model models/emovo.safetensors --out me-emotions.png
         """
     )
 
-    @Argument(help: ArgumentHelp("What to draw: \(SignalView.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "view"))
-    var view: SignalView
+    @Argument(help: ArgumentHelp("What to draw: \((SignalView.allCases.map(\.rawValue) + ["emotions"]).joined(separator: ", ")).", valueName: "view"))
+    var view: String
 
     @Argument(help: "The audio file (any format libsndfile reads).")
     var file: String
@@ -34,7 +40,7 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Figure title (default: \"<view> — FILE\", as the plot verbs).")
     var title: String?
 
-    @Option(help: ArgumentHelp("Analysis sample rate in Hz.", valueName: "Hz"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Analysis sample rate in Hz.", valueName: "Hz"))
     var sr: Int = 22050
 
     @Option(help: ArgumentHelp("Figure size in logical pixels, WxH (default: 900x800 for features, 800x300 waveform, 800x360 spectrograms, 800x320 mfcc and chroma).",
@@ -45,6 +51,12 @@ struct PlotCommand: ParsableCommand {
                                valueName: "1|2"))
     var scale: Int = 1
 
+    @Option(help: ArgumentHelp("emotions: the trained model (saved by `ser train --out` or `save`).", valueName: "MODEL"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("emotions: what to draw above the probabilities, waveform or mel.", valueName: "waveform|mel"))
+    var above: String = "waveform"
+
     @Option(help: .hidden)
     var bench: Int?
 
@@ -52,6 +64,12 @@ struct PlotCommand: ParsableCommand {
         guard scale == 1 || scale == 2 else { throw ValidationError("--scale must be 1 or 2 (got \(scale))") }
         _ = try parsedSize()
         if let bench, bench < 1 { throw ValidationError("--bench must be at least 1 (got \(bench))") }
+        guard view == "emotions" || SignalView(rawValue: view) != nil else {
+            throw ValidationError("the view must be one of \((SignalView.allCases.map(\.rawValue) + ["emotions"]).joined(separator: ", ")) (got '\(view)')")
+        }
+        if view == "emotions", model == nil { throw ValidationError("emotions needs --model MODEL") }
+        if view != "emotions", model != nil { throw ValidationError("--model applies to emotions only") }
+        guard ["waveform", "mel"].contains(above) else { throw ValidationError("--above must be waveform or mel (got '\(above)')") }
     }
 
     func parsedSize() throws -> (Int, Int)? {
@@ -65,6 +83,15 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard let view = SignalView(rawValue: view) else {
+            let size = try parsedSize()
+            let lines = try Failure.reporting("plot") {
+                try EmotionsPlot.plotFile(file, model: model ?? "", above: above, title: title, width: size?.0, height: size?.1,
+                                          scale: scale, to: out)
+            }
+            for line in lines { Output.line(line) }
+            return
+        }
         var plot = SignalPlot(view: view)
         plot.title = title
         plot.scale = scale

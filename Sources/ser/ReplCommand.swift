@@ -24,9 +24,10 @@ struct ReplCommand: ParsableCommand {
         if Terminal.stdinIsTerminal {
             Repl(session: session).run()
         } else {
+            Cancellation.installInterruptHandler(secondInterruptExits: true)
             let reader = LineReader(fd: 0)
             if !ScriptRunner(session: session, file: "<stdin>").run(lines: reader.next) {
-                throw ExitCode(1)
+                throw ExitCode(session.cancellation.isRequested ? 130 : 1)
             }
         }
     }

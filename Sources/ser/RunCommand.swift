@@ -1,4 +1,5 @@
 import ArgumentParser
+import Language
 import Notebook
 
 #if canImport(Glibc)
@@ -15,13 +16,20 @@ struct RunCommand: ParsableCommand {
         discussion: """
         A notebook is Markdown; fenced blocks whose info string starts with `ser` are cells, optionally \
         labelled (```ser {#train-emovo cache=false}). Each notebook runs in its own session; the executed \
-        notebook goes to build/notebooks/<name>.md. A failing cell stops the run with file:line and the \
-        cell named, the partial output is written and marked, and the exit status is 1.
+        notebook goes to build/notebooks/<name>.md (with --to ipynb / html also <name>.ipynb / .html, \
+        figures embedded) and its figures to build/notebooks/<name>/ (--param figures=DIR to choose). A \
+        failing cell stops the run with file:line and the cell named, the partial output is written and \
+        marked, and the exit status is 1. Ctrl-C stops at the next batch, keeps what finished, writes the \
+        executed notebook with the cell marked cancelled and exits with status 130 (a second Ctrl-C ends \
+        ser at once). When stdout is not a terminal, one line is printed as each cell starts and ends, and \
+        during long statements every 10 % or 30 s (--progress).
 
         Examples:
           ser run notebooks/02-emovo-baseline.md
           ser run notebooks/*.md --param data=~/corpora
           ser run notebooks/02-emovo-baseline.md --param epochs=5 --only train-emovo
+          ser run notebooks/01-features.md --param size=small --to ipynb --to html
+          ser run notebooks/02-emovo-baseline.md --list-params
         """
     )
 
@@ -49,17 +57,43 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("cache"), help: ArgumentHelp("The value cache folder.", valueName: "dir"))
     var cacheFolder = ".ser-cache"
 
+    @Option(name: .customLong("to"), help: ArgumentHelp(
+        "Also write the executed notebook as ipynb (Jupyter, VS Code, GitHub) or html (a self-contained report); repeatable.",
+        valueName: "format"))
+    var formats: [ExportFormat] = []
+
+    @Option(help: ArgumentHelp("Progress: auto (a line in place on a terminal, plain lines otherwise), plain or none.",
+                               valueName: "mode"))
+    var progress: ProgressMode = .auto
+
+    @Flag(help: "Print each notebook's parameters (name, type, default, meaning) and exit.")
+    var listParams = false
+
     func run() throws {
+        if listParams {
+            try NotebookRun.listParameters(paths: notebooks)
+            return
+        }
         var options = RunOptions()
         options.from = from
         options.only = only
         options.keepGoing = keepGoing
         options.useCache = !noCache
         options.outputFolder = out
-        let executed = try NotebookRun.run(paths: notebooks, parameters: parameters, options: options, cacheFolder: cacheFolder)
+        options.figuresBesideOutput = true
+        let executed = try NotebookRun.run(paths: notebooks, parameters: parameters, options: options, cacheFolder: cacheFolder,
+                                           progress: progress, formats: formats)
+        if executed.contains(where: \.cancelled) { throw ExitCode(130) }
         if executed.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
     }
 }
+
+/// `--progress auto|plain|none`.
+enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
+    case auto, plain, none
+}
+
+extension ExportFormat: ExpressibleByArgument {}
 
 /// What `ser run` and `ser figures` share: reading notebooks, running them with progress on a TTY,
 /// reporting each run on stdout and failures on stderr.
@@ -67,22 +101,66 @@ enum NotebookRun {
     /// Runs the notebooks; returns nil-free results or throws `ExitCode(1)` after printing a clear error
     /// when a notebook cannot be read or a parameter does not type-check.
     static func run(paths: [String], parameters: [String], options: RunOptions, cacheFolder: String,
-                    quiet: Bool = false) throws -> [ExecutedNotebook] {
+                    quiet: Bool = false, progress mode: ProgressMode = .auto, formats: [ExportFormat] = []) throws -> [ExecutedNotebook] {
         var options = options
         do {
             options.overrides += try parameters.map { text throws(NotebookError) in try ParameterOverride(parsing: text) }
             let notebooks = try paths.map { path throws(NotebookError) in try Notebook(contentsOf: path) }
-            let progress = ProgressLine()
+            let onEvent: @Sendable (RunEvent) -> Void
+            switch mode {
+            case .none: onEvent = { _ in }
+            case .plain: onEvent = plainProgress()
+            case .auto:
+                if isatty(1) == 1 {
+                    let line = ProgressLine()
+                    onEvent = { line.handle($0) }
+                } else {
+                    onEvent = plainProgress()
+                }
+            }
             let runner = NotebookRunner(
                 makeSession: { LanguageNotebookSession(cache: DiskCache(folder: cacheFolder)) },
-                onEvent: { progress.handle($0) }
+                onEvent: onEvent
             )
+            // Ctrl-C stops at the next batch and the executed notebooks are still written; a second ends ser.
+            Cancellation.installInterruptHandler(secondInterruptExits: true)
             let executed = try runner.run(notebooks, options: options)
+            var exportFailed = false
             for run in executed {
                 if !quiet || !run.succeeded { report(run) }
+                for format in formats {
+                    do {
+                        let path = try NotebookExport.write(run, as: format)
+                        if !quiet { print("  → \(path)") }
+                    } catch {
+                        Output.message(error.description)
+                        exportFailed = true
+                    }
+                }
             }
+            if exportFailed { throw ExitCode(1) }
             return executed
         } catch let error as NotebookError {
+            Output.message(error.description)
+            throw ExitCode(1)
+        }
+    }
+
+    /// Plain progress lines on stdout (a log, a pipe, CI).
+    static func plainProgress() -> @Sendable (RunEvent) -> Void {
+        let printer = PlainRunProgress { line in writeStandardOutput(line) }
+        return { printer.handle($0) }
+    }
+
+    /// `--list-params`: each notebook's parameters with type, default and meaning.
+    static func listParameters(paths: [String]) throws {
+        do throws(NotebookError) {
+            for (n, path) in paths.enumerated() {
+                let notebook = try Notebook(contentsOf: path)
+                if n > 0 { print("") }
+                print(ParameterListing(notebook).text, terminator: "")
+            }
+        } catch {
             Output.message(error.description)
             throw ExitCode(1)
         }
@@ -93,7 +171,7 @@ enum NotebookRun {
         let ok = run.results.filter { $0.status == .ok }.count
         let hits = run.results.reduce(0) { $0 + $1.output.cacheHits }
         let cached = hits > 0 ? ", \(hits) from cache" : ""
-        let status = run.succeeded ? "ok" : "FAILED"
+        let status = run.cancelled ? "CANCELLED (Ctrl-C)" : run.succeeded ? "ok" : "FAILED"
         print("\(run.notebook.path): \(status): \(ok)/\(run.results.count) cells ran in \(seconds(run.seconds))\(cached) → \(run.outputPath)")
         for failure in run.failures {
             if case .failed(_, let message) = failure.status {
@@ -104,6 +182,17 @@ enum NotebookRun {
 
     static func seconds(_ s: Double) -> String {
         s < 60 ? "\(Double(Int(s * 10)) / 10) s" : "\(Int(s) / 60) min \(Int(s) % 60) s"
+    }
+}
+
+/// Writes to stdout at once, in order with `print` (stdout is line-buffered: see `SER.main`).
+func writeStandardOutput(_ text: String) {
+    fflush(nil)
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let n = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+        if n < 0 { if errno == EINTR { continue }; return }
+        bytes = bytes.dropFirst(n)
     }
 }
 

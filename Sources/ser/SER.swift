@@ -1,8 +1,20 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
+
 @main
 struct SER: ParsableCommand {
     static let version = "0.1.0"
+
+    /// stdout is line-buffered even in a pipe or a file, so a log shows each line as it is printed.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(nil)
+    }
 
     static let configuration = CommandConfiguration(
         commandName: "ser",
@@ -20,9 +32,12 @@ struct SER: ParsableCommand {
             AugmentCommand.self,
             RunCommand.self,
             FiguresCommand.self,
+            ExportCommand.self,
+            ImportCommand.self,
             CacheCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            PredictCommand.self,
             PlotCommand.self,
             DemoCommand.self,
         ],

@@ -42,16 +42,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Layers to freeze before training: conv, dense, a layer name or index; repeatable.", valueName: "LAYERS"))
     var freeze: [String] = []
 
-    @Option(help: "Passes over the training rows (at most).")
+    @Option(parsing: .unconditional, help: "Passes over the training rows (at most).")
     var epochs = TrainOptions().epochs
 
-    @Option(help: "Rows per Adam update.")
+    @Option(parsing: .unconditional, help: "Rows per Adam update.")
     var batch = TrainOptions().batch
 
-    @Option(help: "Adam learning rate.")
+    @Option(parsing: .unconditional, help: "Adam learning rate.")
     var lr = TrainOptions().learningRate
 
-    @Option(help: "Epochs without a lower validation loss before stopping; 0 = no early stopping.")
+    @Option(parsing: .unconditional, help: "Epochs without a lower validation loss before stopping; 0 = no early stopping.")
     var patience = TrainOptions().patience
 
     @Option(help: ArgumentHelp("naive (rows at random, the paper's) or grouped (by source file, no leakage).", valueName: "naive|grouped"))
@@ -60,7 +60,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of the split, the initial weights, shuffling and dropout (the session's default).")
     var seed = TrainOptions().seed
 
-    @Option(help: "Threads, each training a shard of every batch (same --threads → same weights; 2 pays on an idle 2-core machine).")
+    @Option(parsing: .unconditional, help: "Threads, each training a shard of every batch (same --threads → same weights; 2 pays on an idle 2-core machine).")
     var threads = TrainOptions().threads
 
     @Option(help: ArgumentHelp("Save the trained model to this file (safetensors).", valueName: "MODEL"))

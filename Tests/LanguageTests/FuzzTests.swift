@@ -6,19 +6,6 @@ import Support
 /// The lexer and parser never crash or hang: random and mutated inputs either parse or fail with a
 /// diagnostic whose position lies inside the input. `make fuzz` runs many more (SER_FUZZ_COUNT).
 @Suite struct FuzzTests {
-    /// SplitMix64: the fuzzer's own seeded generator.
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     static let seeds = [
         #"emovo = demo emovo size=small"#,
         #"feats = features emovo window=2s hop=500ms"#,
@@ -37,17 +24,17 @@ import Support
 
     static func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var bytes = input
-        for _ in 0...rng.below(4) {
-            switch rng.below(5) {
-            case 0 where !bytes.isEmpty: bytes.remove(at: rng.below(bytes.count))
-            case 1: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.below(bytes.count + 1))
-            case 2 where !bytes.isEmpty: bytes[rng.below(bytes.count)] = UInt8(rng.below(128))
+        for _ in 0...rng.index(below: 4) {
+            switch rng.index(below: 5) {
+            case 0 where !bytes.isEmpty: bytes.remove(at: rng.index(below: bytes.count))
+            case 1: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.index(below: bytes.count + 1))
+            case 2 where !bytes.isEmpty: bytes[rng.index(below: bytes.count)] = UInt8(rng.index(below: 128))
             case 3:
-                let f = Array(fragments[rng.below(fragments.count)].utf8)
-                bytes.insert(contentsOf: f, at: rng.below(bytes.count + 1))
+                let f = Array(fragments[rng.index(below: fragments.count)].utf8)
+                bytes.insert(contentsOf: f, at: rng.index(below: bytes.count + 1))
             default:
-                let other = Array(seeds[rng.below(seeds.count)].utf8)
-                let cut = rng.below(bytes.count + 1), from = rng.below(other.count + 1)
+                let other = Array(seeds[rng.index(below: seeds.count)].utf8)
+                let cut = rng.index(below: bytes.count + 1), from = rng.index(below: other.count + 1)
                 bytes = Array(bytes[..<cut]) + Array(other[from...])
             }
         }
@@ -56,18 +43,18 @@ import Support
 
     static func random(_ rng: inout SplitMix64) -> [UInt8] {
         var out: [UInt8] = []
-        for _ in 0..<rng.below(12) {
-            out += Array(fragments[rng.below(fragments.count)].utf8)
+        for _ in 0..<rng.index(below: 12) {
+            out += Array(fragments[rng.index(below: fragments.count)].utf8)
         }
         return out
     }
 
     @Test func lexerAndParserSurviveRandomAndMutatedInput() throws {
         let count = ProcessInfo.processInfo.environment["SER_FUZZ_COUNT"].flatMap(Int.init) ?? 100_000
-        var rng = SplitMix64(state: 20_261_124)
+        var rng = SplitMix64(seed: 20_261_124)
         var parsed = 0, rejected = 0
         for i in 0..<count {
-            let bytes = i % 2 == 0 ? FuzzTests.random(&rng) : FuzzTests.mutate(Array(FuzzTests.seeds[rng.below(FuzzTests.seeds.count)].utf8), &rng)
+            let bytes = i % 2 == 0 ? FuzzTests.random(&rng) : FuzzTests.mutate(Array(FuzzTests.seeds[rng.index(below: FuzzTests.seeds.count)].utf8), &rng)
             let text = String(decoding: bytes, as: UTF8.self)
             let source = SourceFile(name: "fuzz", text: text)
             _ = needsMoreInput(text)

@@ -295,7 +295,7 @@ import Testing
         #expect(r.accuracy == r2.accuracy)
         #expect(out.text.contains("| **accuracy**"))
         let csv = try String(contentsOfFile: dir + "/pred.csv", encoding: .utf8)
-        #expect(csv.hasPrefix("file,window,true,predicted\n"))
+        #expect(csv.hasPrefix("file,window,start_s,end_s,true,predicted,ang,hap,sad\n"))
         #expect(csv.split(separator: "\n").count == 1 + 24)
         #expect(out.text.contains("frozen = model"))
         // Same seed, same numbers; another seed, other weights.

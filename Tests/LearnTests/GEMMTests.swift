@@ -71,15 +71,38 @@ import Support
         func value() -> Float { (rng.unitFloat() * 2 - 1) * Float(1 << Int(rng.index(below: 12))) }
         let a = (0..<(m * k)).map { _ in value() }, b = (0..<(k * n)).map { _ in value() }
         let c0 = (0..<(m * n)).map { _ in value() }
+        // Stored with two (A) and one (B) extra NaN columns per row: a kernel that read them would return NaN.
+        func padded(_ x: [Float], rows: Int, cols: Int, extra: Int) -> [Float] {
+            (0..<rows).flatMap { r in Array(x[(r * cols)..<((r + 1) * cols)]) + [Float](repeating: .nan, count: extra) }
+        }
         for (transA, transB, accumulate) in [(false, false, false), (true, false, false), (false, true, true), (true, true, true)] {
             let expected = definition(a, b, m: m, n: n, k: k, transA: transA, transB: transB, c0: accumulate ? c0 : nil)
+            let (aRows, aCols) = transA ? (k, m) : (m, k), (bRows, bCols) = transB ? (n, k) : (k, n)
+            let storedA = padded(a, rows: aRows, cols: aCols, extra: 2), storedB = padded(b, rows: bRows, cols: bCols, extra: 1)
             for kernel in kernels {
                 var c = accumulate ? c0 : [Float](repeating: .nan, count: m * n)
-                GEMM.multiply(kernel: kernel, m: m, n: n, k: k, a: a, lda: transA ? m : k, transA: transA,
-                              b: b, ldb: transB ? k : n, transB: transB, accumulate: accumulate, c: &c, ldc: n)
+                GEMM.multiply(kernel: kernel, m: m, n: n, k: k, a: storedA, lda: aCols + 2, transA: transA,
+                              b: storedB, ldb: bCols + 1, transB: transB, accumulate: accumulate, c: &c, ldc: n)
                 #expect(c.map(\.bitPattern) == expected.map(\.bitPattern),
                         "\(kernel) m \(m) n \(n) k \(k) transA \(transA) transB \(transB) accumulate \(accumulate)")
             }
+        }
+    }
+
+    @Test(arguments: [(13, 33, 7), (24, 64, 20), (5, 16, 9)])
+    func biasAndReLUInTheOutputPassEqualTheSeparateSteps(m: Int, n: Int, k: Int) {
+        var rng = SplitMix64(seed: UInt64(m * 100 + n))
+        let a = (0..<(m * k)).map { _ in rng.unitFloat() * 2 - 1 }, b = (0..<(k * n)).map { _ in rng.unitFloat() * 2 - 1 }
+        let bias = (0..<n).map { _ in rng.unitFloat() - 0.5 }
+        let product = definition(a, b, m: m, n: n, k: k, transA: false, transB: false, c0: nil)
+        for relu in [false, true] {
+            let expected = product.indices.map { i in relu ? max(product[i] + bias[i % n], 0) : product[i] + bias[i % n] }
+            for kernel in kernels {
+                var c = [Float](repeating: .nan, count: m * n)
+                GEMM.multiply(kernel: kernel, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n, bias: bias, relu: relu)
+                #expect(c.map(\.bitPattern) == expected.map(\.bitPattern), "\(kernel) m \(m) n \(n) k \(k) relu \(relu)")
+            }
+            if relu { #expect(expected.contains(0) && expected.contains { $0 > 0 }, "the case exercises both sides of the ReLU") }
         }
     }
 

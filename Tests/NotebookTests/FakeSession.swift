@@ -1,11 +1,13 @@
 @testable import Notebook
 
 /// A tiny interpreter for runner tests: `name = value`, `print name`, `fail message`, `figure path`,
-/// `table`; names hold parameters or earlier assignments. Records everything it was asked to do.
+/// `table`, `cancel` (as Ctrl-C); names hold parameters or earlier assignments. Records everything it was asked to do.
 final class FakeSession: NotebookSession {
     var values: [String: String] = [:]
     var executed: [(source: String, firstLine: Int, useCache: Bool)] = []
     var bound: [String: ParameterValue] = [:]
+    /// Set by the `cancel` statement (Ctrl-C during a statement): the cell's later statements do not run.
+    var isCancelled = false
 
     func bind(parameter name: String, to value: ParameterValue) throws {
         bound[name] = value
@@ -17,8 +19,11 @@ final class FakeSession: NotebookSession {
         var output = CellOutput()
         for (offset, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let words = line.split(separator: " ").map(String.init)
-            guard let verb = words.first else { continue }
+            guard let verb = words.first, !isCancelled else { continue }
             switch verb {
+            case "cancel":
+                isCancelled = true
+                output.items.append(.text("stopped at the next batch"))
             case "print":
                 guard let value = values[words[1]] else {
                     throw CellError(line: firstLine + offset, message: "\(file):\(firstLine + offset):7: error: unknown name '\(words[1])'")

@@ -67,9 +67,11 @@ import Testing
         #expect(executed.outputPath == folder + "/out/demo.md")
 
         let written = try String(contentsOfFile: executed.outputPath, encoding: .utf8)
-        #expect(written.hasPrefix("> **ser run** of `notebooks/demo.md` · 4 cells, 3 ok, 1 skipped"))
+        #expect(written.hasPrefix("<!-- ser:run {"))
+        #expect(written.split(separator: "\n")[1].hasPrefix("> **ser run** of `notebooks/demo.md` · 4 cells, 3 ok, 1 skipped"))
         #expect(written.contains("First.\n"))
-        #expect(written.contains("```ser {#one}\nx = 10\nprint x\n```\n\n```text\n10\n```\n\n*cell 1 [one] · ok · "))
+        #expect(written.contains("```ser {#one}\nx = 10\nprint x\n```\n\n<!-- ser:output {"))
+        #expect(written.contains("-->\n```text\n10\n```\n\n*cell 1 [one] · ok · "))
         #expect(written.contains("| `seed` | int | `1` | default |"))
         #expect(written.contains("| a | b |\n| --- | --- |\n| 1 | 2 |\n"))
         // The figure link is relative to the executed notebook's folder.

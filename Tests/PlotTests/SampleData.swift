@@ -5,28 +5,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Fixed, deterministic data for golden images (no randomness beyond a fixed-seed SplitMix64).
+/// Fixed, deterministic data for golden images (no randomness beyond a fixed-seed SplitMix64, Support's).
 enum SampleData {
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        /// Uniform in [-1, 1).
-        mutating func signed() -> Double { Double(next() >> 11) / Double(1 << 53) * 2 - 1 }
-    }
-
     static let sampleRate = 22050
     static let hop = 512
     static let frames = 64
 
     /// 1.2 s: a decaying 220 Hz tone with harmonics, a pause, then a burst of noise.
     static let waveform: [Float] = {
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         let n = Int(1.2 * Double(sampleRate))
         return (0..<n).map { i in
             let t = Double(i) / Double(sampleRate)
@@ -43,7 +30,7 @@ enum SampleData {
 
     /// 64 mel bands × frames, dB (max 0): a gliding harmonic series over a noise floor.
     static let melDB: [Float] = {
-        var rng = SplitMix64(state: 11)
+        var rng = SplitMix64(seed: 11)
         let bands = 64
         var out = [Float](repeating: 0, count: bands * frames)
         for b in 0..<bands {
@@ -107,7 +94,7 @@ enum SampleData {
 
     /// A 7-class confusion matrix with `correct` items on the diagonal out of 20 a class.
     static func confusion(correct: [Int], seed: UInt64) -> [Int] {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         let n = correct.count
         var out = [Int](repeating: 0, count: n * n)
         for t in 0..<n {
@@ -123,7 +110,7 @@ enum SampleData {
 
     /// 40 epochs of Keras-like history; validation loss bottoms out at epoch 28.
     static let history: (trainLoss: [Double], valLoss: [Double], trainAcc: [Double], valAcc: [Double]) = {
-        var rng = SplitMix64(state: 3)
+        var rng = SplitMix64(seed: 3)
         var tl: [Double] = [], vl: [Double] = [], ta: [Double] = [], va: [Double] = []
         for e in 1...40 {
             let x = Double(e)
@@ -144,4 +131,9 @@ enum SampleData {
          "(None, 20, 128)", "(None, 2560)", "(None, 7)", "(None, 7)"],
         [0, 1536, 0, 163_968, 0, 0, 0, 82_048, 0, 82_048, 0, 0, 17_927, 0]
     )
+}
+
+extension SplitMix64 {
+    /// Uniform in [-1, 1).
+    mutating func signed() -> Double { unit() * 2 - 1 }
 }

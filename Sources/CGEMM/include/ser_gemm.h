@@ -18,10 +18,18 @@ void ser_sgemm(int trans_a, int trans_b, long m, long n, long k,
                const float *a, long lda, const float *b, long ldb,
                int accumulate, float *c, long ldc);
 
-/// `ser_sgemm` with the given kernel (or the best one the CPU has, when it lacks that one): for tests.
+/// C = op(A) · op(B) with an epilogue fused into the same pass: every element, after its chain of fused
+/// multiply-adds, becomes v + bias[j] (a separate addition), then, when `relu` is non-zero, (0 >= v) ? 0 : v
+/// (Swift's max(v, 0): +0 for -0, NaN kept). `bias` holds n values.
+void ser_sgemm_bias(int trans_a, int trans_b, long m, long n, long k,
+                    const float *a, long lda, const float *b, long ldb,
+                    float *c, long ldc, const float *bias, int relu);
+
+/// `ser_sgemm` / `ser_sgemm_bias` with the given kernel (or the best one the CPU has, when it lacks that one):
+/// for tests. `bias` may be NULL.
 void ser_sgemm_with(ser_gemm_kernel kernel, int trans_a, int trans_b, long m, long n, long k,
                     const float *a, long lda, const float *b, long ldb,
-                    int accumulate, float *c, long ldc);
+                    int accumulate, float *c, long ldc, const float *bias, int relu);
 
 /// The fastest kernel this CPU (and its operating system) supports.
 ser_gemm_kernel ser_gemm_best_kernel(void);

@@ -70,7 +70,9 @@ public struct AugmentJob: Sendable {
     /// Checks the options (the recipe, the rate, distinct output names).
     public func validate() throws(VerbFailure) {
         guard !files.isEmpty else { throw VerbFailure("no input files", argument: "files") }
-        guard sampleRate > 0 else { throw VerbFailure("sr must be a positive number of Hz (got \(sampleRate))", argument: "sr") }
+        guard sampleRates.contains(sampleRate) else {
+            throw VerbFailure("sr must be between \(sampleRates.lowerBound) and \(sampleRates.upperBound) Hz (got \(sampleRate))", argument: "sr")
+        }
         if let threads, threads < 1 { throw VerbFailure("threads must be at least 1 (got \(threads))", argument: "threads") }
         _ = try options.makeRecipe()
         var stems: [String: String] = [:]
@@ -94,7 +96,7 @@ public struct AugmentJob: Sendable {
             written = try Augmenter.parallelMap(files, threads: threads, progress: progress, isCancelled: { cancellation.isRequested }) {
                 file throws(AugmentError) -> [String] in
                 let signal: Signal
-                do throws(AudioError) { signal = try Audio.load(file, sampleRate: sr) } catch {
+                do throws(AudioError) { signal = try Audio.load(file, sampleRate: sr, maxSeconds: longestWholeFileSeconds) } catch {
                     throw AugmentError(.badSignal, path: file, error.message)
                 }
                 var paths: [String] = []

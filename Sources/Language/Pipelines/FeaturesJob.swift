@@ -64,13 +64,18 @@ public struct FeaturesJob: Sendable {
             for p in corpus.problems { note("left out \(p)") }
         } else {
             let entries: [AudioFiles.Entry]
-            do { entries = try AudioFiles.find(paths) } catch { throw VerbFailure(error.description, argument: "paths") }
+            var notes: [String] = []
+            do { entries = try AudioFiles.find(paths, notes: &notes) } catch { throw VerbFailure(error.description, argument: "paths") }
+            for n in notes { note("note: \(n)") }
             names = entries.map(\.name)
             items = entries.map { FeatureRun.Item($0) }
         }
         guard !items.isEmpty else { throw VerbFailure("no audio files found in \(paths.joined(separator: ", "))", argument: "paths") }
-        let run = FeatureRun(settings: FeatureSettings(sampleRate: sampleRate), windowing: Windowing(length: window, hop: hop),
+        var run = FeatureRun(settings: FeatureSettings(sampleRate: sampleRate), windowing: Windowing(length: window, hop: hop),
                              threads: threads ?? availableCores, skipBad: skipBad, profiling: profile)
+        // The table's recipe (PREFIX.json) names the corpus and whether it is a synthetic demo.
+        run.corpus = corpus?.layout.rawValue
+        run.demo = corpus?.isSyntheticDemo ?? false
         do { try Files.makeParentDirectories(of: out) } catch { throw VerbFailure(error.description, argument: "out") }
         let report: FeatureRun.Report
         do { report = try run.write(items, to: out, progress: progress) } catch {

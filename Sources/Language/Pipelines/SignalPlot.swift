@@ -136,6 +136,8 @@ public struct SignalPlot: Sendable {
     /// `ser plot`'s job: loads `path` as `load audio` does (named by the path as given), draws the view and
     /// writes it to `out`. Returns the PNG's size in pixels.
     public func plotFile(_ path: String, sampleRate: Int, to out: String) throws(VerbFailure) -> (width: Int, height: Int) {
+        // Before the work: an output path that cannot be written fails now, not after drawing.
+        do { try AtomicFile.checkTarget(out, createFolders: true) } catch { throw VerbFailure(error.description, argument: "to") }
         let figure = try draw(try Self.load(path, sampleRate: sampleRate), name: path)
         try Self.write(figure, to: out)
         return (figure.image.width, figure.image.height)
@@ -159,10 +161,13 @@ public struct SignalPlot: Sendable {
     }
 
     static func load(_ path: String, sampleRate: Int) throws(VerbFailure) -> Signal {
-        guard (1000...384_000).contains(sampleRate) else {
-            throw VerbFailure("sample rate must be a whole number of hertz in 1000…384000", argument: "rate")
+        guard sampleRates.contains(sampleRate) else {
+            throw VerbFailure("sr must be between \(sampleRates.lowerBound) and \(sampleRates.upperBound) Hz (got \(sampleRate))", argument: "rate")
         }
-        do { return try Audio.load(path, sampleRate: sampleRate) } catch { throw VerbFailure(error.description, argument: "path") }
+        // A whole-file spectrogram grows with the length: long files are refused with their length.
+        do { return try Audio.load(path, sampleRate: sampleRate, maxSeconds: longestWholeFileSeconds) } catch {
+            throw VerbFailure(error.description, argument: "path")
+        }
     }
 
     /// `power_to_db(S, ref=np.max)` with an 80 dB range (a silent signal: ref 1).

@@ -34,6 +34,10 @@ public struct TrainJob: Sendable {
     /// session's `Cancellation.shared`) stops training at the next batch, keeping the best weights.
     public func run(version: String, cancellation: Cancellation = .shared,
                     emit: (String) -> Void) throws(VerbFailure) -> Outcome {
+        if let out {
+            // Before the work: a folder or an empty path would fail only after training.
+            do { try Checkpoint.checkWritable(out, createFolders: true) } catch { throw VerbFailure(userMessage(error), argument: "out") }
+        }
         let table: FeatureTable
         do { table = try FeatureTable.read(prefix: features) } catch { throw VerbFailure(userMessage(error), argument: "features") }
         guard table.count > 0 else { throw VerbFailure("\(features): the table has no rows", argument: "features") }
@@ -65,11 +69,12 @@ public struct TrainJob: Sendable {
         emit(report.confusionMarkdown())
         let weightsHash = Self.weightsSHA256(net)
         emit("weights sha256 \(weightsHash)")
-        net.metadata = [
-            "features": features, "label": options.label, "split": part.name, "seed": String(options.seed),
-            "train_rows": String(part.train.count), "validation_rows": String(part.validation.count),
-            "test_rows": String(part.test.count), "test_accuracy": String(report.accuracy), "ser_version": version,
-        ]
+        net.metadata = ModelCard.metadata(recipe: table.recipe, table: features, label: options.label, split: part.name,
+                                          seed: options.seed, trainRows: part.train.count, validationRows: part.validation.count,
+                                          testRows: part.test.count, testAccuracy: report.accuracy, testUAR: report.uar)
+        if table.recipe == nil {
+            emit("note: \(features).json is missing: the model's card cannot say which features it takes (ser predict will assume the study's)")
+        }
         if let out {
             do {
                 try Files.makeParentDirectories(of: out)

@@ -1,9 +1,9 @@
 import Audio
 import Support
 
-/// Verbs on audio files: `load audio`.
+/// Verbs on audio files: `load audio`, `load recordings`.
 enum AudioVerbs {
-    static var all: [Verb] { [loadAudio] }
+    static var all: [Verb] { [loadAudio, loadRecordings] }
 
     static let loadAudio = Verb(
         "load audio", summary: "Reads one audio file as librosa.load does: decoded, mixed to mono, resampled (soxr HQ).",
@@ -24,5 +24,36 @@ enum AudioVerbs {
         } catch {
             throw VerbFailure(userMessage(error), argument: "path")
         }
+    }
+}
+
+extension AudioVerbs {
+    static let loadRecordings = Verb(
+        "load recordings", summary: "Reads every audio file in a folder (searched recursively, sorted by path) as a list of signals, each loaded as `load audio` does and named by its path in the folder: your own recordings, for `predict` and `plot emotions`.",
+        parameters: [
+            Parameter("path", .path, positional: true, doc: "a folder (or one file)"),
+            Parameter("rate", .frequency, default: .number(22050, .hertz), doc: "sample rate to resample to"),
+        ],
+        examples: [#"mine = load recordings "~/recordings""#], result: .list, scheduling: .immediate
+    ) { call in
+        let rate = call.number("rate")
+        guard rate == rate.rounded(), rate >= 1000, rate <= 384_000 else {
+            throw VerbFailure("sample rate must be a whole number of hertz in 1000…384000", argument: "rate")
+        }
+        let entries: [AudioFiles.Entry]
+        do throws(AudioError) { entries = try AudioFiles.find([call.text("path")]) } catch { throw VerbFailure(error.description, argument: "path") }
+        guard !entries.isEmpty else { throw VerbFailure("no audio files in \(call.text("path"))", argument: "path") }
+        var items: [Value] = []
+        for (i, entry) in entries.enumerated() {
+            try call.checkCancelled()
+            call.progress("load recordings \(i + 1)/\(entries.count) files")
+            do throws(AudioError) {
+                let signal = try Audio.load(entry.path, sampleRate: Int(rate))
+                items.append(Value(.signal(SignalValue(name: entry.name, signal: signal)), hash: ContentHash(of: call.resultHash.hex + "[\(i)]")))
+            } catch { throw VerbFailure(error.description, argument: "path") }
+        }
+        call.progress(nil)
+        call.print("\(items.count) recording\(items.count == 1 ? "" : "s") from \(call.text("path"))")
+        return call.make(.list(items))
     }
 }

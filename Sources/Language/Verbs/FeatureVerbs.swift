@@ -30,7 +30,11 @@ enum FeatureVerbs {
         let sets = call.list("sets").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
         var job = try loader(call.value("source"), argument: "source")
         if call.text("augment") == "study" { job = job.augmented(recipe: .study, seed: call.seed) }
-        let table = try computeFeatures(job, windowing: windowing, sets: sets, call: call)
+        var table = try computeFeatures(job, windowing: windowing, sets: sets, call: call)
+        if case .corpus(let c) = call.value("source").payload {
+            table.recipe?.corpus = c.corpus.layout.rawValue
+            table.recipe?.demo = c.corpus.isSyntheticDemo
+        }
         return call.make(.features(table))
     }
 
@@ -106,8 +110,14 @@ enum FeatureVerbs {
                         guard s.sampleRate == settings.sampleRate else {
                             throw VerbFailure("\(sv.name) is at \(s.sampleRate) Hz; features need \(settings.sampleRate) Hz (load audio rate=22050Hz)")
                         }
+                        if let problem = FeatureRun.nonFinite(samples: s.samples, sampleRate: s.sampleRate) {
+                            throw VerbFailure("\(sv.name): \(problem)")
+                        }
                         let ranges = windowing.ranges(sampleCount: s.samples.count, sampleRate: s.sampleRate)
                         let full = extractors.all[worker].vectors(s.samples, windows: ranges)
+                        if let problem = FeatureRun.nonFinite(features: full, width: settings.vectorLength, samples: s.samples) {
+                            throw VerbFailure("\(sv.name): \(problem)")
+                        }
                         var picked: [Float] = []
                         picked.reserveCapacity(ranges.count * columns.count)
                         for r in 0..<ranges.count { for c in columns { picked.append(full[r * settings.vectorLength + c]) } }
@@ -130,7 +140,8 @@ enum FeatureVerbs {
             }
         }
         try call.checkCancelled()
-        var table = FeatureTable(width: columns.count)
+        let recipe = FeatureRecipe(settings: settings, windowing: windowing, blocks: sets.compactMap(FeatureBlock.init(rawValue:)))
+        var table = FeatureTable(width: columns.count, recipe: recipe)
         for pieces in results {
             for p in pieces {
                 for (w, r) in p.ranges.enumerated() {
@@ -182,7 +193,12 @@ enum FeatureVerbs {
             if case .value(let v) = b, case .features(let t) = v.payload { t } else { nil }
         }
         guard let first = tables.first else { throw VerbFailure("nothing to merge", argument: "tables") }
-        var out = FeatureTable(width: first.width)
+        // The merged table keeps a recipe only when all tables were made the same way.
+        let recipes = Set(tables.map { $0.recipe.map { FeatureRecipe(settings: $0.settings, windowing: $0.windowing, blocks: $0.blocks) } })
+        var out = FeatureTable(width: first.width, recipe: recipes.count == 1 ? first.recipe : nil)
+        let sourceCorpora = Set(tables.compactMap { $0.recipe?.corpus })
+        out.recipe?.corpus = sourceCorpora.count == 1 ? sourceCorpora.first : sourceCorpora.isEmpty ? nil : sourceCorpora.sorted().joined(separator: "+")
+        out.recipe?.demo = tables.contains { $0.recipe?.demo == true }
         for t in tables {
             guard t.width == first.width else {
                 throw VerbFailure("tables of width \(first.width) and \(t.width) cannot be merged", argument: "tables")

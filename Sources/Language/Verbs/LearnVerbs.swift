@@ -102,7 +102,7 @@ enum LearnVerbs {
             Parameter("filters", .list(.integer(1...4096)), default: .list([16, 32, 64, 128, 256].map { .number($0, .none) }), doc: "filters of each convolution block"),
             Parameter("kernels", .list(.integer(1...1024)), default: .list([9, 7, 5, 3, 3].map { .number($0, .none) }), doc: "kernel size of each block"),
             Parameter("pool", .integer(1...64), default: .number(2, .none), doc: "max-pooling size after each convolution"),
-            Parameter("dense", .list(.integer(1...65536)), default: .list([128, 64].map { .number($0, .none) }), doc: "widths of the hidden dense layers"),
+            Parameter("dense", .list(.integer(1...65536)), default: .list([128, 64].map { .number($0, .none) }), allowsEmptyList: true, doc: "widths of the hidden dense layers ([] for none)"),
             Parameter("dropout", .fraction, default: .number(0.3, .percent), doc: "dropout after each hidden dense layer"),
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the initial weights"),
         ],
@@ -360,6 +360,15 @@ enum LearnVerbs {
         }
         if let note = fitted.note { call.print(note) }
         let history = fitted.history
+        // The model card: what it was trained on, and its result on the split's test rows.
+        var accuracy: Double?, uar: Double?
+        if !part.test.isEmpty, let report = try? test(ModelValue(fitted.model), split.part("test", fold: fold), label: label) {
+            accuracy = report.accuracy
+            uar = report.uar
+        }
+        fitted.model.metadata = ModelCard.metadata(recipe: split.table.recipe, table: nil, label: label, split: part.name, seed: call.seed,
+                                                   trainRows: part.train.count, validationRows: part.validation.count,
+                                                   testRows: part.test.count, testAccuracy: accuracy, testUAR: uar)
         var line = "\(part.name): \(history.epochs.count) epochs"
         if let best = history.bestEpoch { line += ", best epoch \(best)" }
         if history.cancelled { line += ", cancelled (Ctrl-C): kept the best weights" } else if history.stoppedEarly { line += ", stopped early" }
@@ -402,28 +411,68 @@ enum LearnVerbs {
     }
 
     static let predict = Verb(
-        "predict", summary: "Predicts the class of each row: a table of file, window, true and predicted class (export it as CSV).",
+        "predict", summary: "Predicts the emotion of every window, with every class's probability, and of every recording (the class of the highest mean probability, and that mean as its confidence). Takes feature rows, or signals directly (features computed as the model was trained: sample rate, window, blocks).",
         parameters: [
             Parameter("model", .value([.run, .model]), positional: true, doc: "a training run or a model"),
-            Parameter("rows", .value([.features]), positional: true, doc: "the rows"),
-            Parameter("label", .string, defaultText: "the run's label column (emotion)", doc: "the column holding each row's true class"),
+            Parameter("rows", .value([.features, .signal, .list]), positional: true, doc: "feature rows, a signal or a list of signals"),
+            Parameter("label", .string, defaultText: "the run's label column (emotion)", doc: "the column (or signal attribute) holding each row's true class, shown when present"),
+            Parameter("window", .duration, defaultText: "the model's", doc: "signals: window length (the training one unless given)"),
+            Parameter("hop", .duration, defaultText: "the model's", doc: "signals: time between window starts"),
         ],
-        examples: ["p = predict fit s.test"], result: .table, scheduling: .deferred
+        examples: ["p = predict fit s.test", "p = predict fit x window=2s hop=1s"], result: .table, scheduling: .deferred
     ) { call in
         let (model, runLabel) = try modelAndLabel(call.value("model"))
-        guard case .features(let table) = call.value("rows").payload else { throw VerbFailure("expected rows", argument: "rows") }
-        guard model.inputSize == table.width else {
-            throw VerbFailure("the model takes rows of \(model.inputSize) values, the table has \(table.width)", argument: "rows")
-        }
         let label = call.optionalText("label") ?? runLabel
-        let truth = table.attributeNames.contains(label) ? table.rows.map { $0.attributes[label] ?? "" } : table.rows.map { _ in "" }
-        let predicted: [Int]
-        do { predicted = try model.copy().predictClasses(table.values) } catch { throw VerbFailure(userMessage(error)) }
-        let rows = table.rows.indices.map { i in
-            [table.rows[i].file, String(table.rows[i].window), truth[i], model.labels.indices.contains(predicted[i]) ? model.labels[predicted[i]] : String(predicted[i])]
+        let predictor: Predictor
+        do throws(PredictionError) {
+            predictor = try Predictor(model: model.copy(), window: call.optionalNumber("window"), hop: call.optionalNumber("hop"))
+        } catch {
+            throw VerbFailure(error.message, argument: "model")
         }
-        return call.make(.table(Table(title: "predictions", columns: ["file", "window", "true", "predicted"], rows: rows,
-                                      alignments: [.left, .right, .left, .left])))
+        var files: [FilePrediction] = []
+        do {
+            if case .features(let table) = call.value("rows").payload {
+                for name in ["window", "hop"] where call.given.contains(name) {
+                    throw VerbFailure("\(name)= applies to signals; a feature table's windows are already cut", argument: name)
+                }
+                files = try predictTable(predictor, table, label: label)
+            } else {
+                for s in try FeatureVerbs.signalList(call.value("rows"), argument: "rows") {
+                    try call.checkCancelled()
+                    let truth = s.attributes[label]
+                    if let truth { try predictor.check(labels: [truth], source: s.name) }
+                    files.append(try predictor.predict(s.signal, name: s.name, truth: truth))
+                }
+            }
+        } catch let error as PredictionError {
+            throw VerbFailure(error.message, argument: "rows")
+        }
+        for note in predictor.notes { call.print("note: \(note)") }
+        call.print(PredictionFormat.fileTable(files, classes: predictor.classes).markdown())
+        return call.make(.table(PredictionFormat.windowTable(files, classes: predictor.classes)))
+    }
+
+    /// The predictions of every row of a feature table, grouped by recording (file, and augmentation for
+    /// augmented copies) in order of first appearance.
+    static func predictTable(_ predictor: Predictor, _ table: FeatureTable, label: String) throws(PredictionError) -> [FilePrediction] {
+        try predictor.check(table: table)
+        let truth = table.attributeNames.contains(label) ? table.rows.map { $0.attributes[label] ?? "" } : nil
+        if let truth { try predictor.check(labels: truth, source: "the table's column '\(label)'") }
+        var files: [FilePrediction] = []
+        var index: [String: Int] = [:]
+        for (i, row) in table.rows.enumerated() {
+            let augmentation = row.attributes["augmentation"].flatMap { $0.isEmpty || $0 == "none" ? nil : $0 }
+            let name = row.file + (augmentation.map { " (\($0))" } ?? "")
+            let p = try predictor.probabilities(row: table.vector(i))
+            let w = WindowPrediction(file: name, window: row.window, start: row.start, end: row.end, probabilities: p)
+            if let k = index[name] {
+                files[k].windows.append(w)
+            } else {
+                index[name] = files.count
+                files.append(FilePrediction(file: name, windows: [w], truth: truth.flatMap { $0[i].isEmpty ? nil : $0[i] }))
+            }
+        }
+        return files
     }
 
     static let crossval = Verb(

@@ -7,7 +7,7 @@ import Support
 
 /// `plot KIND VALUE to "path.png"`: every figure type of the Plot module.
 enum PlotVerbs {
-    static var all: [Verb] { [waveform, spectrogram, mel, mfcc, chroma, features, confusion, confusions, history, model, bars] }
+    static var all: [Verb] { [waveform, spectrogram, mel, mfcc, chroma, features, emotions, confusion, confusions, history, model, bars] }
 
     static let common: [Parameter] = [
         Parameter("to", .path, doc: "the PNG file to write (folders are created)"),
@@ -67,6 +67,32 @@ enum PlotVerbs {
 
     static let features = signalVerb(.features, "Features: mel spectrogram (dB relative to the peak), MFCC and chromagram of one signal stacked (the paper's Figure 1).",
                                      example: #"plot features x to "figures/fig1-features.png""#)
+
+    static let emotions = Verb(
+        "plot emotions", summary: "What a model hears in a recording: its waveform or mel spectrogram with every window's class probabilities beneath on the same time axis, and the verdict (class of the highest mean probability) in the title.",
+        parameters: [
+            Parameter("model", .value([.model, .run]), positional: true, doc: "a trained model or a training run"),
+            Parameter("signal", .value([.signal]), positional: true, doc: "the recording"),
+            Parameter("above", .word(EmotionsView.allCases.map(\.rawValue)), default: .text("waveform"), doc: "what to draw above the probabilities: waveform or mel"),
+            Parameter("window", .duration, defaultText: "the model's", doc: "window length (the training one unless given)"),
+            Parameter("hop", .duration, defaultText: "the model's", doc: "time between window starts"),
+        ] + common,
+        examples: [#"plot emotions fit x to "figures/emotions.png" above=mel"#], result: .figure, scheduling: .output
+    ) { call in
+        let model = try LearnVerbs.modelValue(call.value("model"))
+        let s = try signal(call)
+        do {
+            let predictor = try Predictor(model: model.copy(), window: call.optionalNumber("window"), hop: call.optionalNumber("hop"))
+            let (figure, prediction) = try EmotionsPlot.draw(s.signal, name: s.name, predictor: predictor,
+                                                             view: EmotionsView(rawValue: call.text("above"))!,
+                                                             title: call.optionalText("title"), scale: call.integer("scale"))
+            for note in predictor.notes { call.print("note: \(note)") }
+            call.print("\(s.name): \(predictor.classes[prediction.best]) (confidence \(PredictionFormat.fixed(prediction.confidence)))")
+            return try finish(figure, kind: "emotions", title: call.optionalText("title") ?? "\(s.name): \(predictor.classes[prediction.best])", call: call)
+        } catch let error as PredictionError {
+            throw VerbFailure(error.message, argument: "model")
+        }
+    }
 
     static func report(_ call: Call, _ name: String = "report") throws(VerbFailure) -> ReportValue {
         guard case .report(let r) = call.value(name).payload else { throw VerbFailure("expected a report", argument: name) }

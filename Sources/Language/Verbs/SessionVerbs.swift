@@ -22,11 +22,23 @@ enum SessionVerbs {
     }
 
     static let show = Verb(
-        "show", summary: "Shows any value as a table (a corpus's files, a report's metrics, a model's layers).",
+        "show", summary: "Shows any value as a table (a corpus's files, a report's metrics, a model's card and layers).",
         parameters: [Parameter("value", .value(ValueType.allCases), positional: true, doc: "the value to show")],
-        examples: ["show emovo", "show r"], result: nil, scheduling: .output
+        examples: ["show emovo", "show r", "show net"], result: nil, scheduling: .output
     ) { call in
-        call.print(call.value("value").describe().markdown())
+        let value = call.value("value")
+        let model: ModelValue? = switch value.payload {
+        case .model(let m): m
+        case .run(let r): r.model
+        default: nil
+        }
+        if let model {
+            do throws(PredictionError) { call.print(try ModelCard(metadata: model.metadata, classes: model.labels).table.markdown()) } catch {
+                call.print("model card: \(error.message)")
+            }
+            call.print("")
+        }
+        call.print(value.describe().markdown())
         return .none
     }
 

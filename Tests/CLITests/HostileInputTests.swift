@@ -1,0 +1,134 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+/// Issue 12, end to end: what the `ser` executable does with hostile input (message, exit status, files left).
+@Suite(.serialized) struct CLIHostileInputTests {
+    let dir: String = {
+        let d = CLITests.work + "/hostile-\(UUID().uuidString.prefix(8))"
+        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }()
+
+    /// A feature table written by hand: `rows` × 160 values, every row labelled `label`.
+    func writeTable(_ prefix: String, rows: Int, labels: (Int) -> String) throws {
+        let dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), 160), }"
+        var header = Array(dict.utf8)
+        while (header.count + 11) % 64 != 0 { header.append(0x20) }
+        header.append(0x0A)
+        var npy = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header)
+        for i in 0..<(rows * 160) {
+            withUnsafeBytes(of: Float(sin(Double(i) * 0.37)).bitPattern.littleEndian) { npy.append(contentsOf: $0) }
+        }
+        try npy.write(to: URL(fileURLWithPath: prefix + ".npy"))
+        var csv = "index,file,window,start_s,end_s,emotion\n"
+        for i in 0..<rows { csv += "\(i),f\(i).wav,0,0.0,2.0,\(labels(i))\n" }
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: prefix + ".csv"))
+    }
+
+    /// Misleading message: `--window -1` said "Missing value".
+    @Test func negativeWindowIsCheckedAsANumber() throws {
+        let run = try CLITests.ser(["features", dir, "--out", "\(dir)/f", "--window", "-1"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--window must be a positive number of seconds (got -1.0)"))
+    }
+
+    /// Item 4: `--sr 4000000000` aborted in the allocator.
+    @Test func hugeSampleRatesAreRefusedByValue() throws {
+        let tone = "\(dir)/sr.wav"
+        try CLITests.writeTone(tone, seconds: 1)
+        let augment = try CLITests.ser(["augment", tone, "--noise", "0.1", "--sr", "4000000000", "--out", "\(dir)/aug"])
+        #expect(augment.status != 0)
+        #expect(augment.stderr.contains("sr must be between 1000 and 384000 Hz (got 4000000000)"))
+        let plot = try CLITests.ser(["plot", "mel", tone, "--sr", "4000000000", "--out", "\(dir)/m.png"])
+        #expect(plot.status == 1)
+        #expect(plot.stderr.contains("sr must be between 1000 and 384000 Hz (got 4000000000)"))
+    }
+
+    /// Misleading message: a folder given to plot was "not an audio file" (libsndfile's words).
+    @Test func folderGivenToPlotIsNamedAFolder() throws {
+        let run = try CLITests.ser(["plot", "mel", dir, "--out", "\(dir)/m.png"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("\(dir): is a folder, not an audio file"))
+    }
+
+    /// Item 14: `--out ""` wrote hidden `.npy`/`.csv` files.
+    @Test func emptyOutIsAnError() throws {
+        let tone = "\(dir)/tone.wav"
+        try CLITests.writeTone(tone, seconds: 1)
+        let run = try CLITests.ser(["features", tone, "--out", ""])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("the output prefix is empty"))
+        #expect(!FileManager.default.fileExists(atPath: ".npy") && !FileManager.default.fileExists(atPath: ".csv"))
+    }
+
+    /// Item 14: `ser train --out existing_dir` failed after training with "NSCocoaErrorDomain error 512".
+    @Test func trainOutIsCheckedBeforeTraining() throws {
+        try writeTable("\(dir)/two", rows: 40, labels: { $0 % 2 == 0 ? "joy" : "anger" })
+        let run = try CLITests.ser(["train", "--features", "\(dir)/two", "--label", "emotion", "--epochs", "1", "--out", dir])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("\(dir): is a folder; give a file name"))
+        #expect(!run.stderr.contains("NSCocoaErrorDomain") && !run.stdout.contains("epoch"))
+    }
+
+    /// Item 10: a one-class table trained to "accuracy 1.000".
+    @Test func oneClassTableIsAnError() throws {
+        try writeTable("\(dir)/one", rows: 40, labels: { _ in "joy" })
+        let run = try CLITests.ser(["train", "--features", "\(dir)/one", "--label", "emotion", "--epochs", "1"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("column 'emotion' has 1 class; training needs at least 2"))
+    }
+
+    /// Misleading message: a non-UTF-8 script said only "cannot read".
+    @Test func nonUTF8ScriptNamesTheByte() throws {
+        let script = "\(dir)/latin1.ser"
+        try Data("x = 1\ny = \"caff".utf8 + [0xE8] + "\"\n".utf8).write(to: URL(fileURLWithPath: script))
+        let run = try CLITests.ser(["exec", "-f", script])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("\(script):2:10: not UTF-8 text (byte 0xE8); save the file as UTF-8"))
+    }
+
+    /// Item 13: SIGTERM during `ser features --out` left `.x.npy.tmp-PID-N` files behind.
+    @Test func sigtermRemovesTemporaryFiles() throws {
+        let audio = "\(dir)/long"
+        try FileManager.default.createDirectory(atPath: audio, withIntermediateDirectories: true)
+        for i in 0..<12 { try CLITests.writeTone("\(audio)/t\(i).wav", seconds: 20) }
+        let out = "\(dir)/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        // posix_spawn with an empty signal mask: test-runner threads block SIGTERM, and a child inherits that.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let arguments = [CLITests.serPath, "features", audio, "--out", "\(out)/feats", "--threads", "1"]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        #expect(posix_spawn(&pid, CLITests.serPath, nil, &attributes, &argv, environ) == 0)
+        posix_spawnattr_destroy(&attributes)
+        // Wait until the temporary files exist, then stop the run.
+        var sawTemporary = false
+        var status: Int32 = 0
+        for _ in 0..<6000 where waitpid(pid, &status, WNOHANG) == 0 {
+            if (try FileManager.default.contentsOfDirectory(atPath: out)).contains(where: { $0.contains(".tmp-") }) {
+                sawTemporary = true
+                break
+            }
+            usleep(5000)
+        }
+        if sawTemporary {
+            kill(pid, SIGTERM)
+            waitpid(pid, &status, 0)
+        }
+        #expect(sawTemporary, "the run ended before its temporary files were seen")
+        if sawTemporary {
+            // Killed by SIGTERM (WIFSIGNALED, WTERMSIG == SIGTERM).
+            #expect(status & 0x7f == SIGTERM)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.contains(".tmp-") }.isEmpty)
+    }
+}
