@@ -11,7 +11,8 @@ librosa.effects), EMOVO only (naive split), source model (RAVDESS + CREMA-D file
 test set and on EMOVO, fine-tuning with the convolutions frozen, augmented naive, augmented LOSO (speaker f1),
 augmented LOPO (phrase l1, one of the longest), augmented LOSO with transfer and the last convolution
 trainable. Every split: 70/10/20 (train/validation/test) of rows (naive) or files (source), or one speaker /
-phrase out with 10 % of the rest's files for validation; augmented copies train only; z-score from the
+phrase out with 10 % of the rest's files for validation; augmented copies train only, and only when none of
+their file's original rows validate or test (ser's augmented=clean); z-score from the
 training rows; Adam 1e-3, batch 32, early stopping on validation loss with the best weights restored.
 Writes OUT/keras-steps.json: per step, wall and CPU seconds and the test accuracy.
 """
@@ -165,12 +166,19 @@ def accuracy(net, X, y, rows, zscore):
     return float(np.mean(np.argmax(net.predict(Z, batch_size=256, verbose=0), axis=1) == y[rows]))
 
 
-def naive(n, rng, augmented_rows=None):
-    order = rng.permutation(n)
-    n_test, n_val = round(0.2 * n), round(0.1 * n)
+def naive(n, rng, augmented_rows=None, ids=None):
+    """70/10/20 of the rows at random. With augmented rows (as ser's `split aug naive`, augmented=clean): the
+    original rows are split, and a copy trains only when none of its file's original rows validate or test."""
+    if augmented_rows is None:
+        order = rng.permutation(n)
+    else:
+        order = rng.permutation(np.flatnonzero(~augmented_rows))
+    m = len(order)
+    n_test, n_val = round(0.2 * m), round(0.1 * m)
     test, val, train = order[:n_test], order[n_test:n_test + n_val], order[n_test + n_val:]
-    if augmented_rows is not None:  # copies train only
-        test, val = test[~augmented_rows[test]], val[~augmented_rows[val]]
+    if augmented_rows is not None:
+        held = np.isin(ids, ids[np.concatenate([test, val])])
+        train = np.concatenate([train, np.flatnonzero(augmented_rows & ~held)])
     return train, val, test
 
 
@@ -226,7 +234,7 @@ def main():
 
     AX, Ay, Aspk, Asent, Aids, Aaug = A
     with Step("augmented, naive") as s:
-        train, val, test = naive(len(Ay), rng, Aaug)
+        train, val, test = naive(len(Ay), rng, Aaug, Aids)
         net = model()
         z = fit(net, AX, Ay, train, val)
         s.accuracy = accuracy(net, AX, Ay, test, z)

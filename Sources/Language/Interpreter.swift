@@ -328,8 +328,10 @@ extension Session {
                     if verb.cached, let cache = cacheBox.value, let value = Self.cachedValue(key, verb: verb, in: cache, warnings: &warnings) {
                         return Deferred.Computed(payload: value.payload, lines: note.lines)
                     }
-                    // The note was there but the value is not (or is damaged): computed again, its lines as they come.
-                    return try compute(warnings)
+                    // The note was there but the value is not (or is damaged): computed again. The statement
+                    // was shown from the note; a warning is printed after the statement that needed the value.
+                    session.value.warnLate(warnings)
+                    return try compute([])
                 }
                 return .value(Value(deferred: deferred, type: type, hash: key.hash), lines: note.lines, cached: verb.cached)
             }

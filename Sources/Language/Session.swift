@@ -60,6 +60,9 @@ public final class Session {
     public var cacheHits: Int { counters.withLock { $0.hits } }
     public var cacheMisses: Int { counters.withLock { $0.misses } }
     private let counters = Mutex<(hits: Int, misses: Int)>((0, 0))
+    /// Warnings found while computing a value whose statement was already shown from its cache note (its
+    /// entry turned out damaged when something needed it): printed after the statement that needed it.
+    private let lateWarnings = Mutex<[String]>([])
     /// Names whose current value was served by the cache rather than computed (`:vars` marks them).
     public internal(set) var cachedNames: Set<String> = []
     /// Whether an assignment served by the cache says so (`fit = training run … (cached)`): on at the prompt
@@ -156,6 +159,7 @@ public final class Session {
             for (i, step) in steps.enumerated() {
                 do throws(Diagnostic) {
                     if out.statements > 0, cancellation.isRequested { throw cancelledBefore(step.statement, in: sourceFile) }
+                    defer { for line in lateWarnings.withLock({ w in defer { w = [] }; return w }) { out.append(line) } }
                     try finish(step, in: sourceFile, into: &out)
                     out.statements += 1
                 } catch {
@@ -167,6 +171,12 @@ public final class Session {
             if let planFailure { return (out, planFailure) }
         }
         return (out, nil)
+    }
+
+    /// Keeps `warnings` to be printed after the statement being finished.
+    func warnLate(_ warnings: [String]) {
+        guard !warnings.isEmpty else { return }
+        lateWarnings.withLock { $0 += warnings }
     }
 
     private func cancelledBefore(_ statement: Statement, in source: SourceFile) -> Diagnostic {
