@@ -85,7 +85,7 @@ extension Session {
         if let target = statement.target, registry.isVerb(target.name) {
             throw fail("'\(target.name)' is a verb and cannot name a value", target.range)
         }
-        if case .name(let head) = statement.head.kind, registry.isVerb(head) {
+        if isVerbCall(statement), case .name(let head) = statement.head.kind {
             let prepared = try prepare(head, statement: statement, source: source)
             switch prepared.verb.scheduling {
             case .deferred where prepared.verb.result != nil:
@@ -114,6 +114,11 @@ extension Session {
             throw fail("unexpected argument after a value; a statement is [name =] verb arguments", first.range)
         }
         return Step(statement: statement, work: .value(try evaluate(statement.head, in: source), lines: []), endsPlanning: false)
+    }
+
+    /// Whether the statement calls a verb (rather than naming or computing a value).
+    private func isVerbCall(_ statement: Statement) -> Bool {
+        if case .name(let head) = statement.head.kind { registry.isVerb(head) } else { false }
     }
 
     /// Pass 2: waits for (or runs) the statement's work, prints its output and binds its target. An unnamed
@@ -155,11 +160,16 @@ extension Session {
         }
         bind("_", value)
         if cached { cachedNames.insert("_") }
-        if value.type == .figure { return } // The verb already said where it wrote the figure.
         do { value = try value.forced() } catch {
             throw Diagnostic(error.description, at: statement.range, in: source)
         }
-        if value.type == .number || value.type == .string {
+        if case .figure(let figure) = value.payload {
+            // A plot verb already said where it wrote the figure; a name (`_`, `fig`) shows it again.
+            if !isVerbCall(statement) {
+                out.append(value.summary)
+                out.figures.append(figure.path)
+            }
+        } else if value.type == .number || value.type == .string {
             out.append(value.summary)
         } else {
             out.append(value.describe().markdown() + (note ? "\n\n(cached)" : ""))
@@ -231,7 +241,8 @@ extension Session {
         lines += invocation.text
         figures += invocation.figures
         guard case .value(let value) = outcome else { return nil }
-        if verb.cached, let cache {
+        // A result cut short by Ctrl-C (training keeps its best weights so far) is not what the recipe makes.
+        if verb.cached, let cache, !cancellation.isRequested {
             countCache(hit: false)
             do { try cache.store(try ValueCoder.encode(value), for: p.key) } catch {
                 lines.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
@@ -298,7 +309,8 @@ extension Session {
             }
             var lines = call.text
             var noted = lines
-            if let cache = cacheBox.value {
+            // A result cut short by Ctrl-C (training keeps its best weights so far) is not what the recipe makes.
+            if let cache = cacheBox.value, !session.value.cancellation.isRequested {
                 if verb.cached {
                     session.value.countCache(hit: false)
                     do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
