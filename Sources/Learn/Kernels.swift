@@ -134,7 +134,8 @@ final class Conv1DKernel: LayerKernel {
         (params + rowWidth * filters).update(repeating: 0, count: filters)
     }
 
-    func reserve(batch: Int) { cols.reserve(chunks(batch).size * outLength * rowWidth) }
+    /// Room for the largest chunk of any batch up to `batch` (a smaller batch may cut into fewer, larger chunks).
+    func reserve(batch: Int) { cols.reserve(min(batch, chunkSamples) * outLength * rowWidth) }
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                  params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {

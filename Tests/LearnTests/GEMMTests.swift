@@ -141,3 +141,22 @@ import Support
         }
     }
 }
+
+/// Conv1D runs a batch in chunks of samples; its column workspace must hold the largest chunk of every batch up
+/// to the reserved one (a smaller batch may cut into fewer, larger chunks: 8 samples → 2 × 4, 7 → 1 × 7).
+@Suite struct ConvChunkTests {
+    @Test func theColumnWorkspaceHoldsEveryBatchesLargestChunk() {
+        // 100 steps × (3 × 31) columns: 7 samples per chunk.
+        let conv = Conv1DKernel(inLength: 100, inChannels: 31, filters: 4, kernelSize: 3, padding: .same, activation: .relu)
+        #expect(conv.chunkSamples == 7)
+        for reserved in [1, 8, 15, 32] {
+            let kernel = Conv1DKernel(inLength: 100, inChannels: 31, filters: 4, kernelSize: 3, padding: .same, activation: .relu)
+            kernel.reserve(batch: reserved)
+            for batch in 1...reserved {
+                let chunks = kernel.chunks(batch)
+                #expect(chunks.count * chunks.size >= batch && chunks.size <= kernel.chunkSamples)
+                #expect(kernel.cols.capacity >= chunks.size * kernel.outLength * kernel.rowWidth, "reserved \(reserved), batch \(batch)")
+            }
+        }
+    }
+}
