@@ -118,19 +118,7 @@ import Testing
         for i in 0..<12 { try CLITests.writeTone("\(audio)/t\(i).wav", seconds: 20) }
         let out = "\(dir)/out"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        // posix_spawn with an empty signal mask: test-runner threads block SIGTERM, and a child inherits that.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let arguments = [CLITests.serPath, "features", audio, "--out", "\(out)/feats", "--threads", "1"]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var pid: pid_t = 0
-        #expect(posix_spawn(&pid, CLITests.serPath, nil, &attributes, &argv, environ) == 0)
-        posix_spawnattr_destroy(&attributes)
+        let pid = try Self.spawn(["features", audio, "--out", "\(out)/feats", "--threads", "1"])
         // Wait until the temporary files exist, then stop the run.
         var sawTemporary = false
         var status: Int32 = 0
@@ -151,5 +139,55 @@ import Testing
             #expect(status & 0x7f == SIGTERM)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.contains(".tmp-") }.isEmpty)
+    }
+
+    /// Starts `ser arguments` with an empty signal mask (test-runner threads block SIGTERM and SIGINT, and a
+    /// child would inherit that), output to /dev/null; returns its process id.
+    static func spawn(_ arguments: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var argv: [UnsafeMutablePointer<CChar>?] = ([CLITests.serPath] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, CLITests.serPath, &actions, &attributes, &argv, environ)
+        try #require(status == 0, "posix_spawn: \(status)")
+        return pid
+    }
+
+    /// Ctrl-C in `ser features` was ignored until the last file (the run never polled the flag): it now stops
+    /// at the next file with status 130, and nothing is written — no table, no temporary file.
+    @Test func ctrlCStopsFeaturesAtTheNextFileAndWritesNothing() throws {
+        let audio = "\(dir)/many"
+        try FileManager.default.createDirectory(atPath: audio, withIntermediateDirectories: true)
+        for i in 0..<20 { try CLITests.writeTone("\(audio)/t\(i).wav", seconds: 4) }
+        let out = "\(dir)/interrupted"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let pid = try Self.spawn(["features", audio, "--out", "\(out)/feats", "--threads", "1"])
+        // Interrupt once the run is under way (its temporary table exists).
+        var status: Int32 = 0
+        var started = false
+        for _ in 0..<6000 where waitpid(pid, &status, WNOHANG) == 0 {
+            if try FileManager.default.contentsOfDirectory(atPath: out).contains(where: { $0.contains(".tmp-") }) {
+                started = true
+                break
+            }
+            usleep(5000)
+        }
+        try #require(started, "the run ended before it was seen under way")
+        kill(pid, SIGINT)
+        waitpid(pid, &status, 0)
+        // Exited (not killed by the signal) with 130.
+        #expect(status & 0x7f == 0 && (status >> 8) & 0xff == 130)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
     }
 }

@@ -46,8 +46,9 @@ public struct FeaturesJob: Sendable {
 
     /// Runs the job: `note` gets lines for stderr (corpus found, files left out or skipped), `progress` (files
     /// done, files in total) in order, and the returned lines are the results for stdout. Nothing is written
-    /// when the run fails.
-    public func run(note: (String) -> Void, progress: @escaping @Sendable (Int, Int) -> Void) throws(VerbFailure) -> [String] {
+    /// when the run fails or is stopped: `cancellation` (Ctrl-C) stops it at the next file.
+    public func run(cancellation: Cancellation = .shared, note: (String) -> Void,
+                    progress: @escaping @Sendable (Int, Int) -> Void) throws(VerbFailure) -> [String] {
         try validate()
         let corpus: Corpus?
         do {
@@ -76,9 +77,11 @@ public struct FeaturesJob: Sendable {
         // The table's recipe (PREFIX.json) names the corpus and whether it is a synthetic demo.
         run.corpus = corpus?.layout.rawValue
         run.demo = corpus?.isSyntheticDemo ?? false
+        run.isCancelled = { cancellation.isRequested }
         do { try Files.makeParentDirectories(of: out) } catch { throw VerbFailure(error.description, argument: "out") }
         let report: FeatureRun.Report
         do { report = try run.write(items, to: out, progress: progress) } catch {
+            if error.isCancellation { throw VerbFailure(error.message + "; nothing written") }
             let isInput = names.contains(error.name)
             throw VerbFailure(error.message + "; nothing written" + (isInput ? "; --skip-bad skips files that cannot be read" : ""))
         }
