@@ -1,6 +1,7 @@
 import Audio
 import Support
 import Foundation
+import Learn
 import Testing
 @testable import Language
 
@@ -118,6 +119,12 @@ import Testing
             let plot = #expect(throws: VerbFailure.self) { try SignalPlot(view: view).plotFile(long, sampleRate: 22050, to: out + "/p.png") }
             #expect(plot?.message == expected, "\(view)")
         }
+        let model = out + "/m.safetensors"
+        try PredictTests.model().save(to: model)
+        let emotions = #expect(throws: VerbFailure.self) {
+            try EmotionsPlot.plotFile(long, model: model, above: "waveform", title: nil, width: nil, height: nil, scale: 1, to: out + "/p.png")
+        }
+        #expect(emotions?.message == expected)
         #expect(!Files.exists(out + "/p.png"))
         // 600 s exactly is taken.
         let limit = try wav("limit.wav", seconds: longestWholeFileSeconds, rate: 1000)
