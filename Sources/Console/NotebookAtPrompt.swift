@@ -24,13 +24,22 @@ final class NotebookAtPrompt {
     /// Reads the notebook and checks `name=value` arguments against its parameters, as `ser run --param` does:
     /// unless `figures=` is given, figures go beside the executed notebook (`<outputFolder>/<name>/`), never over
     /// the committed `figures/`.
-    init(path: String, arguments: [String], session: Session, display: Display, outputFolder: String) throws(NotebookError) {
+    init(path: String, arguments: [String], session: Session, display: Display, outputFolder: String,
+         command: String = ":open") throws(NotebookError) {
         let notebook = try Notebook(contentsOf: Files.expandingTilde(path))
         var options = RunOptions()
         options.outputFolder = outputFolder
         options.figuresBesideOutput = true
-        options.overrides = try arguments.map { text throws(NotebookError) in try ParameterOverride(parsing: text) }
-        let parameters = try NotebookRunner.resolve([notebook], options: options)[0]
+        let parameters: [(declaration: ParameterDeclaration, value: ParameterValue, overridden: Bool)]
+        do {
+            options.overrides = try arguments.map { text throws(NotebookError) in try ParameterOverride(parsing: text) }
+            parameters = try NotebookRunner.resolve([notebook], options: options)[0]
+        } catch {
+            // At the prompt the parameters are arguments of `:open` or `:run`, not --param options.
+            var error = error
+            if error.file == "--param" { error.file = command }
+            throw error
+        }
         do {
             stepper = try NotebookStepper(notebook: notebook, parameters: parameters,
                                           session: LanguageNotebookSession(session: session), useCache: session.cache != nil)
@@ -161,7 +170,12 @@ final class NotebookAtPrompt {
         if let reason = stepper.skipReason(cell) {
             return "skipped (" + (reason.split(separator: ":").first.map(String.init) ?? reason) + ")"
         }
-        guard let result = stepper.results[cell.index - 1] else { return "not run" }
+        guard let result = stepper.results[cell.index - 1] else {
+            // Statements of it that a later cell replayed for the values it needed.
+            let replayed = stepper.results.compactMap { $0 }.flatMap(\.replay).filter { $0.cell == cell.index }
+            guard !replayed.isEmpty else { return "not run" }
+            return "replayed: " + replayed.map { ($0.defines ?? $0.text) + ($0.cached ? " (cached)" : "") }.joined(separator: ", ")
+        }
         switch result.status {
         case .ok:
             let time = String(format: "%.2f s", result.seconds)

@@ -119,11 +119,13 @@ public final class NotebookStepper {
         return result
     }
 
-    /// The executed notebook so far, as `ser run` writes it; cells not run yet are marked as such.
+    /// The executed notebook so far, as `ser run` writes it; cells not run yet are marked as such, and cells that
+    /// `when=`/`unless=` keep from running say why, even before a step passed them.
     public func executed(outputFolder: String) -> ExecutedNotebook {
         let folder = outputFolder.isEmpty ? "." : outputFolder
         let all = notebook.cells.map { cell in
-            results[cell.index - 1] ?? CellResult(cell: cell, status: .skipped("not run yet"), output: CellOutput(), seconds: 0)
+            results[cell.index - 1] ?? CellResult(cell: cell, status: .skipped(skipReason(cell) ?? "not run yet"),
+                                                  output: CellOutput(), seconds: 0)
         }
         return ExecutedNotebook(notebook: notebook, parameters: parameters, results: all,
                                 outputPath: folder + "/\(notebook.name).md")

@@ -136,6 +136,12 @@ import Testing
             if last.source.contains("plot ") {
                 #expect(term.shownText(from: start).contains("wrote build/notebooks/\(shipped.notebook.name)/"))
             }
+            // :cells says which statements of the cells not run were replayed.
+            start = term.cursor
+            try term.type(":cells", expecting: "first line", "ser> ")
+            let trainingRow = PseudoTerminal.visible(String(term.transcript[start..<term.cursor])).components(separatedBy: "\r\n")
+                .first { $0.contains(" \(training.label ?? "") ") }
+            #expect(trainingRow?.contains("replayed: ") == true, "\(trainingRow ?? "no row")")
             try term.quit()
         }
         #expect(!FileManager.default.fileExists(atPath: home.path + "/figures"))
@@ -161,6 +167,7 @@ import Testing
         #expect(saved.split(separator: "\n")[1].hasPrefix("> **ser run** of `\(shipped.path)`"))
         #expect(saved.contains("*\(training.title) · ok"))
         #expect(saved.contains("*\(last.title) · skipped (not run yet)*"))
+        #expect(saved.contains("*\(skipped.title) · skipped (when=data: parameter 'data' is not set)*"))
         #expect(saved.contains("| `size` |") && saved.contains("| `small` | set by `--param` |"))
 
         // Ctrl-C during :next: the training cell is marked cancelled, the session goes on.
@@ -207,6 +214,8 @@ import Testing
         try term.expect("ser> ")
         #expect(FileManager.default.fileExists(atPath: home.path + "/build/figures/model-net.png"))
         try term.type(":figures", expecting: "build/figures/model-net.png")
+        // `_` is the figure: typed alone, it is shown again.
+        try term.type("_", expecting: "figure model → build/figures/model-net.png", "ser> ")
         // :reset asks before forgetting a session with a model; "n" keeps it.
         try term.type(":reset", expecting: "forget all 2 values, trained models 'net' among them? [y/N] ")
         try term.type("n", expecting: "kept the session")
@@ -221,6 +230,7 @@ import Testing
         let transcript = try figureOutput(reply: "\u{1B}_Gi=31;OK\u{1B}\\\u{1B}[?62;22c", expecting: "\u{1B}_Ga=T,f=100,q=2,c=")
         #expect(transcript.contains("wrote build/figures/model-net.png"))
         #expect(!transcript.contains("\u{1B}Pq"))
+        #expect(transcript.components(separatedBy: "\u{1B}_Ga=T,f=100,q=2,c=").count == 3, "drawn by plot, then by `_`")
     }
 
     @Test func sixelTerminalsGetSixels() throws {
@@ -234,13 +244,23 @@ import Testing
         #expect(!transcript.contains("\u{1B}_Ga=T") && !transcript.contains("\u{1B}Pq"))
     }
 
-    @Test func helpAndWideTablesFitEightyColumns() throws {
+    @Test func helpMetaHelpAndWideTablesFitEightyColumns() throws {
         let home = try ScratchHome()
         let term = try home.ser(["repl", "--no-cache"], columns: 80)
-        let start = term.cursor
         try term.type("help", expecting: "shows a verb's arguments", "ser> ")
         try term.type("help train", expecting: "Example", "ser> ")
-        let shown = PseudoTerminal.visible(String(term.transcript[start..<term.cursor]))
+        try term.type(":help", expecting: "leave (also Ctrl-D)", "Keys:", "ser> ")
+        // A notebook's header and cell list (nothing runs).
+        let shipped = try Shipped()
+        try term.type(":open \(shipped.path) size=small", expecting: "\(shipped.cells.count) cells", "ser> ")
+        try term.type(":cells", expecting: "first line", "ser> ")
+        // Errors are red (the message and the caret).
+        try term.type("show nothing", expecting: "\u{1B}[31m<repl>:1:6: error: unknown name 'nothing'\u{1B}[0m", "\u{1B}[31m     ^~~~~~~")
+        try term.expect("ser> ")
+        // From the banner on.
+        let shown = PseudoTerminal.visible(String(term.transcript[..<term.cursor]))
+        // A bad parameter is refused, naming it and :open (not --param).
+        try term.type(":open \(shipped.path) size=medium", expecting: ":open: error: size=medium: ", "ser> ")
         try term.quit()
         let lines = shown.split(separator: "\r\n").map(String.init)
         #expect(lines.count > 20)
@@ -249,6 +269,7 @@ import Testing
         }
         // Two columns: the verb, then its summary; no Markdown syntax left.
         #expect(lines.contains { $0.hasPrefix("train") && $0.contains("Trains") })
+        #expect(lines.contains { $0.hasPrefix(":vars") && $0.contains("every session value") })
         #expect(!shown.contains("**") && !shown.contains("\\|") && !shown.contains("```") && !shown.contains("| ---"))
     }
 }
