@@ -34,6 +34,9 @@ import Testing
         let run = try CLITests.ser(["features", dir, "--out", "\(dir)/f", "--window", "-1"])
         #expect(run.status == 64)
         #expect(run.stderr.contains("--window must be a positive number of seconds (got -1.0)"))
+        // A hop of a few samples ran a whole window's STFT per sample: a run without end.
+        let tiny = try CLITests.ser(["features", dir, "--out", "\(dir)/f", "--hop", "0.000001"])
+        #expect(tiny.status == 64 && tiny.stderr.contains("hop must be between 0.01 and 3600 seconds (got 1e-06)"), "\(tiny.stderr)")
     }
 
     /// Item 4: `--sr 4000000000` aborted in the allocator.
@@ -111,24 +114,21 @@ import Testing
         #expect(run.stderr.contains("\(script):2:10: not UTF-8 text (byte 0xE8); save the file as UTF-8"))
     }
 
+    /// Item 6 for scripts and notebooks: `ser exec -f FIFO` and `ser run FIFO` blocked forever; every file ser
+    /// reads whole is read only if it is a regular file.
+    @Test func fifoGivenAsScriptOrNotebookIsRefusedWithoutBlocking() throws {
+        let fifo = "\(dir)/pipe.md"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let exec = try CLITests.ser(["exec", "-f", fifo])
+        #expect(exec.status != 0 && exec.stderr.contains("\(fifo): is a FIFO (named pipe), not a script"), "\(exec.stderr)")
+        let run = try CLITests.ser(["run", fifo])
+        #expect(run.status == 1 && run.stderr.contains("is a FIFO (named pipe), not a script"), "\(run.stderr)")
+    }
+
     /// Item 13: SIGTERM during `ser features --out` left `.x.npy.tmp-PID-N` files behind.
     @Test func sigtermRemovesTemporaryFiles() throws {
-        let audio = "\(dir)/long"
-        try FileManager.default.createDirectory(atPath: audio, withIntermediateDirectories: true)
-        for i in 0..<12 { try CLITests.writeTone("\(audio)/t\(i).wav", seconds: 20) }
-        let out = "\(dir)/out"
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let pid = try Self.spawn(["features", audio, "--out", "\(out)/feats", "--threads", "1"])
-        // Wait until the temporary files exist, then stop the run.
-        var sawTemporary = false
         var status: Int32 = 0
-        for _ in 0..<6000 where waitpid(pid, &status, WNOHANG) == 0 {
-            if (try FileManager.default.contentsOfDirectory(atPath: out)).contains(where: { $0.contains(".tmp-") }) {
-                sawTemporary = true
-                break
-            }
-            usleep(5000)
-        }
+        let (pid, out, sawTemporary) = try featuresUnderWay(files: 12, seconds: 20, name: "long", status: &status)
         if sawTemporary {
             kill(pid, SIGTERM)
             waitpid(pid, &status, 0)
@@ -164,25 +164,28 @@ import Testing
         return pid
     }
 
+    /// Starts `ser features` on `files` tones of `seconds` into `dir/name/feats` (one thread) and waits, at most
+    /// 30 s, until its temporary table exists: `underWay` is false when the process ended first (its status is
+    /// then in `status`).
+    func featuresUnderWay(files: Int, seconds: Double, name: String, status: inout Int32) throws
+        -> (pid: pid_t, out: String, underWay: Bool)
+    {
+        let audio = "\(dir)/\(name)-audio", out = "\(dir)/\(name)"
+        for folder in [audio, out] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        for i in 0..<files { try CLITests.writeTone("\(audio)/t\(i).wav", seconds: seconds) }
+        let pid = try Self.spawn(["features", audio, "--out", "\(out)/feats", "--threads", "1"])
+        for _ in 0..<6000 where waitpid(pid, &status, WNOHANG) == 0 {
+            if try FileManager.default.contentsOfDirectory(atPath: out).contains(where: { $0.contains(".tmp-") }) { return (pid, out, true) }
+            usleep(5000)
+        }
+        return (pid, out, false)
+    }
+
     /// Ctrl-C in `ser features` was ignored until the last file (the run never polled the flag): it now stops
     /// at the next file with status 130, and nothing is written — no table, no temporary file.
     @Test func ctrlCStopsFeaturesAtTheNextFileAndWritesNothing() throws {
-        let audio = "\(dir)/many"
-        try FileManager.default.createDirectory(atPath: audio, withIntermediateDirectories: true)
-        for i in 0..<20 { try CLITests.writeTone("\(audio)/t\(i).wav", seconds: 4) }
-        let out = "\(dir)/interrupted"
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let pid = try Self.spawn(["features", audio, "--out", "\(out)/feats", "--threads", "1"])
-        // Interrupt once the run is under way (its temporary table exists).
         var status: Int32 = 0
-        var started = false
-        for _ in 0..<6000 where waitpid(pid, &status, WNOHANG) == 0 {
-            if try FileManager.default.contentsOfDirectory(atPath: out).contains(where: { $0.contains(".tmp-") }) {
-                started = true
-                break
-            }
-            usleep(5000)
-        }
+        let (pid, out, started) = try featuresUnderWay(files: 20, seconds: 4, name: "interrupted", status: &status)
         try #require(started, "the run ended before it was seen under way")
         kill(pid, SIGINT)
         waitpid(pid, &status, 0)

@@ -36,6 +36,7 @@ public struct FeaturesJob: Sendable {
     public func validate() throws(VerbFailure) {
         guard window > 0, window.isFinite else { throw VerbFailure("window must be a positive number of seconds (got \(window))", argument: "window") }
         guard hop > 0, hop.isFinite else { throw VerbFailure("hop must be a positive number of seconds (got \(hop))", argument: "hop") }
+        if let (argument, message) = Windowing.problem(length: window, hop: hop) { throw VerbFailure(message, argument: argument) }
         guard (1000...384_000).contains(sampleRate) else { throw VerbFailure("sr must be between 1000 and 384000 Hz (got \(sampleRate))", argument: "sr") }
         if let threads, threads < 1 { throw VerbFailure("threads must be at least 1 (got \(threads))", argument: "threads") }
         if let layout, Layout(rawValue: layout) == nil {
@@ -82,7 +83,7 @@ public struct FeaturesJob: Sendable {
         let report: FeatureRun.Report
         do { report = try run.write(items, to: out, progress: progress) } catch {
             if error.isCancellation { throw VerbFailure(error.message + "; nothing written") }
-            let isInput = names.contains(error.name)
+            let isInput = names.contains(error.name) && !skipBad
             throw VerbFailure(error.message + "; nothing written" + (isInput ? "; --skip-bad skips files that cannot be read" : ""))
         }
         for failure in report.failures { note("skipped \(failure.message)") }
