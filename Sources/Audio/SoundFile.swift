@@ -225,23 +225,18 @@ public enum SoundFile {
     /// The size of `path` when it is a regular file (following symbolic links); anything else — missing, a
     /// folder, a FIFO, a device, a socket — is an error naming what it is, so that nothing blocks on it.
     ///
-    /// Wraps `stat`.
+    /// Wraps Support's `Files.regularFileSize`.
     public static func regularFileSize(_ path: String) throws(AudioError) -> Int {
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw AudioError(.cannotOpen, path: path, errno == ENOENT ? "no such file" : "cannot open: \(reason)")
+        let size: Int
+        do { size = try Files.regularFileSize(path) } catch {
+            switch error.reason {
+            case .missing, .unreadable, .tooLarge, .other: throw AudioError(.cannotOpen, path: path, error.message)
+            case .notRegular where Files.isDirectory(path): throw AudioError(.notAudio, path: path, "\(error.message), not an audio file")
+            case .notRegular: throw AudioError(.notAudio, path: path, "\(error.message), not an audio file; only regular files are read")
+            }
         }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG:
-            guard st.st_size > 0 else { throw AudioError(.empty, path: path, "the file is empty (0 bytes)") }
-            return Int(st.st_size)
-        case S_IFDIR: throw AudioError(.notAudio, path: path, "is a folder, not an audio file")
-        case S_IFIFO: throw AudioError(.notAudio, path: path, "is a FIFO (named pipe), not an audio file; only regular files are read")
-        case S_IFCHR, S_IFBLK: throw AudioError(.notAudio, path: path, "is a device, not an audio file; only regular files are read")
-        case S_IFSOCK: throw AudioError(.notAudio, path: path, "is a socket, not an audio file; only regular files are read")
-        default: throw AudioError(.notAudio, path: path, "is not a regular file; only regular files are read")
-        }
+        guard size > 0 else { throw AudioError(.empty, path: path, "the file is empty (0 bytes)") }
+        return size
     }
 
     /// Writes interleaved float32 samples in the given encoding, atomically (temporary file + rename).

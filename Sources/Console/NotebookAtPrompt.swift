@@ -21,12 +21,25 @@ final class NotebookAtPrompt {
     var notebook: Notebook { stepper.notebook }
     private var cells: [Cell] { notebook.cells }
 
-    /// Reads the notebook and checks `name=value` arguments against its parameters, as `ser run --param` does.
-    init(path: String, arguments: [String], session: Session, display: Display) throws(NotebookError) {
-        let notebook = try Notebook(contentsOf: (path as NSString).expandingTildeInPath)
+    /// Reads the notebook and checks `name=value` arguments against its parameters, as `ser run --param` does:
+    /// unless `figures=` is given, figures go beside the executed notebook (`<outputFolder>/<name>/`), never over
+    /// the committed `figures/`.
+    init(path: String, arguments: [String], session: Session, display: Display, outputFolder: String,
+         command: String = ":open") throws(NotebookError) {
+        let notebook = try Notebook(contentsOf: Files.expandingTilde(path))
         var options = RunOptions()
-        options.overrides = try arguments.map { text throws(NotebookError) in try ParameterOverride(parsing: text) }
-        let parameters = try NotebookRunner.resolve([notebook], options: options)[0]
+        options.outputFolder = outputFolder
+        options.figuresBesideOutput = true
+        let parameters: [(declaration: ParameterDeclaration, value: ParameterValue, overridden: Bool)]
+        do {
+            options.overrides = try arguments.map { text throws(NotebookError) in try ParameterOverride(parsing: text) }
+            parameters = try NotebookRunner.resolve([notebook], options: options)[0]
+        } catch {
+            // At the prompt the parameters are arguments of `:open` or `:run`, not --param options.
+            var error = error
+            if error.file == "--param" { error.file = command }
+            throw error
+        }
         do {
             stepper = try NotebookStepper(notebook: notebook, parameters: parameters,
                                           session: LanguageNotebookSession(session: session), useCache: session.cache != nil)
@@ -157,7 +170,12 @@ final class NotebookAtPrompt {
         if let reason = stepper.skipReason(cell) {
             return "skipped (" + (reason.split(separator: ":").first.map(String.init) ?? reason) + ")"
         }
-        guard let result = stepper.results[cell.index - 1] else { return "not run" }
+        guard let result = stepper.results[cell.index - 1] else {
+            // Statements of it that a later cell replayed for the values it needed.
+            let replayed = stepper.results.compactMap { $0 }.flatMap(\.replay).filter { $0.cell == cell.index }
+            guard !replayed.isEmpty else { return "not run" }
+            return "replayed: " + replayed.map { ($0.defines ?? $0.text) + ($0.cached ? " (cached)" : "") }.joined(separator: ", ")
+        }
         switch result.status {
         case .ok:
             let time = String(format: "%.2f s", result.seconds)
@@ -221,11 +239,13 @@ final class NotebookAtPrompt {
         case .notRun:
             break
         case .cancelled:
-            Terminal.writeOut("(\(cell.title) cancelled (Ctrl-C))\n\n")
+            Terminal.writeOut("(\(cell.title) cancelled (Ctrl-C) after \(String(format: "%.2f", result.seconds)) s; "
+                + "`:cell \(cell.label ?? String(cell.index))` runs it again)\n\n")
         }
     }
 
-    /// `:run NOTEBOOK`: every remaining cell in order, headers and outputs without the prose; stops at a failure.
+    /// `:run NOTEBOOK`: every remaining cell in order, headers and outputs without the prose; stops at a failure
+    /// and at Ctrl-C (the running cell is marked cancelled).
     func runAll() -> Bool {
         while next < cells.count {
             let cell = cells[next]
@@ -235,8 +255,17 @@ final class NotebookAtPrompt {
                 _ = stepper.skip(cell, reason: reason)
                 continue
             }
+            if stepper.session.isCancelled {
+                // Ctrl-C between two cells: this one does not start.
+                stepper.markCancelled(cell)
+                Terminal.writeOut("(\(cell.title) cancelled (Ctrl-C) before it started)\n\n")
+                return false
+            }
             run(cell)
-            if case .failed = stepper.results[cell.index - 1]?.status { return false }
+            switch stepper.results[cell.index - 1]?.status {
+            case .failed, .cancelled: return false
+            default: continue
+            }
         }
         return true
     }

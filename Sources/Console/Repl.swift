@@ -42,7 +42,8 @@ public final class Repl {
     /// Runs until `:quit` or Ctrl-D.
     public func run() {
         Cancellation.installInterruptHandler()
-        Terminal.writeOut("ser \(serVersion) — type 'help' for the verbs, ':help' for the prompt's commands, Ctrl-D to leave.\n")
+        Terminal.writeOut(display.wrapped("ser \(serVersion) — type 'help' for the verbs, ':help' for the prompt's commands, "
+            + "Ctrl-D to leave.") + "\n")
         var pending = ""
         while true {
             session.cancellation.clear()
@@ -93,7 +94,7 @@ public final class Repl {
         case ":quit", ":q", ":exit":
             return false
         case ":help":
-            Terminal.writeOut(Repl.metaHelp + "\n")
+            Terminal.writeOut(display.markdownText(Repl.metaHelp) + "\n")
         case ":vars":
             Terminal.writeOut(display.markdownText(Repl.vars(session)) + "\n")
         case ":reset":
@@ -188,7 +189,7 @@ public final class Repl {
     private func open(arguments: [String]) {
         do {
             let opened = try NotebookAtPrompt(path: arguments[0], arguments: Array(arguments.dropFirst()), session: session,
-                                              display: display)
+                                              display: display, outputFolder: notebookFolder)
             notebook = opened
             Terminal.writeOut(display.markdownText(opened.header()) + "\n")
         } catch {
@@ -200,11 +201,11 @@ public final class Repl {
     /// script's statements, into this session; stops at the first error.
     private func run(arguments: [String]) {
         let file = arguments[0]
-        let path = (file as NSString).expandingTildeInPath
+        let path = Files.expandingTilde(file)
         if path.hasSuffix(".md") {
             do {
                 let opened = try NotebookAtPrompt(path: file, arguments: Array(arguments.dropFirst()), session: session,
-                                                  display: display)
+                                                  display: display, outputFolder: notebookFolder, command: ":run")
                 notebook = opened
                 _ = opened.runAll()
             } catch {
@@ -275,25 +276,29 @@ public final class Repl {
         return Table(columns: ["name", "type", "value", "hash"], rows: rows, alignments: [.left, .left, .left, .left]).markdown()
     }
 
+    /// `:help`: Markdown, so that a terminal lays it out for its width as it does `help`.
     static let metaHelp = """
-    Statements: [name =] verb arguments     (help lists the verbs, help VERB shows one; _ is the last unnamed result)
-    Meta-commands:
-      :help              this list
-      :vars              every session value with its type, size and hash; (cached) marks values from the cache
-      :run FILE [p=v …]  run a notebook's cells (.md, with its parameters) or a script into this session
-      :open NOTEBOOK [p=v …]  step through a notebook: shows its title, parameters and cells
-      :next, :n          the prose up to the next cell, the cell, its output
-      :cells             the notebook's cells and their state (ran, from cache, not run, failed, skipped)
-      :cell LABEL|N      run one cell, replaying through the cache the earlier cells it needs
-      :prose             the prose before the current cell again
-      :save [FOLDER]     write the executed notebook as ser run does (build/notebooks/NAME.md)
-      :figures [N]       the session's figures; N shows one again
-      :inline on|off     draw figures in the terminal (kitty, iTerm2, sixel) or link to them
-      :reset             forget every value (asks first when models were trained)
-      :time              toggle timing of each statement
-      :history           the last 50 lines of history
-      :quit              leave (also Ctrl-D)
-    Keys: Tab completes verbs, options, names and paths in strings; Ctrl-C cancels a running command
-    or discards the line; a line ending in \\ continues on the next.
+    Statements: `[name =] verb arguments` (`help` lists the verbs, `help VERB` shows one; `_` is the last unnamed result).
+
+    | meta-command | what it does |
+    | --- | --- |
+    | `:help` | this list |
+    | `:vars` | every session value with its type, size and hash; (cached) marks values from the cache |
+    | `:run FILE [p=v …]` | run a notebook's cells (.md, with its parameters) or a script into this session |
+    | `:open NOTEBOOK [p=v …]` | step through a notebook: shows its title, parameters and cells |
+    | `:next`, `:n` | the prose up to the next cell, the cell, its output |
+    | `:cells` | the notebook's cells and their state (ran, from cache, not run, replayed, failed, skipped, cancelled) |
+    | `:cell LABEL\\|N` | run one cell, replaying through the cache the earlier cells it needs |
+    | `:prose` | the prose before the current cell again |
+    | `:save [FOLDER]` | write the executed notebook as ser run does (build/notebooks/NAME.md) |
+    | `:figures [N]` | the session's figures; N shows one again |
+    | `:inline on\\|off` | draw figures in the terminal (kitty, iTerm2, sixel) or link to them |
+    | `:reset` | forget every value (asks first when models were trained) |
+    | `:time` | toggle timing of each statement |
+    | `:history` | the last 50 lines of history |
+    | `:quit` | leave (also Ctrl-D) |
+
+    Keys: Tab completes verbs, options, names and paths in strings; Ctrl-C cancels a running command or discards \
+    the line; a line ending in `\\` continues on the next.
     """
 }

@@ -134,6 +134,8 @@ public struct TerminalMarkdown {
                     text += right ? pad + rendered : rendered + (c == columns - 1 ? "" : pad)
                     if c < columns - 1 { text += String(repeating: " ", count: gap) }
                 }
+                // Empty cells at the end of a line leave no trailing blanks (copied text stays clean).
+                while text.hasSuffix(" ") { text.removeLast() }
                 out.append(text)
             }
             if r == 0, parsed.count > 1 {
@@ -144,7 +146,8 @@ public struct TerminalMarkdown {
         return out
     }
 
-    /// The cells of a `| a | b \| c |` row, escapes kept for the inline parser.
+    /// The cells of a `| a | b \| c |` row. As in GitHub's tables, `\|` is a bar inside a cell, in a code span
+    /// too (`` `a\|b` `` shows `a|b`); other escapes are kept for the inline parser.
     private func splitRow(_ row: String) -> [String] {
         var cells: [String] = []
         var current = ""
@@ -152,7 +155,12 @@ public struct TerminalMarkdown {
         var body = Substring(row)
         if body.first == "|" { body.removeFirst() }
         for c in body {
-            if escaped { current.append("\\"); current.append(c); escaped = false; continue }
+            if escaped {
+                if c != "|" { current.append("\\") }
+                current.append(c)
+                escaped = false
+                continue
+            }
             if c == "\\" { escaped = true; continue }
             if c == "|" { cells.append(current.trimmingCharacters(in: .whitespaces)); current = ""; continue }
             current.append(c)

@@ -94,26 +94,15 @@ public enum NPY {
         return ((dims[0], dims[1]), values)
     }
 
-    /// The bytes of a whole file.
+    /// The most bytes a table file (.npy or .csv) may have: 8 GiB (2³¹ float32 values).
+    static let maxFileBytes = 8 << 30
+
+    /// The bytes of a whole table file (Support's reader: only regular files — a FIFO would block —, at most
+    /// `maxFileBytes`).
     static func readAll(_ path: String) throws(FeaturesError) -> [UInt8] {
-        var st = stat()
-        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
-            // A FIFO would block, a folder cannot be read: only regular files are tables.
-            throw FeaturesError(.cannotOpen, path: path, (st.st_mode & S_IFMT) == S_IFDIR ? "is a folder, not a file" : "is not a regular file")
+        do { return try Files.readRegularFile(path, maxBytes: maxFileBytes) } catch {
+            throw FeaturesError(.cannotOpen, path: path, error.reason == .notRegular ? "\(error.message), not a table file" : error.message)
         }
-        guard let file = fopen(path, "rb") else {
-            throw FeaturesError(.cannotOpen, path: path, "cannot open: \(String(cString: strerror(errno)))")
-        }
-        defer { fclose(file) }
-        var bytes = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if got > 0 { bytes.append(contentsOf: chunk[0..<got]) }
-            if got < chunk.count { break }
-        }
-        if ferror(file) != 0 { throw FeaturesError(.cannotOpen, path: path, "read failed") }
-        return bytes
     }
 }
 

@@ -18,8 +18,9 @@ extension Session {
         }
         let result: Value?
         lastCallWasCached = false
-        if case .name(let head) = statement.head.kind, registry.isVerb(head) {
-            result = try call(head, headRange: statement.head.range, statement.arguments, source: source, into: &out)
+        let verb: String? = if case .name(let head) = statement.head.kind, registry.isVerb(head) { head } else { nil }
+        if let verb {
+            result = try call(verb, headRange: statement.head.range, statement.arguments, source: source, into: &out)
         } else {
             if case .name(let head) = statement.head.kind, values[head] == nil, !statement.arguments.isEmpty {
                 let s = suggestion(head, among: registry.families)
@@ -43,8 +44,12 @@ extension Session {
         // An unnamed result is `_` (as in IPython), so it can be named or used afterwards: `r = _`.
         bind("_", value)
         if cached { cachedNames.insert("_") }
-        if value.type == .figure {
-            // The verb already said where it wrote the figure.
+        if case .figure(let figure) = value.payload {
+            // A plot verb already said where it wrote the figure; a name (`_`, `fig`) shows it again.
+            if verb == nil {
+                out.append(value.summary)
+                out.figures.append(figure.path)
+            }
         } else if value.type == .number || value.type == .string {
             out.append(value.summary)
         } else {
@@ -125,7 +130,8 @@ extension Session {
         for line in invocation.text { out.append(line) }
         out.figures += invocation.figures
         guard case .value(let value) = outcome else { return nil }
-        if verb.cached, let cache {
+        // A result cut short by Ctrl-C (training keeps its best weights so far) is not what the recipe makes.
+        if verb.cached, let cache, !cancellation.isRequested {
             countCache(hit: false)
             do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
                 out.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")

@@ -237,8 +237,7 @@ public struct NotebookRunner {
             }
             if stepper.session.isCancelled {
                 // Ctrl-C between two cells: this one is marked cancelled, the rest do not run.
-                let result = CellResult(cell: cell, status: .cancelled, output: CellOutput(), seconds: 0)
-                stepper.amend(result)
+                let result = stepper.markCancelled(cell)
                 onEvent(.cellFinished(notebook: notebook.path, result: result))
                 stopped = true
                 continue
@@ -255,11 +254,7 @@ public struct NotebookRunner {
                     stepper.amend(result)
                 }
             }
-            if stepper.session.isCancelled {
-                result.status = .cancelled
-                stepper.amend(result)
-                stopped = true
-            }
+            if result.status == .cancelled { stopped = true }
             onEvent(.cellFinished(notebook: notebook.path, result: result))
         }
         var executed = stepper.executed(outputFolder: options.outputFolder)

@@ -72,21 +72,30 @@ public final class NotebookStepper {
         results[result.cell.index - 1] = result
     }
 
+    /// Records a cell as cancelled before it started (Ctrl-C between two cells).
+    @discardableResult
+    public func markCancelled(_ cell: Cell) -> CellResult {
+        let result = CellResult(cell: cell, status: .cancelled, output: CellOutput(), seconds: 0)
+        results[cell.index - 1] = result
+        return result
+    }
+
     /// Records a cell as not run because an earlier one failed.
     public func markNotRun(_ cell: Cell) {
         results[cell.index - 1] = CellResult(cell: cell, status: .notRun, output: CellOutput(), seconds: 0)
     }
 
     /// Runs a cell (cells skipped by `when=`/`unless=` are recorded as skipped): first the replay of what it
-    /// needs, then its statements.
+    /// needs, then its statements. A cell during which Ctrl-C came is recorded as cancelled.
     @discardableResult
     public func run(_ cell: Cell) -> CellResult {
         if let reason = skipReason(cell) { return skip(cell, reason: reason) }
         let clock = ContinuousClock()
         let start = clock.now
         var result: CellResult
+        var replay: [ReplayedStatement] = []
         do {
-            let replay = try replayNeeds(of: cell)
+            replay = try replayNeeds(of: cell)
             let output = try session.execute(source(of: cell), file: notebook.path, firstLine: cell.firstLine,
                                              useCache: useCache && cell.options.cache)
             result = CellResult(cell: cell, status: .ok, output: output, seconds: seconds(clock.now - start), replay: replay)
@@ -99,18 +108,24 @@ public final class NotebookStepper {
             var message = String(describing: error)
             if !message.hasPrefix(notebook.path + ":") { message = "\(notebook.path):\(line): error: \(message)" }
             result = CellResult(cell: cell, status: .failed(line: line, message: message),
-                                output: (error as? CellError)?.output ?? CellOutput(), seconds: seconds(clock.now - start))
+                                output: (error as? CellError)?.output ?? CellOutput(), seconds: seconds(clock.now - start),
+                                replay: replay)
             record(cell)
         }
+        // Ctrl-C while the cell ran: it stopped early (training keeps its best weights, other verbs stop), whatever
+        // it printed or threw.
+        if session.isCancelled { result.status = .cancelled }
         results[cell.index - 1] = result
         return result
     }
 
-    /// The executed notebook so far, as `ser run` writes it; cells not run yet are marked as such.
+    /// The executed notebook so far, as `ser run` writes it; cells not run yet are marked as such, and cells that
+    /// `when=`/`unless=` keep from running say why, even before a step passed them.
     public func executed(outputFolder: String) -> ExecutedNotebook {
         let folder = outputFolder.isEmpty ? "." : outputFolder
         let all = notebook.cells.map { cell in
-            results[cell.index - 1] ?? CellResult(cell: cell, status: .skipped("not run yet"), output: CellOutput(), seconds: 0)
+            results[cell.index - 1] ?? CellResult(cell: cell, status: .skipped(skipReason(cell) ?? "not run yet"),
+                                                  output: CellOutput(), seconds: 0)
         }
         return ExecutedNotebook(notebook: notebook, parameters: parameters, results: all,
                                 outputPath: folder + "/\(notebook.name).md")

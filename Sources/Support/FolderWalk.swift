@@ -91,20 +91,9 @@ public struct FolderWalk: Sendable, Equatable {
                 case S_IFREG:
                     files.append(rel)
                 default:
-                    notes.append("\(path): not a regular file (\(FolderWalk.kind(st.st_mode))); left out")
+                    notes.append("\(path): \(Files.kind(of: st.st_mode)), not a regular file; left out")
                 }
             }
-        }
-    }
-
-    /// What kind of non-regular file a mode describes.
-    static func kind(_ mode: mode_t) -> String {
-        switch mode & S_IFMT {
-        case S_IFIFO: "a FIFO"
-        case S_IFCHR: "a character device"
-        case S_IFBLK: "a block device"
-        case S_IFSOCK: "a socket"
-        default: "not a regular file"
         }
     }
 }

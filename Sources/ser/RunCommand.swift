@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
         Examples:
           ser run notebooks/02-emovo-baseline.md
           ser run notebooks/*.md --param data=~/corpora
-          ser run notebooks/02-emovo-baseline.md --param epochs=5 --only train-emovo
+          ser run notebooks/02-emovo-baseline.md --param size=small --only emovo-only
           ser run notebooks/01-features.md --param size=small --to ipynb --to html
           ser run notebooks/02-emovo-baseline.md --list-params
         """

@@ -69,7 +69,7 @@ import Support
     /// Misleading messages: /dev/zero was "empty"; a folder was "not an audio file libsndfile can read".
     @Test func devicesAndFoldersSayWhatTheyAre() throws {
         let device = #expect(throws: AudioError.self) { try Audio.load("/dev/zero") }
-        #expect(device?.message.contains("is a device") == true)
+        #expect(device?.message.contains("is a character device") == true)
         let folder = #expect(throws: AudioError.self) { try Audio.load(dir) }
         #expect(folder?.description == "\(dir): is a folder, not an audio file")
     }
@@ -124,6 +124,6 @@ import Support
         #expect(mkfifo(root + "/pipe.wav", 0o600) == 0)
         let walk = FolderWalk(root: root)
         #expect(walk.files.isEmpty)
-        #expect(walk.notes == ["\(root)/pipe.wav: not a regular file (a FIFO); left out"])
+        #expect(walk.notes == ["\(root)/pipe.wav: a FIFO (named pipe), not a regular file; left out"])
     }
 }

@@ -81,6 +81,25 @@ import Testing
         }
     }
 
+    /// The examples of `ser run --help` name cells that the shipped notebooks have (a user copies them first).
+    @Test func runHelpExamplesNameCellsTheNotebooksHave() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let help = try Self.ser(["run", "--help"])
+        #expect(help.status == 0)
+        var checked = 0
+        for line in help.stdout.split(separator: "\n") {
+            let words = line.split(separator: " ").map(String.init)
+            guard let notebook = words.first(where: { $0.hasPrefix("notebooks/") && $0.hasSuffix(".md") && !$0.contains("*") }),
+                  let option = words.firstIndex(where: { $0 == "--only" || $0 == "--from" }), option + 1 < words.count else { continue }
+            let text = try String(contentsOfFile: repository + "/" + notebook, encoding: .utf8)
+            let cell = words[option + 1]
+            #expect(text.contains("```ser {#\(cell)}") || text.contains("```ser {#\(cell) "), "\(line): \(notebook) has no cell '\(cell)'")
+            checked += 1
+        }
+        #expect(checked > 0)
+    }
+
     /// The study's pipeline from the command line on the small demo EMOVO corpus.
     @Test func demoFeaturesTrainEvaluate() throws {
         let corpus = "\(Self.work)/emovo"

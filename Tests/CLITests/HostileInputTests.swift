@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Audio
 import Foundation
 import Testing
 
@@ -52,6 +53,26 @@ import Testing
         let run = try CLITests.ser(["plot", "mel", dir, "--out", "\(dir)/m.png"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("\(dir): is a folder, not an audio file"))
+    }
+
+    /// Item 15 and "plot on NaN audio omits the file", end to end: `ser augment` and `ser plot` refuse a file
+    /// longer than 600 s and a NaN WAV, naming the file, with status 1 and nothing written.
+    @Test func augmentAndPlotRefuseLongAndNaNFiles() throws {
+        let long = "\(dir)/long.wav", nan = "\(dir)/nan.wav"
+        try SoundFile.write(Signal(samples: [Float](repeating: 0.1, count: 601 * 1000), sampleRate: 1000), to: long, encoding: .wav16)
+        try SoundFile.write(Signal(samples: (0..<8000).map { $0 == 4000 ? .nan : 0.1 }, sampleRate: 8000), to: nan, encoding: .wavFloat)
+        let cases: [(String, String)] = [(long, "\(long): 601.0 s long; this command takes at most 600.0 s (cut the file first)"),
+                                         (nan, "\(nan): sample 4000 (0.5 s) is nan; audio must be finite")]
+        for (file, message) in cases {
+            let augment = try CLITests.ser(["augment", file, "--noise", "0.1", "--sr", "8000", "--out", "\(dir)/aug"])
+            #expect(augment.status == 1 && augment.stderr.contains(message), "\(augment.stderr)")
+            for view in ["waveform", "mel"] {
+                let plot = try CLITests.ser(["plot", view, file, "--sr", "8000", "--out", "\(dir)/p.png"])
+                #expect(plot.status == 1 && plot.stderr.contains(message), "\(plot.stderr)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/p.png"))
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: "\(dir)/aug"))?.isEmpty ?? true)
     }
 
     /// Item 14: `--out ""` wrote hidden `.npy`/`.csv` files.

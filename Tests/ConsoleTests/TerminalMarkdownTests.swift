@@ -26,6 +26,18 @@ import Testing
         }
         // The right-aligned column stays right-aligned.
         #expect(lines.contains { $0.contains("  200  ") })
+        // Rows whose last cells are empty (or shorter than the column) end without blanks.
+        let sparse = TerminalMarkdown(width: 80, styled: true).render("| a | b | c |\n| --- | ---: | --- |\n| x |  |  |\n| y | 2 | long text |")
+        #expect(sparse.split(separator: "\n").allSatisfy { !$0.hasSuffix(" ") }, "\(sparse.debugDescription)")
+    }
+
+    /// As on GitHub, `\|` in a table cell is a bar, inside a code span too.
+    @Test func anEscapedBarInACodeSpanOfATableIsABar() {
+        let table = "| command | what |\n| --- | --- |\n| `:inline on\\|off` | draws figures |"
+        let styled = TerminalMarkdown(width: 80, styled: true).render(table)
+        #expect(styled.contains("\u{1B}[36m:inline on|off\u{1B}[0m"))
+        #expect(!styled.contains("\\"))
+        #expect(TerminalMarkdown(width: 80, styled: false).render(table).contains("`:inline on|off`"))
     }
 
     @Test func stylesOnlyWhenAsked() {

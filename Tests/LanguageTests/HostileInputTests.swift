@@ -1,3 +1,5 @@
+import Audio
+import Support
 import Foundation
 import Testing
 @testable import Language
@@ -88,5 +90,62 @@ import Testing
         let text = try ScriptFile.text([0xEF, 0xBB, 0xBF] + Array("x = 1".utf8), name: "bom.ser")
         #expect(text == "x = 1")
         #expect(try ScriptFile.text(Array("é ok".utf8), name: "u.ser") == "é ok")
+    }
+
+    /// A scratch folder holding a WAV of `seconds` at `rate` Hz whose sample `i` is `value(i)`.
+    func wav(_ name: String, seconds: Double, rate: Int = 8000, value: (Int) -> Float = { Float(0.3 * sin(Double($0) * 0.07)) }) throws -> String {
+        let dir = NSTemporaryDirectory() + "ser-hostile-language-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = "\(dir)/\(name)"
+        let samples = (0..<Int(seconds * Double(rate))).map(value)
+        try SoundFile.write(Signal(samples: samples, sampleRate: rate), to: path, encoding: .wavFloat)
+        return path
+    }
+
+    /// Item 15: augment and plot hold whole-file transforms, so files longer than 600 s are refused by their
+    /// header with their length (before decoding), and nothing is written.
+    @Test func augmentAndPlotRefuseFilesLongerThanTenMinutes() throws {
+        let long = try wav("long.wav", seconds: longestWholeFileSeconds + 1, rate: 1000)
+        let out = Files.parentFolder(long)
+        let expected = "\(long): 601.0 s long; this command takes at most 600.0 s (cut the file first)"
+        var job = AugmentJob(files: [long], out: out + "/aug")
+        job.options.recipe = "custom"
+        job.options.noise = 0.1
+        let augment = #expect(throws: VerbFailure.self) { try job.run(cancellation: Cancellation()) }
+        #expect(augment?.message == expected)
+        #expect(Files.entries(out + "/aug")?.isEmpty ?? true)
+        for view in SignalView.allCases {
+            let plot = #expect(throws: VerbFailure.self) { try SignalPlot(view: view).plotFile(long, sampleRate: 22050, to: out + "/p.png") }
+            #expect(plot?.message == expected, "\(view)")
+        }
+        #expect(!Files.exists(out + "/p.png"))
+        // 600 s exactly is taken.
+        let limit = try wav("limit.wav", seconds: longestWholeFileSeconds, rate: 1000)
+        #expect(try SignalPlot(view: .waveform).plotFile(limit, sampleRate: 1000, to: out + "/w.png") == (800, 300))
+    }
+
+    /// Misleading messages: plot on NaN audio omitted the file; `plot mel` drew NaN frames black and exited 0
+    /// while `plot chroma` refused. Every view refuses non-finite samples with the file (or signal) and the
+    /// sample, as features and augment do.
+    @Test func plotOnNaNAudioNamesTheFileAndTheSample() throws {
+        let nan = try wav("nan.wav", seconds: 1, rate: 22050) { $0 == 11025 ? .nan : 0.1 }
+        let png = Files.parentFolder(nan) + "/nan.png"
+        for view in SignalView.allCases {
+            let error = #expect(throws: VerbFailure.self) { try SignalPlot(view: view).plotFile(nan, sampleRate: 22050, to: png) }
+            #expect(error?.message == "\(nan): sample 11025 (0.5 s) is nan; audio must be finite", "\(view)")
+        }
+        #expect(!Files.exists(png))
+    }
+
+    /// `plot mel` (and every view) on a signal in memory with an infinite sample: the same rule, naming the
+    /// signal; the session survives.
+    @Test func plotMelOnANonFiniteSignalIsRefused() throws {
+        var samples = (0..<22050).map { Float(0.3 * sin(Double($0) * 0.07)) }
+        samples[2205] = -.infinity
+        let signal = Signal(samples: samples, sampleRate: 22050)
+        for view in SignalView.allCases {
+            let error = #expect(throws: VerbFailure.self) { try SignalPlot(view: view).draw(signal, name: "x") }
+            #expect(error?.message == "x: sample 2205 (0.1 s) is -inf; audio must be finite", "\(view)")
+        }
     }
 }

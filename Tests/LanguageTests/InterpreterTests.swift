@@ -161,5 +161,29 @@ import Testing
         if case .number(let v, _) = session.values["d"]!.payload { #expect(v == 6) } else { Issue.record("d") }
     }
 
+    /// Training cut short by Ctrl-C returns its best weights so far: the session keeps that value, but the cache
+    /// must not serve it later as what the full recipe makes.
+    @Test func resultCutShortByCtrlCIsNotCached() throws {
+        let counter = Counter()
+        let cancellation = Cancellation()
+        var registry = VerbRegistry.standard
+        registry.add(Verb("partial", summary: "test", parameters: [Parameter("n", .number, positional: true, doc: "n")],
+                          examples: ["partial 1"], result: .number, cached: true) { call in
+            counter.count += 1
+            if counter.count == 1 { call.session.cancellation.request() }
+            return call.make(.number(Double(counter.count), .none))
+        })
+        let cache = MemoryCache()
+        let session = Session(registry: registry, cache: cache, cancellation: cancellation)
+        try session.execute("a = partial 2", file: "t")
+        #expect(session.order == ["a"])
+        cancellation.clear()
+        try session.execute("b = partial 2; c = partial 2", file: "t")
+        #expect(counter.count == 2)
+        if case .number(let v, _) = session.values["b"]!.payload { #expect(v == 2) } else { Issue.record("b") }
+        #expect(session.values["c"]!.hash == session.values["b"]!.hash && session.cachedNames.contains("c"))
+        #expect(!session.cachedNames.contains("b"))
+    }
+
     final class Counter: @unchecked Sendable { var count = 0 }
 }

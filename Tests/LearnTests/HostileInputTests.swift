@@ -55,7 +55,7 @@ import Testing
         let fifo = dir + "/m.safetensors"
         #expect(mkfifo(fifo, 0o600) == 0)
         let e1 = #expect(throws: LearnError.self) { try Model.load(from: fifo) }
-        #expect(e1?.description == "\(fifo): is not a regular file, not a model file")
+        #expect(e1?.description == "\(fifo): is a FIFO (named pipe), not a model file")
         let e2 = #expect(throws: LearnError.self) { try Model.load(from: dir) }
         #expect(e2?.description == "\(dir): is a folder, not a model file")
     }

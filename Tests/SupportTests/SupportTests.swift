@@ -103,6 +103,29 @@ import Darwin
         #expect(Files.entries(root + "/a", hidden: true)?.contains { $0.contains("tmp") } == false)
     }
 
+    /// The one regular-file reader: bytes of a regular file; a missing path, a folder, a FIFO (without
+    /// blocking), a device or a file over the cap is a FileError saying which, before anything is read.
+    @Test func readRegularFileRefusesWhatIsNotARegularFile() throws {
+        let root = scratch()
+        try AtomicFile.write("hello", to: root + "/f.txt")
+        #expect(try Files.readRegularFile(root + "/f.txt", maxBytes: 5) == Array("hello".utf8))
+        #expect(try Files.regularFileSize(root + "/f.txt") == 5)
+        #expect(mkfifo(root + "/pipe", 0o644) == 0)
+        symlink(root + "/pipe", root + "/link-to-pipe")
+        let cases: [(String, Int, FileError.Reason, String)] = [
+            (root + "/none", 9, .missing, "no such file"),
+            (root, 9, .notRegular, "is a folder"),
+            (root + "/pipe", 9, .notRegular, "is a FIFO (named pipe)"),
+            (root + "/link-to-pipe", 9, .notRegular, "is a FIFO (named pipe)"),
+            ("/dev/zero", 9, .notRegular, "is a character device"),
+            (root + "/f.txt", 4, .tooLarge, "5 bytes: too large (at most 4)"),
+        ]
+        for (path, cap, reason, message) in cases {
+            let error = #expect(throws: FileError.self) { try Files.readRegularFile(path, maxBytes: cap) }
+            #expect(error?.reason == reason && error?.message == message && error?.path == path, "\(path)")
+        }
+    }
+
     @Test func pathsAndTilde() {
         #expect(Files.parentFolder("a/b/c.md") == "a/b")
         #expect(Files.parentFolder("/c.md") == "/")

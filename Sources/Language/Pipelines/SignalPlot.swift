@@ -58,6 +58,10 @@ public struct SignalPlot: Sendable {
     /// Computes the view's data once; the returned closure draws it (benchmarks time only the drawing).
     func renderer(_ signal: Signal, name: String) throws(VerbFailure) -> () throws(VerbFailure) -> Figure {
         guard !signal.samples.isEmpty else { throw VerbFailure("the signal is empty", argument: "signal") }
+        // One rule for non-finite audio in every view (a NaN frame would be drawn black, a chroma refused).
+        if let problem = FeatureRun.nonFinite(samples: signal.samples, sampleRate: signal.sampleRate) {
+            throw VerbFailure("\(name): \(problem)", argument: "signal")
+        }
         guard scale == 1 || scale == 2 else { throw VerbFailure("scale must be 1 or 2, given \(scale)", argument: "scale") }
         let samples = signal.samples, sr = signal.sampleRate
         let title = title(for: name), scale = scale
