@@ -52,6 +52,16 @@ import Testing
         #expect(lines.count == 3 && lines.joined(separator: " ") == title, "\(lines)")
     }
 
+    @Test func theTrainingLegendAvoidsTheCurves() {
+        let corners: [LegendCorner] = [.topRight, .bottomLeft, .topLeft, .bottomRight]
+        // Falling losses leave the top right free: the legend goes where it always went.
+        let falling = (0..<30).map { 2 - Double($0) * 0.06 }
+        #expect(Figure.emptiestCorner(of: [falling, falling.map { $0 + 0.1 }], epochs: 30, lo: 0, hi: 2.2, preferring: corners) == .topRight)
+        // A validation loss that rises after epoch 10 above where it began takes the top right: bottom left.
+        let rising = (0..<30).map { $0 < 10 ? 1.6 - Double($0) * 0.05 : 1.1 + Double($0 - 10) * 0.06 }
+        #expect(Figure.emptiestCorner(of: [falling, rising], epochs: 30, lo: 0, hi: 2.5, preferring: corners) == .bottomLeft)
+    }
+
     @Test func confusionSummaryNumbers() {
         let m = ConfusionChart(counts: [8, 2, 1, 9], classes: ["a", "b"])
         #expect(abs(m.accuracy - 17.0 / 20) < 1e-12)
