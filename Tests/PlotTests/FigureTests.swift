@@ -55,10 +55,13 @@ import Testing
     @Test func theTrainingLegendAvoidsTheCurves() {
         let corners: [LegendCorner] = [.topRight, .bottomLeft, .topLeft, .bottomRight]
         // Falling losses leave the top right free: the legend goes where it always went.
-        let falling = (0..<30).map { 2 - Double($0) * 0.06 }
-        #expect(Figure.emptiestCorner(of: [falling, falling.map { $0 + 0.1 }], epochs: 30, lo: 0, hi: 2.2, preferring: corners) == .topRight)
+        let falling: [Double] = (0..<30).map { (i: Int) -> Double in 2 - Double(i) * 0.06 }
+        let validation: [Double] = falling.map { $0 + 0.1 }
+        #expect(Figure.emptiestCorner(of: [falling, validation], epochs: 30, lo: 0, hi: 2.2, preferring: corners) == .topRight)
         // A validation loss that rises after epoch 10 above where it began takes the top right: bottom left.
-        let rising = (0..<30).map { $0 < 10 ? 1.6 - Double($0) * 0.05 : 1.1 + Double($0 - 10) * 0.06 }
+        let rising: [Double] = (0..<30).map { (i: Int) -> Double in
+            i < 10 ? 1.6 - Double(i) * 0.05 : 1.1 + Double(i - 10) * 0.06
+        }
         #expect(Figure.emptiestCorner(of: [falling, rising], epochs: 30, lo: 0, hi: 2.5, preferring: corners) == .bottomLeft)
     }
 
