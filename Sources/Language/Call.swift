@@ -11,6 +11,13 @@ public final class Call {
     public let resultHash: ContentHash
     var text: [String] = []
     var figures: [String] = []
+    /// Where `progress` goes: the session's sink, or a run's slot on a `ProgressBoard` (parallel runs).
+    var progressSink: (String?) -> Void
+    /// The session's seed and thread count when the statement was checked: a deferred value computed later
+    /// is computed as it would have been then.
+    let sessionSeed: UInt64
+    /// Worker threads for parallel work (the session's `threads` when the statement was checked).
+    public let threads: Int
 
     init(verb: Verb, session: Session, arguments: [String: Bound], given: Set<String>, resultHash: ContentHash) {
         self.verb = verb
@@ -18,6 +25,29 @@ public final class Call {
         self.arguments = arguments
         self.given = given
         self.resultHash = resultHash
+        progressSink = session.progressSink
+        sessionSeed = session.seed
+        threads = session.threads
+    }
+
+    /// The same call with a different argument set (one run of `repeat`).
+    init(_ other: Call, arguments: [String: Bound], given: Set<String>) {
+        verb = other.verb
+        session = other.session
+        self.arguments = arguments
+        self.given = given
+        resultHash = other.resultHash
+        progressSink = other.progressSink
+        sessionSeed = other.sessionSeed
+        threads = other.threads
+    }
+
+    /// The same call with every deferred value among its arguments computed (what a verb body reads).
+    func forcingArguments() throws(DeferredFailure) -> Call {
+        guard arguments.values.contains(where: \.needsForcing) else { return self }
+        var forced: [String: Bound] = [:]
+        for (name, b) in arguments { forced[name] = try b.forced() }
+        return Call(self, arguments: forced, given: given)
     }
 
     /// Whether the argument has a value (given or by default).
@@ -72,7 +102,7 @@ public final class Call {
     /// The seed: the `seed=` argument if the verb has one and it was given, else the session seed.
     public var seed: UInt64 {
         if given.contains("seed"), case .number(let v, _) = arguments["seed"]! { return UInt64(v) }
-        return session.seed
+        return sessionSeed
     }
 
     /// A result value carrying this call's hash.
@@ -87,7 +117,7 @@ public final class Call {
     public func wroteFigure(_ path: String) { figures.append(path) }
 
     /// Shows a progress line on a TTY (`nil` clears it).
-    public func progress(_ message: String?) { session.progressSink(message) }
+    public func progress(_ message: String?) { progressSink(message) }
 
     /// Throws `Cancelled` when Ctrl-C was pressed during this statement.
     public func checkCancelled() throws(Cancelled) {

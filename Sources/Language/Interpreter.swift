@@ -7,62 +7,181 @@ import Glibc
 import Darwin
 #endif
 
-/// The interpreter: runs one statement against the session.
+/// A statement after pass 1 (`Session.plan`): its arguments bound and checked, its result's hash known and
+/// its work decided; pass 2 (`Session.finish`) waits for that work in statement order, prints and binds.
+struct Step {
+    enum Work {
+        /// A value made in pass 1: a literal or member, an immediate verb's result, or a deferred value.
+        /// `lines` are what its verb printed: known now, or nil for a deferred value whose computation
+        /// gives them. `cached`: served by the cache.
+        case value(Value, lines: [String]?, cached: Bool = false)
+        /// A verb run in pass 2, in order (show, plot, save, seed…).
+        case run(Prepared)
+        /// An immediate verb that made no value: what it printed.
+        case printed([String])
+    }
+
+    var statement: Statement
+    var work: Work
+    /// Whether planning must stop after this statement (it changes the session, or files later statements read).
+    var endsPlanning: Bool
+
+    /// The value later statements of the same group see under the target's name (nil: not known before pass 2).
+    var provisional: Value? {
+        if case .value(let v, _, _) = work { return v }
+        return nil
+    }
+
+    /// The computation pass 2 waits for, if it was started in pass 1.
+    var started: Deferred? {
+        if case .value(let v, nil, _) = work { return v.deferred }
+        return nil
+    }
+}
+
+/// A verb call whose arguments are bound and checked, ready to run.
+struct Prepared {
+    var verb: Verb
+    var invocation: Call
+    var key: CacheKey
+    var placement: Placement
+}
+
+/// Where a call is written, to place the diagnostics of its run.
+struct Placement: Sendable {
+    var verbName: String
+    var ranges: [String: SourceRange]
+    var verbRange: SourceRange
+    var statementRange: SourceRange
+    var source: SourceFile
+
+    /// A verb body's error as a diagnostic: at the argument it names, or at the verb.
+    func diagnostic(_ error: any Error) -> Diagnostic {
+        switch error {
+        case let error as Diagnostic: return error
+        case let error as VerbFailure:
+            let at = error.argument.flatMap { ranges[$0] } ?? verbRange
+            return Diagnostic(error.message, at: at, in: source)
+        case is Cancelled: return Diagnostic("'\(verbName)' cancelled (Ctrl-C)", at: verbRange, in: source)
+        case let error as DeferredFailure: return Diagnostic(error.description, at: verbRange, in: source)
+        default: return Diagnostic("\(verbName): \(userMessage(error))", at: verbRange, in: source)
+        }
+    }
+
+    /// `'feats' (notebook.md:12)`, naming a deferred value in messages.
+    func origin(_ target: Identifier?) -> String {
+        "'\(target?.name ?? verbName)' (\(source.name):\(source.location(of: statementRange.start).line))"
+    }
+}
+
+/// The interpreter: plans and finishes statements against the session.
 extension Session {
-    func run(_ statement: Statement, in source: SourceFile, into out: inout Execution) throws(Diagnostic) {
+    /// Pass 1: checks the statement and decides its work. Immediate verbs run here; deferred ones bind a
+    /// deferred value (a computation the cache does not hold starts on its own thread at once).
+    func plan(_ statement: Statement, in source: SourceFile) throws(Diagnostic) -> Step {
         func fail(_ message: String, _ range: SourceRange, notes: [String] = []) -> Diagnostic {
             Diagnostic(message, at: range, in: source, notes: notes)
         }
         if let target = statement.target, registry.isVerb(target.name) {
             throw fail("'\(target.name)' is a verb and cannot name a value", target.range)
         }
-        let result: Value?
-        lastCallWasCached = false
-        let verb: String? = if case .name(let head) = statement.head.kind, registry.isVerb(head) { head } else { nil }
-        if let verb {
-            result = try call(verb, headRange: statement.head.range, statement.arguments, source: source, into: &out)
-        } else {
-            if case .name(let head) = statement.head.kind, values[head] == nil, !statement.arguments.isEmpty {
-                let s = suggestion(head, among: registry.families)
-                throw fail("unknown verb '\(head)'\(s)", statement.head.range,
-                           notes: s.isEmpty ? ["'help' lists the verbs"] : [])
+        if isVerbCall(statement), case .name(let head) = statement.head.kind {
+            let prepared = try prepare(head, statement: statement, source: source)
+            switch prepared.verb.scheduling {
+            case .deferred where prepared.verb.result != nil:
+                return Step(statement: statement, work: deferredValue(prepared, target: statement.target), endsPlanning: false)
+            case .immediate where prepared.verb.result != nil:
+                // Runs now (reading a folder, a file): later statements of the group may need its value.
+                var lines: [String] = []
+                var figures: [String] = []
+                var cached = false
+                guard let value = try perform(prepared, lines: &lines, figures: &figures, cached: &cached) else {
+                    return Step(statement: statement, work: .printed(lines), endsPlanning: true)
+                }
+                return Step(statement: statement, work: .value(value, lines: lines, cached: cached), endsPlanning: false)
+            case .output:
+                return Step(statement: statement, work: .run(prepared), endsPlanning: statement.target != nil)
+            case .deferred, .immediate, .session:
+                return Step(statement: statement, work: .run(prepared), endsPlanning: true)
             }
-            if let first = statement.arguments.first {
-                throw fail("unexpected argument after a value; a statement is [name =] verb arguments", first.range)
-            }
-            result = try evaluate(statement.head, in: source)
         }
-        guard let value = result else { return }
-        let cached = lastCallWasCached
+        if case .name(let head) = statement.head.kind, values[head] == nil, !statement.arguments.isEmpty {
+            let s = suggestion(head, among: registry.families)
+            throw fail("unknown verb '\(head)'\(s)", statement.head.range,
+                       notes: s.isEmpty ? ["'help' lists the verbs"] : [])
+        }
+        if let first = statement.arguments.first {
+            throw fail("unexpected argument after a value; a statement is [name =] verb arguments", first.range)
+        }
+        return Step(statement: statement, work: .value(try evaluate(statement.head, in: source), lines: []), endsPlanning: false)
+    }
+
+    /// Whether the statement calls a verb (rather than naming or computing a value).
+    private func isVerbCall(_ statement: Statement) -> Bool {
+        if case .name(let head) = statement.head.kind { registry.isVerb(head) } else { false }
+    }
+
+    /// Pass 2: waits for (or runs) the statement's work, prints its output and binds its target. An unnamed
+    /// result is bound to `_` (as in IPython), so it can be named or used afterwards: `r = _`.
+    func finish(_ step: Step, in source: SourceFile, into out: inout Execution) throws(Diagnostic) {
+        let statement = step.statement
+        var made: Value?
+        var cached = false
+        switch step.work {
+        case .value(var value, var lines, let fromCache):
+            cached = fromCache
+            if let d = value.deferred, lines == nil || d.summary == nil {
+                // Its verb's lines (and, without a cache note, its summary) come with its computation.
+                let computed: Deferred.Computed
+                do { computed = try d.result() } catch {
+                    if let diagnostic = error as? Diagnostic { throw diagnostic }
+                    throw Diagnostic(DeferredFailure.message(of: error), at: statement.range, in: source)
+                }
+                lines = lines ?? computed.lines
+                value = Value(computed.payload, hash: value.hash)
+            }
+            for line in lines ?? [] { out.append(line) }
+            made = value
+        case .run(let prepared):
+            var lines: [String] = []
+            made = try perform(prepared, lines: &lines, figures: &out.figures, cached: &cached)
+            for line in lines { out.append(line) }
+        case .printed(let lines):
+            for line in lines { out.append(line) }
+        }
+        guard var value = made else { return }
+        let note = cached && showsCacheHits
         if let target = statement.target {
             bind(target.name, value)
             if cached { cachedNames.insert(target.name) }
             out.bound.append(target.name)
-            out.append("\(target.name) = \(value.summary)" + (cached && showsCacheHits ? " (cached)" : ""))
+            out.append("\(target.name) = \(value.knownSummary ?? value.summary)" + (note ? " (cached)" : ""))
             return
         }
-        // An unnamed result is `_` (as in IPython), so it can be named or used afterwards: `r = _`.
         bind("_", value)
         if cached { cachedNames.insert("_") }
+        do { value = try value.forced() } catch {
+            throw Diagnostic(error.description, at: statement.range, in: source)
+        }
         if case .figure(let figure) = value.payload {
             // A plot verb already said where it wrote the figure; a name (`_`, `fig`) shows it again.
-            if verb == nil {
+            if !isVerbCall(statement) {
                 out.append(value.summary)
                 out.figures.append(figure.path)
             }
         } else if value.type == .number || value.type == .string {
             out.append(value.summary)
         } else {
-            out.append(value.describe().markdown() + (cached && showsCacheHits ? "\n\n(cached)" : ""))
+            out.append(value.describe().markdown() + (note ? "\n\n(cached)" : ""))
         }
     }
 
     // MARK: Verbs
 
-    /// Resolves the verb (and its kind), binds and checks the arguments, runs the body through the cache.
-    private func call(_ family: String, headRange: SourceRange, _ arguments: [CallArgument], source: SourceFile,
-                      into out: inout Execution) throws(Diagnostic) -> Value? {
-        var arguments = arguments
+    /// Resolves the verb (and its kind), binds and checks the arguments, and makes its cache key.
+    private func prepare(_ family: String, statement: Statement, source: SourceFile) throws(Diagnostic) -> Prepared {
+        let headRange = statement.head.range
+        var arguments = statement.arguments
         var verbRange = headRange
         let verb: Verb
         if let plain = registry.verb(family) {
@@ -92,53 +211,149 @@ extension Session {
             recipe += "\(p.name)=\(line)\n"
         }
         if verb.seeded, ranges["seed"] == nil { recipe += "seed=\(seed)\n" }
+        if verb.threaded { recipe += "threads=\(threads)\n" }
         let key = CacheKey(verb: verb.name, recipe: recipe)
         let invocation = Call(verb: verb, session: self, arguments: bound, given: Set(ranges.keys), resultHash: key.hash)
+        return Prepared(verb: verb, invocation: invocation, key: key,
+                        placement: Placement(verbName: verb.name, ranges: ranges, verbRange: verbRange,
+                                             statementRange: statement.range, source: source))
+    }
 
-        if verb.cached, let cache {
-            do {
-                if let bytes = try cache.lookup(key) {
-                    do {
-                        let value = try ValueCoder.decode(bytes)
-                        countCache(hit: true)
-                        lastCallWasCached = true
-                        return value
-                    } catch {
-                        out.append("warning: the cached result of '\(verb.name)' cannot be decoded (\(userMessage(error))); recomputed and replaced")
-                    }
-                }
-            } catch {
-                out.append("warning: \(userMessage(error))")
-            }
+    /// Runs a prepared call now, through the cache (`cached`: served by it); its arguments' deferred values
+    /// are computed first.
+    private func perform(_ p: Prepared, lines: inout [String], figures: inout [String], cached: inout Bool) throws(Diagnostic) -> Value? {
+        let verb = p.verb
+        if verb.cached, let cache, let value = Self.cachedValue(p.key, verb: verb, in: cache, warnings: &lines) {
+            countCache(hit: true)
+            cached = true
+            return value
         }
+        let invocation: Call
         let outcome: Outcome
         do {
+            invocation = try p.invocation.forcingArguments()
             outcome = try verb.body(invocation)
-        } catch let error as Diagnostic {
-            throw error
-        } catch let error as VerbFailure {
-            let at = error.argument.flatMap { ranges[$0] } ?? verbRange
-            throw Diagnostic(error.message, at: at, in: source)
-        } catch is Cancelled {
-            progressSink(nil)
-            throw Diagnostic("'\(verb.name)' cancelled (Ctrl-C)", at: verbRange, in: source)
         } catch {
             progressSink(nil)
-            throw Diagnostic("\(verb.name): \(userMessage(error))", at: verbRange, in: source)
+            throw p.placement.diagnostic(error)
         }
         progressSink(nil)
-        for line in invocation.text { out.append(line) }
-        out.figures += invocation.figures
+        lines += invocation.text
+        figures += invocation.figures
         guard case .value(let value) = outcome else { return nil }
         // A result cut short by Ctrl-C (training keeps its best weights so far) is not what the recipe makes.
         if verb.cached, let cache, !cancellation.isRequested {
             countCache(hit: false)
-            do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
-                out.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
+            do { try cache.store(try ValueCoder.encode(value), for: p.key) } catch {
+                lines.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
             }
         }
         return value
     }
+
+    /// The value cached under `key`, or nil: a miss, or an entry that is damaged or cannot be decoded as a
+    /// value of the verb's result type — said in `warnings` (the value is then recomputed and replaces it).
+    static func cachedValue(_ key: CacheKey, verb: Verb, in cache: any ValueCache, warnings: inout [String]) -> Value? {
+        let bytes: [UInt8]
+        do {
+            guard let found = try cache.lookup(key) else { return nil }
+            bytes = found
+        } catch {
+            warnings.append("warning: \(userMessage(error))")
+            return nil
+        }
+        do {
+            let value = try ValueCoder.decode(bytes)
+            if let type = verb.result, value.type != type {
+                warnings.append("warning: the cached result of '\(verb.name)' is \(value.type.rawValue), not \(type.rawValue); recomputed and replaced")
+                return nil
+            }
+            return value
+        } catch {
+            warnings.append("warning: the cached result of '\(verb.name)' cannot be decoded (\(userMessage(error))); recomputed and replaced")
+            return nil
+        }
+    }
+
+    /// The value of a deferred verb's statement: from the cache's note when it has one (nothing computed or
+    /// read until something needs the payload), else a computation — begun at once for a cached verb (the
+    /// expensive ones), so that independent statements of a group run side by side. A damaged entry (value
+    /// or note) is said as a warning among the statement's lines, and replaced.
+    private func deferredValue(_ p: Prepared, target: Identifier?) -> Step.Work {
+        let verb = p.verb, key = p.key, cache = self.cache, type = verb.result!
+        let origin = p.placement.origin(target)
+        let placement = p.placement
+        let invocation = Unchecked(p.invocation)
+        let session = Unchecked(self)
+        let cacheBox = Unchecked(cache)
+        let compute: @Sendable ([String]) throws -> Deferred.Computed = { earlier in
+            var warnings = earlier
+            if verb.cached, let cache = cacheBox.value, let value = Self.cachedValue(key, verb: verb, in: cache, warnings: &warnings) {
+                // An entry without a note (made by an older ser, or a damaged note): served, and noted for next time.
+                session.value.countCache(hit: true)
+                try? cache.store(CacheNote(type: type, summary: value.summary, lines: []).encoded, for: CacheNote.key(for: key))
+                return Deferred.Computed(payload: value.payload, lines: warnings)
+            }
+            let call: Call
+            let outcome: Outcome
+            do {
+                call = try invocation.value.forcingArguments()
+                outcome = try verb.body(call)
+            } catch {
+                invocation.value.progress(nil)
+                throw placement.diagnostic(error)
+            }
+            call.progress(nil)
+            guard case .value(let value) = outcome else {
+                throw placement.diagnostic(VerbFailure("'\(verb.name)' made no value"))
+            }
+            var lines = call.text
+            var noted = lines
+            // A result cut short by Ctrl-C (training keeps its best weights so far) is not what the recipe makes.
+            if let cache = cacheBox.value, !session.value.cancellation.isRequested {
+                if verb.cached {
+                    session.value.countCache(hit: false)
+                    do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
+                        lines.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
+                        noted = lines
+                    }
+                }
+                try? cache.store(CacheNote(type: value.type, summary: value.summary, lines: noted).encoded, for: CacheNote.key(for: key))
+            }
+            return Deferred.Computed(payload: value.payload, lines: warnings + lines)
+        }
+        var noteWarnings: [String] = []
+        if let cache {
+            var note: CacheNote?
+            do {
+                if let bytes = try cache.lookup(CacheNote.key(for: key)) {
+                    note = CacheNote(bytes)
+                    if note == nil { noteWarnings.append("warning: the cached note of '\(verb.name)' cannot be decoded; recomputed and replaced") }
+                }
+            } catch {
+                noteWarnings.append("warning: \(userMessage(error))")
+            }
+            if let note, note.type == type {
+                if verb.cached { countCache(hit: true) }
+                let deferred = Deferred(origin: origin, summary: note.summary) {
+                    var warnings: [String] = []
+                    if verb.cached, let cache = cacheBox.value, let value = Self.cachedValue(key, verb: verb, in: cache, warnings: &warnings) {
+                        return Deferred.Computed(payload: value.payload, lines: note.lines)
+                    }
+                    // The note was there but the value is not (or is damaged): computed again. The statement
+                    // was shown from the note; a warning is printed after the statement that needed the value.
+                    session.value.warnLate(warnings)
+                    return try compute([])
+                }
+                return .value(Value(deferred: deferred, type: type, hash: key.hash), lines: note.lines, cached: verb.cached)
+            }
+        }
+        let warnings = noteWarnings
+        let deferred = Deferred(origin: origin) { try compute(warnings) }
+        if verb.cached { deferred.start() }
+        return .value(Value(deferred: deferred, type: type, hash: key.hash), lines: nil)
+    }
+
 
     /// `build/figures/mel-x.png` for `plot mel x`: the folder, the kind, and the first argument as written
     /// (reduced to letters, digits, `-` and `_`).
@@ -154,13 +369,6 @@ extension Session {
             if !subject.isEmpty { name += "-" + subject }
         }
         return (folder.hasSuffix("/") ? folder : folder + "/") + name + ".png"
-    }
-
-    /// Size and modification time of a file, so a cache key changes when the file does.
-    private func fileStamp(_ path: String) -> String {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return "" }
-        return "@\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
     }
 
     /// Matches arguments to parameters: positional in order, then by name; checks types; fills defaults.
@@ -286,7 +494,8 @@ extension Session {
                 for i in items { out.append(try coerce(i, to: item, for: parameter, verb: verb, source: source)) }
                 return .list(out)
             }
-            if case .name(let n) = expr.kind, let v = values[n], case .list(let items) = v.payload {
+            if case .name(let n) = expr.kind, let given = values[n], given.type == .list {
+                guard case .list(let items) = try forced(given, at: expr.range, in: source).payload else { return .list([]) }
                 guard !items.isEmpty || parameter.allowsEmptyList else { throw emptyList() }
                 var out: [Bound] = []
                 for i in items { out.append(try bound(i, as: item, given: "'\(n)'", expr: expr, parameter: parameter, verb: verb, source: source)) }
@@ -314,6 +523,11 @@ extension Session {
         }
         func outOfRange(_ what: String) -> Diagnostic {
             Diagnostic("'\(parameter.name)' of '\(verb.name)' must be \(what), given \(given)", at: expr.range, in: source)
+        }
+        if case .value = type {} else if value.needsForcing {
+            // A scalar argument from a deferred value (`epochs=fit.epochs`): computed now.
+            return try bound(try forced(value, at: expr.range, in: source), as: type, given: given, expr: expr,
+                             parameter: parameter, verb: verb, source: source)
         }
         switch type {
         case .number:
@@ -388,8 +602,21 @@ extension Session {
             throw Diagnostic("unknown name '\(n)'\(s)", at: expr.range, in: source,
                              notes: s.isEmpty && !order.isEmpty ? ["session values: \(order.joined(separator: ", "))"] : [])
         case .member(let base, let member):
-            let b = try evaluate(base, in: source)
-            let members = Members.names(of: b)
+            var b = try evaluate(base, in: source)
+            let members = Members.names(of: b.type)
+            if let d = b.deferred, !d.isDone, let type = Members.type(of: member.name, on: b.type) {
+                // A member of a deferred value is deferred too: named by its hash, computed when needed.
+                let deferredBase = b
+                let deferred = Deferred(origin: "'\(member.name)' of \(d.origin)") {
+                    let base = try deferredBase.forced()
+                    guard let v = Members.member(member.name, of: base) else {
+                        throw VerbFailure("\(base.summary) has no member '\(member.name)'")
+                    }
+                    return Deferred.Computed(payload: try v.forced().payload, lines: [])
+                }
+                return Value(deferred: deferred, type: type, hash: Members.derivedHash(b, member.name))
+            }
+            b = try forced(b, at: base.range, in: source)
             guard let v = Members.member(member.name, of: b) else {
                 let list = members.isEmpty ? "\(b.type.withArticle) has no members" : "members of \(b.type.withArticle): \(members.joined(separator: ", "))"
                 throw Diagnostic("\(b.type.withArticle) has no member '\(member.name)'\(suggestion(member.name, among: members))",
@@ -397,8 +624,17 @@ extension Session {
             }
             return v
         case .index(let base, let index):
-            let b = try evaluate(base, in: source)
-            let i = try evaluate(index, in: source)
+            var b = try evaluate(base, in: source)
+            let i = try forced(try evaluate(index, in: source), at: index.range, in: source)
+            if let d = b.deferred, !d.isDone, b.type == .split {
+                // A fold of a deferred split is deferred too.
+                let deferredBase = b
+                let deferred = Deferred(origin: "a fold of \(d.origin)") {
+                    Deferred.Computed(payload: try Members.index(try deferredBase.forced(), by: i).payload, lines: [])
+                }
+                return Value(deferred: deferred, type: .split, hash: Members.indexHash(b, i))
+            }
+            b = try forced(b, at: base.range, in: source)
             do { return try Members.index(b, by: i) } catch {
                 throw Diagnostic(error.message, at: index.range, in: source)
             }
@@ -406,4 +642,22 @@ extension Session {
             throw Diagnostic("'\(name.name)(…)' is a layer and only makes sense in a model's layers=[…]", at: expr.range, in: source)
         }
     }
+}
+
+extension Session {
+    /// `v` with its payload computed; a failed computation becomes a diagnostic at `range`.
+    func forced(_ v: Value, at range: SourceRange, in source: SourceFile) throws(Diagnostic) -> Value {
+        guard v.needsForcing else { return v }
+        do { return try v.forced() } catch {
+            throw Diagnostic(error.description, at: range, in: source)
+        }
+    }
+}
+
+/// Size and modification time of a file (`@size:seconds.nanoseconds`, empty when it cannot be read), so a
+/// cache key changes when the file does.
+func fileStamp(_ path: String) -> String {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return "" }
+    return "@\(st.st_size):\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
 }

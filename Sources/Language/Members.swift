@@ -10,9 +10,9 @@ import Support
 enum Members {
     struct Failure: Error { var message: String }
 
-    /// The members a value has, for did-you-mean and completion.
-    static func names(of value: Value) -> [String] {
-        switch value.payload {
+    /// The members a value of `type` has, for did-you-mean and completion.
+    static func names(of type: ValueType) -> [String] {
+        switch type {
         case .list: ["count"]
         case .signal: ["duration", "rate", "samples"]
         case .table: ["rows", "columns"]
@@ -27,8 +27,41 @@ enum Members {
         }
     }
 
+    static func names(of value: Value) -> [String] { names(of: value.type) }
+
+    /// The type of member `name` of a value of type `base`, known without computing the value; nil when it
+    /// has no such member or its type is not listed here (the value is then computed to take the member).
+    static func type(of name: String, on base: ValueType) -> ValueType? {
+        switch (base, name) {
+        case (.table, "columns"), (.corpus, "speakers"), (.corpus, "emotions"), (.report, "runs"): return .list
+        case (.figure, "path"): return .string
+        case (.split, "train"), (.split, "validation"), (.split, "test"): return .features
+        case (.run, "model"): return .model
+        case (.run, "history"), (.report, "confusion"): return .table
+        case (.list, "count"), (.signal, "duration"), (.signal, "rate"), (.signal, "samples"), (.table, "rows"),
+             (.features, "rows"), (.features, "width"), (.features, "files"), (.split, "folds"), (.model, "parameters"),
+             (.model, "layers"), (.run, "epochs"), (.run, "best_epoch"), (.report, "accuracy"), (.report, "uar"),
+             (.report, "macro_f1"), (.corpus, "files"):
+            return .number
+        default: return nil
+        }
+    }
+
+    static func derivedHash(_ base: Value, _ member: String) -> ContentHash {
+        ContentHash(of: base.hash.hex + "." + member)
+    }
+
+    /// The hash of `base[index]` for a split's fold.
+    static func indexHash(_ base: Value, _ index: Value) -> ContentHash {
+        switch index.payload {
+        case .number(let v, _): ContentHash(of: base.hash.hex + "[\(Int(v))]")
+        case .string(let name): ContentHash(of: base.hash.hex + "[\(name)]")
+        default: ContentHash(of: base.hash.hex + "[" + index.hash.hex + "]")
+        }
+    }
+
     static func derived(_ base: Value, _ member: String, _ payload: Value.Payload) -> Value {
-        Value(payload, hash: ContentHash(of: base.hash.hex + "." + member))
+        Value(payload, hash: derivedHash(base, member))
     }
 
     static func member(_ name: String, of value: Value) -> Value? {

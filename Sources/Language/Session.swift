@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// ser's version, part of every cache key.
 public let serVersion = "0.1.0"
@@ -55,8 +56,13 @@ public final class Session {
     /// Receives progress lines of long verbs (`nil` = clear the line). Default: stderr when it is a
     /// TTY, nothing otherwise. The notebook runner replaces it to prefix the cell.
     public var progressSink: (String?) -> Void
-    /// Cache statistics of this session: lookups served / computed.
-    public private(set) var cacheHits = 0, cacheMisses = 0
+    /// Cache statistics of this session: lookups served / computed (counted from any thread).
+    public var cacheHits: Int { counters.withLock { $0.hits } }
+    public var cacheMisses: Int { counters.withLock { $0.misses } }
+    private let counters = Mutex<(hits: Int, misses: Int)>((0, 0))
+    /// Warnings found while computing a value whose statement was already shown from its cache note (its
+    /// entry turned out damaged when something needed it): printed after the statement that needed it.
+    private let lateWarnings = Mutex<[String]>([])
     /// Names whose current value was served by the cache rather than computed (`:vars` marks them).
     public internal(set) var cachedNames: Set<String> = []
     /// Whether an assignment served by the cache says so (`fit = training run … (cached)`): on at the prompt
@@ -65,8 +71,6 @@ public final class Session {
     /// Where a figure goes when a `plot` statement gives no `to=` (the prompt sets `build/figures`); nil makes
     /// `to=` required, as in notebooks and scripts, whose figures must land where the text says.
     public var figureFolder: String?
-    /// Whether the cached verb that just ran was served by the cache.
-    var lastCallWasCached = false
 
     public init(registry: VerbRegistry = .standard, cache: (any ValueCache)? = nil,
                 cancellation: Cancellation = .shared) {
@@ -110,29 +114,76 @@ public final class Session {
     }
 
     /// Like `execute`, but returns the output of the statements that ran along with the error, if any.
-    /// After Ctrl-C (`cancellation`), no further statement starts: the error says so.
+    ///
+    /// Statements run in two passes over groups of statements. Pass 1 checks each statement and decides its
+    /// work: values of deferred verbs (`features`, `split`, `train`, `evaluate`…) are bound as deferred
+    /// values named by their hash — served by the cache without being read, or computed when needed, a
+    /// training the cache does not hold beginning at once on its own thread. A group ends after a statement
+    /// that changes the session or writes files (`seed`, `threads`, `save`, `export`, `table`). Pass 2 goes
+    /// through the group in order, waits for each statement's work, prints its output and binds its name.
+    /// Independent trainings of a group thus run side by side, and the output, the bindings and the first
+    /// error are those of running the statements one by one.
+    ///
+    /// After Ctrl-C (`cancellation`), no further statement starts: the error says so (work already begun
+    /// for the group sees the same flag and stops at its next batch).
     public func executePartial(_ source: String, file: String, firstLine: Int = 1) -> (Execution, Diagnostic?) {
         let sourceFile = SourceFile(name: file, text: source, firstLine: firstLine)
         var out = Execution()
         let statements: [Statement]
         do { statements = try Parser.parse(sourceFile) } catch { return (out, error) }
-        for (index, statement) in statements.enumerated() {
-            // Ctrl-C stops at the end of the running statement: the statements after it do not start.
-            // (Before the first one, the caller decides: the REPL clears the flag, a runner stops.)
-            if index > 0, cancellation.isRequested {
-                return (out, Diagnostic("cancelled (Ctrl-C) before this statement", at: statement.range, in: sourceFile))
+        var next = 0
+        while next < statements.count {
+            // Pass 1: plan a group, binding its values provisionally so later statements of the group see them.
+            let before = (values, order, cachedNames)
+            var steps: [Step] = []
+            var planFailure: Diagnostic?
+            while next < statements.count {
+                // Ctrl-C stops at the end of the running statement: the statements after it do not start.
+                // (Before the first one, the caller decides: the REPL clears the flag, a runner stops.)
+                if next > 0, cancellation.isRequested {
+                    planFailure = cancelledBefore(statements[next], in: sourceFile)
+                    break
+                }
+                let step: Step
+                do { step = try plan(statements[next], in: sourceFile) } catch {
+                    planFailure = error
+                    break
+                }
+                steps.append(step)
+                next += 1
+                if let target = step.statement.target, let value = step.provisional { bind(target.name, value) }
+                if step.endsPlanning { break }
             }
-            do {
-                try run(statement, in: sourceFile, into: &out)
-                out.statements += 1
-            } catch {
-                return (out, error)
+            (values, order, cachedNames) = before
+            // Pass 2: in statement order.
+            for (i, step) in steps.enumerated() {
+                do throws(Diagnostic) {
+                    if out.statements > 0, cancellation.isRequested { throw cancelledBefore(step.statement, in: sourceFile) }
+                    defer { for line in lateWarnings.withLock({ w in defer { w = [] }; return w }) { out.append(line) } }
+                    try finish(step, in: sourceFile, into: &out)
+                    out.statements += 1
+                } catch {
+                    // Work begun for the statements after the failing one ends before the session goes on.
+                    for later in steps[i...] { _ = try? later.started?.result() }
+                    return (out, error)
+                }
             }
+            if let planFailure { return (out, planFailure) }
         }
         return (out, nil)
     }
 
+    /// Keeps `warnings` to be printed after the statement being finished.
+    func warnLate(_ warnings: [String]) {
+        guard !warnings.isEmpty else { return }
+        lateWarnings.withLock { $0 += warnings }
+    }
+
+    private func cancelledBefore(_ statement: Statement, in source: SourceFile) -> Diagnostic {
+        Diagnostic("cancelled (Ctrl-C) before this statement", at: statement.range, in: source)
+    }
+
     func countCache(hit: Bool) {
-        if hit { cacheHits += 1 } else { cacheMisses += 1 }
+        counters.withLock { if hit { $0.hits += 1 } else { $0.misses += 1 } }
     }
 }

@@ -64,12 +64,76 @@ public struct Value: Sendable {
         case corpus(CorpusValue)
     }
 
-    public var payload: Payload
+    /// The value's content: computed, or deferred until something needs it (see `Deferred`).
+    private var storage: Storage
     public var hash: ContentHash
+    public let type: ValueType
+
+    enum Storage: Sendable {
+        case ready(Payload)
+        case deferred(Deferred)
+    }
 
     public init(_ payload: Payload, hash: ContentHash) {
-        self.payload = payload
+        storage = .ready(payload)
         self.hash = hash
+        type = Value.type(of: payload)
+    }
+
+    /// A value of `type` named by `hash` whose payload `deferred` computes when first needed.
+    init(deferred: Deferred, type: ValueType, hash: ContentHash) {
+        storage = .deferred(deferred)
+        self.hash = hash
+        self.type = type
+    }
+
+    /// The value's content. The interpreter computes deferred values (`forced()`) before anything reads
+    /// their payload, so this never waits for or fails on one.
+    public var payload: Payload {
+        switch storage {
+        case .ready(let p): return p
+        case .deferred(let d):
+            do { return try d.force() } catch {
+                preconditionFailure("the payload of \(d.origin) was read before it was computed: \(error)")
+            }
+        }
+    }
+
+    /// The computation behind a deferred value (also once it has run).
+    var deferred: Deferred? {
+        if case .deferred(let d) = storage { return d }
+        return nil
+    }
+
+    /// This value with its payload computed (waiting for it, or computing it on this thread); list items too.
+    /// Throws the computation's error as `DeferredFailure`.
+    func forced() throws(DeferredFailure) -> Value {
+        switch storage {
+        case .ready(.list(let items)) where items.contains(where: { $0.needsForcing }):
+            var out: [Value] = []
+            for item in items { out.append(try item.forced()) }
+            return Value(.list(out), hash: hash)
+        case .ready: return self
+        case .deferred(let d):
+            do { return try Value(d.force(), hash: hash).forced() } catch let e as DeferredFailure { throw e } catch {
+                throw DeferredFailure(origin: d.origin, error: error)
+            }
+        }
+    }
+
+    /// Whether `forced()` has work to do (a deferred value, or a list holding one).
+    var needsForcing: Bool {
+        switch storage {
+        case .deferred: true
+        case .ready(.list(let items)): items.contains { $0.needsForcing }
+        case .ready: false
+        }
+    }
+
+    /// The one-line summary when known without computing anything (a ready value, or a cache note).
+    var knownSummary: String? {
+        if case .deferred(let d) = storage, !d.isDone { return d.summary }
+        return summary
     }
 
     /// A literal number (hash of its canonical text).
@@ -87,7 +151,7 @@ public struct Value: Sendable {
         Value(.list(items), hash: ContentHash(of: "list:" + items.map(\.hash.hex).joined(separator: ",")))
     }
 
-    public var type: ValueType {
+    static func type(of payload: Payload) -> ValueType {
         switch payload {
         case .number: .number
         case .string: .string
@@ -104,9 +168,14 @@ public struct Value: Sendable {
         }
     }
 
-    /// One line: type and size, as `:vars` and assignments print it.
+    /// One line: type and size, as `:vars` and assignments print it. A deferred value's summary comes from
+    /// its cache note when it has one; otherwise the value is computed.
     public var summary: String {
-        switch payload {
+        if let d = deferred, !d.isDone {
+            if let known = d.summary { return known }
+            if (try? d.force()) == nil { return "\(type.rawValue) (could not be computed)" }
+        }
+        return switch payload {
         case .number(let v, let unit): formatUnit(v, unit)
         case .string(let s): "\"\(s)\""
         case .list(let items): "list of \(items.count)"

@@ -133,6 +133,28 @@ public indirect enum Bound: Sendable, Equatable {
     }
 }
 
+extension Bound {
+    /// The same argument with every deferred value in it computed.
+    func forced() throws(DeferredFailure) -> Bound {
+        switch self {
+        case .value(let v): return v.needsForcing ? .value(try v.forced()) : self
+        case .list(let items):
+            var out: [Bound] = []
+            for item in items { out.append(try item.forced()) }
+            return .list(out)
+        default: return self
+        }
+    }
+
+    var needsForcing: Bool {
+        switch self {
+        case .value(let v): v.needsForcing
+        case .list(let items): items.contains { $0.needsForcing }
+        default: false
+        }
+    }
+}
+
 extension Value: Equatable {
     public static func == (a: Value, b: Value) -> Bool { a.hash == b.hash }
 }
@@ -143,6 +165,19 @@ public enum Outcome: Sendable {
     case value(Value)
     /// Nothing to bind: the verb printed or wrote what it does.
     case none
+}
+
+/// When a statement's verb runs (see `Session.executePartial`).
+public enum Scheduling: Sendable, Equatable {
+    /// Makes a value from its arguments alone, without side effects: bound as a deferred value, computed
+    /// when something needs it (at once, on its own thread, when cached and not in the cache).
+    case deferred
+    /// Makes a value now (it reads folders or files that are not its arguments' values).
+    case immediate
+    /// Prints or draws from its arguments (show, plot): runs in statement order.
+    case output
+    /// Changes the session or writes files later statements may read: runs in order and ends a group.
+    case session
 }
 
 /// A verb of the command language: its declaration and its body.
@@ -159,10 +194,16 @@ public struct Verb: Sendable {
     public var cached: Bool
     /// Whether its result depends on the seed (the session seed joins its hash unless `seed=` is given).
     public var seeded: Bool
+    /// Whether its result depends on the session's thread count (`train` cuts every batch into that many
+    /// shards): the count then joins its hash.
+    public var threaded: Bool
+    /// When its statements run.
+    public var scheduling: Scheduling
     public var body: @Sendable (Call) throws -> Outcome
 
     public init(_ name: String, summary: String, parameters: [Parameter], examples: [String], result: ValueType?,
-                cached: Bool = false, seeded: Bool = false, body: @escaping @Sendable (Call) throws -> Outcome) {
+                cached: Bool = false, seeded: Bool = false, threaded: Bool = false, scheduling: Scheduling = .session,
+                body: @escaping @Sendable (Call) throws -> Outcome) {
         self.name = name
         self.summary = summary
         self.parameters = parameters
@@ -170,6 +211,8 @@ public struct Verb: Sendable {
         self.result = result
         self.cached = cached
         self.seeded = seeded
+        self.threaded = threaded
+        self.scheduling = scheduling
         self.body = body
     }
 

@@ -22,6 +22,33 @@ import Testing
         return (session, dir)
     }
 
+    /// `load recordings`: the list's hash follows each file (a recording rewritten in place, which leaves the
+    /// folder's own time alone, changes it), so a `predict` shown from the cache is never stale.
+    @Test func loadRecordingsHashFollowsEachFile() throws {
+        let (_, dir) = try SignalVerbTests.setup()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let none = ContentHash(of: "")
+        func hashes() throws -> (ContentHash, ContentHash) {
+            let session = Session()
+            try session.execute("r = load recordings \"\(dir)\"", file: "t")
+            guard let r = session.values["r"], case .list(let items) = r.payload, items.count == 2 else {
+                Issue.record("two recordings expected")
+                return (none, none)
+            }
+            return (r.hash, items[1].hash)
+        }
+        let (list, second) = try hashes()
+        #expect(try hashes() == (list, second))
+        // Rewrite b.wav in place (same name, same folder entry), one sample louder.
+        let handle = try #require(FileHandle(forUpdatingAtPath: "\(dir)/b.wav"))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size - 4)
+        try handle.write(contentsOf: Data([0, 0, 0, 0x3f]))
+        try handle.close()
+        let (list2, second2) = try hashes()
+        #expect(list2 != list && second2 != second)
+    }
+
     @Test func featuresWindowsAndSets() throws {
         let (session, dir) = try SignalVerbTests.setup()
         defer { try? FileManager.default.removeItem(atPath: dir) }

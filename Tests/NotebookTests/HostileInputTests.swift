@@ -65,6 +65,50 @@ import Testing
         #expect(!third.text.contains("warning"))
     }
 
+    /// The same for a deferred verb (bound without being read, its note beside its value): a damaged value is
+    /// said when it is needed and recomputed; a damaged note is said, the value served, and the note replaced.
+    @Test func deferredValuesReportDamageOnceAndReplaceTheEntry() throws {
+        let runs = CachedRunTests.Counter()
+        var registry = VerbRegistry.standard
+        registry.add(Verb("triple", summary: "3·x", parameters: [Parameter("x", .number, positional: true, doc: "x")],
+                          examples: ["y = triple 3"], result: .number, cached: true, scheduling: .deferred) { call in
+            runs.increment()
+            call.print("tripled")
+            return call.make(.number(3 * call.number("x"), .none))
+        })
+        let cache = DiskCache(folder: folder)
+        let first = try Session(registry: registry, cache: cache).execute("y = triple 14\ny", file: "t")
+        #expect(runs.count == 1)
+        #expect(first.text.contains("tripled") && first.text.contains("42"))
+        let entries = try FileManager.default.subpathsOfDirectory(atPath: folder).filter { $0.count > 3 }.map { folder + "/" + $0 }
+        #expect(entries.count == 2)  // the value and its note
+        let valuePath = try #require(entries.first { (try? String(contentsOfFile: $0, encoding: .isoLatin1))?.contains("\ttriple\t") == true })
+        let notePath = try #require(entries.first { $0 != valuePath })
+        func flip(_ path: String) throws {
+            var bytes = try #require(FileManager.default.contents(atPath: path))
+            bytes[bytes.count - 2] ^= 0x40
+            try bytes.write(to: URL(fileURLWithPath: path))
+        }
+
+        // A damaged value under an intact note: the statement shows the note, `y` needs the value.
+        try flip(valuePath)
+        let second = try Session(registry: registry, cache: cache).execute("y = triple 14\ny", file: "t")
+        #expect(runs.count == 2)
+        #expect(second.text.contains("warning: \(valuePath): damaged cache entry (payload checksum mismatch); recomputed and replaced"))
+        #expect(second.text.contains("42"))
+
+        // A damaged note: said, the value read from the cache (not recomputed), the note written again.
+        try flip(notePath)
+        let third = try Session(registry: registry, cache: cache).execute("y = triple 14", file: "t")
+        #expect(runs.count == 2)
+        #expect(third.text.contains("warning: \(notePath): damaged cache entry (payload checksum mismatch); recomputed and replaced"))
+        #expect(third.text.contains("y = 42"))
+        let fourth = try Session(registry: registry, cache: cache).execute("y = triple 14\ny", file: "t")
+        #expect(runs.count == 2)
+        #expect(!fourth.text.contains("warning"))
+        #expect(fourth.text.contains("y = 42"))
+    }
+
     /// Misleading message: a cache path that is a file silently disabled caching; it is now said once.
     @Test func cachePathThatIsAFileIsSaidOnce() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -27,6 +27,16 @@ public enum DemoCorpus {
         try DemoPlan.make(layout, size: size, seed: 0).utterances.count
     }
 
+    /// Whether `folder` already holds this demo corpus: its marker, and every file of its plan (RAVDESS's calm
+    /// files too, which reading the corpus leaves out), so it can be read back instead of synthesised again.
+    public static func isComplete(_ folder: String, layout: Layout, size: DemoSize, seed: UInt64) -> Bool {
+        guard Files.exists(Files.join(folder, markerName)), let plan = try? DemoPlan.make(layout, size: size, seed: seed) else {
+            return false
+        }
+        return plan.utterances.allSatisfy { Files.exists(Files.join(folder, $0.relativePath)) }
+            && plan.sideFiles.allSatisfy { Files.exists(Files.join(folder, $0.0)) }
+    }
+
     /// Synthesises the demo corpus `layout` (emovo, ravdess or cremad) into `folder` and reads it back.
     ///
     /// - `seed`: drives every random choice (default 1).

@@ -11,7 +11,7 @@ enum AudioVerbs {
             Parameter("path", .path, positional: true, doc: "a WAV, FLAC or other file libsndfile reads"),
             Parameter("rate", .frequency, default: .number(22050, .hertz), doc: "sample rate to resample to"),
         ],
-        examples: [#"x = load audio "speech.wav""#, #"x = load audio "speech.wav" rate=16kHz"#], result: .signal
+        examples: [#"x = load audio "speech.wav""#, #"x = load audio "speech.wav" rate=16kHz"#], result: .signal, scheduling: .immediate
     ) { call in
         let path = call.text("path")
         let rate = call.number("rate")
@@ -34,7 +34,7 @@ extension AudioVerbs {
             Parameter("path", .path, positional: true, doc: "a folder (or one file)"),
             Parameter("rate", .frequency, default: .number(22050, .hertz), doc: "sample rate to resample to"),
         ],
-        examples: [#"mine = load recordings "~/recordings""#], result: .list
+        examples: [#"mine = load recordings "~/recordings""#], result: .list, scheduling: .immediate
     ) { call in
         let rate = call.number("rate")
         guard rate == rate.rounded(), rate >= 1000, rate <= 384_000 else {
@@ -43,17 +43,23 @@ extension AudioVerbs {
         let entries: [AudioFiles.Entry]
         do throws(AudioError) { entries = try AudioFiles.find([call.text("path")]) } catch { throw VerbFailure(error.description, argument: "path") }
         guard !entries.isEmpty else { throw VerbFailure("no audio files in \(call.text("path"))", argument: "path") }
+        // The list's hash covers each file's name, size and modification time (as a corpus's does): a
+        // recording changed in place, added or removed changes the hash of everything made from the list
+        // (a `predict` shown from the cache would otherwise be stale).
+        var text = call.resultHash.hex + "\n"
+        for entry in entries { text += entry.name + fileStamp(entry.path) + "\n" }
+        let listHash = ContentHash(of: text)
         var items: [Value] = []
         for (i, entry) in entries.enumerated() {
             try call.checkCancelled()
             call.progress("load recordings \(i + 1)/\(entries.count) files")
             do throws(AudioError) {
                 let signal = try Audio.load(entry.path, sampleRate: Int(rate))
-                items.append(Value(.signal(SignalValue(name: entry.name, signal: signal)), hash: ContentHash(of: call.resultHash.hex + "[\(i)]")))
+                items.append(Value(.signal(SignalValue(name: entry.name, signal: signal)), hash: ContentHash(of: listHash.hex + "[\(i)]")))
             } catch { throw VerbFailure(error.description, argument: "path") }
         }
         call.progress(nil)
         call.print("\(items.count) recording\(items.count == 1 ? "" : "s") from \(call.text("path"))")
-        return call.make(.list(items))
+        return .value(Value(.list(items), hash: listHash))
     }
 }

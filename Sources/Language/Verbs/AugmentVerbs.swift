@@ -20,7 +20,7 @@ enum AugmentVerbs {
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the noise"),
         ],
         examples: ["aug = augment x", "aug = augment [a, b] custom noise=0.02 pitch=-1 combine=true originals=false"],
-        result: .list, cached: true, seeded: true
+        result: .list, cached: true, seeded: true, scheduling: .deferred
     ) { call in
         let signals = try FeatureVerbs.signalList(call.value("source"), argument: "source")
         var options = AugmentOptions()
@@ -38,7 +38,7 @@ enum AugmentVerbs {
         let out: [AugmentedSignal]
         do {
             out = try Augmenter.augmentTraining(items, recipe: recipe, seed: options.seed, includeOriginals: call.bool("originals"),
-                                                threads: call.session.threads) { done, total in
+                                                threads: call.threads) { done, total in
                 relay.report("augment \(done)/\(total) files" + (cancellation.isRequested ? " (cancelling…)" : ""))
             }
         } catch let e as AugmentError { throw VerbFailure(e.message, argument: "source") }

@@ -25,25 +25,26 @@ enum CorpusVerbs {
                     Parameter("into", .path, defaultText: "data/demo/\(layout.rawValue)-SIZE-seedSEED", doc: "the folder to write the files to"),
                     Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of every random choice of the synthesis"),
                 ],
-                examples: ["\(layout.rawValue) = demo \(layout.rawValue) size=small"], result: .corpus, seeded: true
+                examples: ["\(layout.rawValue) = demo \(layout.rawValue) size=small"], result: .corpus, seeded: true, scheduling: .immediate
             ) { call in
                 let size = DemoSize(rawValue: call.text("size"))!
                 let seed = call.seed
                 let folder = call.optionalText("into") ?? "data/demo/\(layout.rawValue)-\(size.rawValue)-seed\(seed)"
                 // An earlier run's complete folder is read back instead of synthesised again.
-                if FileManager.default.fileExists(atPath: folder + "/" + DemoCorpus.markerName),
-                   let existing = try? Corpus.load(folder, layout: layout),
-                   let expected = try? DemoCorpus.fileCount(layout, size: size), existing.files.count == expected {
-                    call.print("\(folder): demo corpus already there (\(expected) files)")
-                    return call.make(.corpus(CorpusValue(corpus: existing)))
+                if DemoCorpus.isComplete(folder, layout: layout, size: size, seed: seed),
+                   let existing = try? Corpus.load(folder, layout: layout) {
+                    call.print("\(folder): demo corpus already there (\(existing.files.count) files)")
+                    return try corpusValue(existing, call)
                 }
                 let relay = ProgressRelay(call)
                 do {
-                    let corpus = try DemoCorpus.synthesize(layout, into: folder, seed: seed, size: size, jobs: call.session.threads) { done, total in
+                    let corpus = try DemoCorpus.synthesize(layout, into: folder, seed: seed, size: size, jobs: call.threads) { done, total in
                         relay.report("demo \(layout.rawValue) \(done)/\(total) files")
                     }
                     call.print("\(folder): synthesised \(corpus.files.count) files (demo corpus, not the real \(layout.rawValue.uppercased()))")
-                    return call.make(.corpus(CorpusValue(corpus: corpus)))
+                    return try corpusValue(corpus, call)
+                } catch let error as VerbFailure {
+                    throw error
                 } catch {
                     throw VerbFailure(userMessage(error), argument: call.given.contains("into") ? "into" : nil)
                 }
@@ -65,7 +66,7 @@ enum CorpusVerbs {
                     Parameter("calm", .word(CalmHandling.allCases.map(\.rawValue)), default: .text("drop"), doc: calmDoc),
                 ],
                 examples: [#"\#(layout.rawValue) = load \#(layout.rawValue) "~/data/\#(layout == .folders ? "my-corpus" : layout.rawValue.uppercased())""#],
-                result: .corpus
+                result: .corpus, scheduling: .immediate
             ) { call in
                 try load(call, layout: layout)
             }
@@ -78,7 +79,7 @@ enum CorpusVerbs {
             Parameter("path", .path, positional: true, doc: "the corpus folder"),
             Parameter("calm", .word(CalmHandling.allCases.map(\.rawValue)), default: .text("drop"), doc: calmDoc),
         ],
-        examples: [#"c = load corpus "~/data/EMOVO""#], result: .corpus
+        examples: [#"c = load corpus "~/data/EMOVO""#], result: .corpus, scheduling: .immediate
     ) { call in
         try load(call, layout: nil)
     }
@@ -89,10 +90,26 @@ enum CorpusVerbs {
             if !corpus.problems.isEmpty {
                 call.print("\(corpus.problems.count) file\(corpus.problems.count == 1 ? "" : "s") left out (describe shows why)")
             }
-            return call.make(.corpus(CorpusValue(corpus: corpus)))
+            return try corpusValue(corpus, call)
+        } catch let error as VerbFailure {
+            throw error
         } catch {
             throw VerbFailure(userMessage(error), argument: "path")
         }
+    }
+
+    /// A corpus value named by its call and by every file's labels, size and modification time: a changed,
+    /// added or removed file (or label) changes the corpus's hash and so the hash of everything made from it,
+    /// and the cache computes those again. Costs one `stat` per file; no audio is read.
+    static func corpusValue(_ corpus: Corpus, _ call: Call) throws -> Outcome {
+        var text = call.resultHash.hex + "\n"
+        for f in corpus.files {
+            text += f.relativePath + fileStamp(f.path)
+            for key in f.metadata.keys.sorted() { text += "\t\(key)=\(f.metadata[key]!)" }
+            text += "\n"
+        }
+        for p in corpus.problems { text += "left out: " + p.relativePath + "\n" }
+        return .value(Value(.corpus(CorpusValue(corpus: corpus)), hash: ContentHash(of: text)))
     }
 
     static let longest = Verb(
@@ -101,7 +118,7 @@ enum CorpusVerbs {
             Parameter("corpus", .value([.corpus]), positional: true, doc: "the corpus"),
             Parameter("by", .word(["sentence", "speaker", "emotion", "gender", "intensity"]), default: .text("sentence"), doc: "the column naming the groups"),
         ],
-        examples: ["phrase = longest emovo", "longest emovo by=speaker"], result: .string
+        examples: ["phrase = longest emovo", "longest emovo by=speaker"], result: .string, scheduling: .immediate
     ) { call in
         guard case .corpus(let c) = call.value("corpus").payload else { throw VerbFailure("expected a corpus", argument: "corpus") }
         let by = call.text("by")

@@ -24,7 +24,7 @@ enum FeatureVerbs {
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the augmentation noise"),
         ],
         examples: ["feats = features emovo window=2s hop=2s", "feats = features [a, b] sets=[mfcc, chroma]", "aug = features emovo augment=study"],
-        result: .features, cached: true, seeded: true
+        result: .features, cached: true, seeded: true, scheduling: .deferred
     ) { call in
         let windowing = Windowing(length: call.number("window"), hop: call.number("hop"))
         let sets = call.list("sets").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
@@ -77,7 +77,7 @@ enum FeatureVerbs {
         return SignalJob(count: signals.count, name: { signals[$0].name }) { [signals[$0]] }
     }
 
-    /// Feature rows of every item, in input order, on `session.threads` threads (one extractor each).
+    /// Feature rows of every item, in input order, on the call's `threads` threads (one extractor each).
     static func computeFeatures(_ job: SignalJob, windowing: Windowing, sets: [String], call: Call) throws -> FeatureTable {
         let settings = FeatureSettings()
         let blocks: [String: Range<Int>] = ["mel": 0..<settings.nMels,
@@ -95,7 +95,7 @@ enum FeatureVerbs {
             var ranges: [Range<Int>]
             var values: [Float]
         }
-        let workers = max(1, min(call.session.threads, job.count))
+        let workers = max(1, min(call.threads, job.count))
         let extractors = Extractors((0..<workers).map { _ in FeatureExtractor(settings: settings) })
         let cancellation = call.session.cancellation
         let relay = ProgressRelay(call)
@@ -158,9 +158,15 @@ enum FeatureVerbs {
     static let loadFeatures = Verb(
         "load features", summary: "Reads a feature table written by `ser features` or `export`: PREFIX.npy and PREFIX.csv.",
         parameters: [Parameter("prefix", .path, positional: true, doc: "the common prefix of the .npy and .csv files")],
-        examples: [#"feats = load features "build/features/emovo""#], result: .features
+        examples: [#"feats = load features "build/features/emovo""#], result: .features, scheduling: .immediate
     ) { call in
-        do { return call.make(.features(try FeatureTable.read(prefix: call.text("prefix")))) } catch {
+        let prefix = call.text("prefix")
+        do {
+            let table = try FeatureTable.read(prefix: prefix)
+            // Named by both files' sizes and modification times too: a rewritten table is a new value.
+            let hash = ContentHash(of: call.resultHash.hex + fileStamp(prefix + ".npy") + fileStamp(prefix + ".csv"))
+            return .value(Value(.features(table), hash: hash))
+        } catch {
             throw VerbFailure(userMessage(error), argument: "prefix")
         }
     }
@@ -168,7 +174,7 @@ enum FeatureVerbs {
     static let merge = Verb(
         "merge", summary: "Joins corpora, or feature tables of the same width, into one (rows in order); e.g. RAVDESS + CREMA-D for transfer learning.",
         parameters: [Parameter("tables", .list(.value([.corpus, .features])), positional: true, doc: "the corpora or the tables to join")],
-        examples: ["both = merge [ravdess, cremad]", "both = merge [ravdess_feats, cremad_feats]"], result: nil
+        examples: ["both = merge [ravdess, cremad]", "both = merge [ravdess_feats, cremad_feats]"], result: nil, scheduling: .immediate
     ) { call in
         let values = call.list("tables").compactMap { b -> Value? in if case .value(let v) = b { v } else { nil } }
         let corpora = values.compactMap { v -> Corpus? in if case .corpus(let c) = v.payload { c.corpus } else { nil } }
@@ -234,7 +240,7 @@ final class ProgressRelay: @unchecked Sendable {
     private let lock = Mutex<Void>(())
     private let sink: (String?) -> Void
 
-    init(_ call: Call) { sink = call.session.progressSink }
+    init(_ call: Call) { sink = call.progressSink }
 
     func report(_ message: String) { lock.withLock { _ in sink(message) } }
 }

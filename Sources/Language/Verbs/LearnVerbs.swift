@@ -36,7 +36,7 @@ enum LearnVerbs {
         ],
         examples: ["s = split feats naive train=70% val=10% test=20% seed=1", "folds = split feats loso", "s = split feats grouped stratify=true",
                    "leaky = split aug naive augmented=leaky"],
-        result: .split, seeded: true
+        result: .split, seeded: true, scheduling: .deferred
     ) { call in
         guard case .features(let table) = call.value("table").payload else { throw VerbFailure("not a feature table", argument: "table") }
         let splits = try protocolSplits(table, call: call, scheme: call.text("scheme"), seed: call.seed)
@@ -107,7 +107,7 @@ enum LearnVerbs {
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the initial weights"),
         ],
         examples: ["net = model cnn1d classes=7", "net = model cnn1d classes=7 filters=[32, 64] kernels=[5, 3] dense=[64]"],
-        result: .model, seeded: true
+        result: .model, seeded: true, scheduling: .deferred
     ) { call in
         let filters = ints(call.list("filters")), kernels = ints(call.list("kernels"))
         guard filters.count == kernels.count else {
@@ -131,7 +131,7 @@ enum LearnVerbs {
             Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of the initial weights"),
         ],
         examples: [#"net = model custom layers=[conv1d(32, 5, padding="same", activation="relu"), maxpool(2), flatten(), dense(7, activation="softmax")]"#],
-        result: .model, seeded: true
+        result: .model, seeded: true, scheduling: .deferred
     ) { call in
         var kinds: [LayerKind] = []
         for b in call.list("layers") {
@@ -205,7 +205,7 @@ enum LearnVerbs {
     static let summary = Verb(
         "summary", summary: "Prints a model's layers, output shapes and parameter counts as Keras's model.summary() does.",
         parameters: [Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run")],
-        examples: ["summary net"], result: nil
+        examples: ["summary net"], result: nil, scheduling: .output
     ) { call in
         call.print("```\n" + (try modelValue(call.value("model"))).summary().text + "\n```")
         return .none
@@ -251,7 +251,7 @@ enum LearnVerbs {
             Parameter("model", .value([.model, .run, .list]), positional: true, doc: "a model, a training run (its model), or a list of them (rep.runs)"),
             Parameter("layers", .list(.string), positional: true, default: .list([.text("conv")]), doc: selectorDoc),
         ],
-        examples: [#"tuned = freeze fit "conv""#], result: .model
+        examples: [#"tuned = freeze fit "conv""#], result: .model, scheduling: .deferred
     ) { call in try changeTrainable(call, freeze: true) }
 
     static let unfreeze = Verb(
@@ -260,7 +260,7 @@ enum LearnVerbs {
             Parameter("model", .value([.model, .run, .list]), positional: true, doc: "a model, a training run (its model), or a list of them"),
             Parameter("layers", .list(.string), positional: true, default: .list([.text("all")]), doc: selectorDoc),
         ],
-        examples: [#"net3 = unfreeze tuned "conv1d_4""#], result: .model
+        examples: [#"net3 = unfreeze tuned "conv1d_4""#], result: .model, scheduling: .deferred
     ) { call in try changeTrainable(call, freeze: false) }
 
     static let save = Verb(
@@ -284,7 +284,7 @@ enum LearnVerbs {
     static let loadModel = Verb(
         "load model", summary: "Reads a model saved by `save` or `ser train --out`.",
         parameters: [Parameter("path", .path, positional: true, doc: "the .safetensors file")],
-        examples: [#"net = load model "models/emovo.safetensors""#], result: .model
+        examples: [#"net = load model "models/emovo.safetensors""#], result: .model, scheduling: .immediate
     ) { call in
         do { return call.make(.model(ModelValue(try Model.load(from: call.text("path"))))) } catch {
             throw VerbFailure(userMessage(error), argument: "path")
@@ -304,6 +304,10 @@ enum LearnVerbs {
                   doc: "threads, each training a shard of every batch (the same threads give the same weights)"),
     ]
 
+    /// `train`'s threads: the session's unless given (`threads N` sets them; they join its hash).
+    static let sessionThreadsParameter = Parameter("threads", .integer(1...256), defaultText: "the session's threads",
+                                                   doc: "threads, each training a shard of every batch (the same threads give the same weights)")
+
     /// The verb's arguments bound into the options `ser train` parses into.
     static func options(_ call: Call, label: String) -> TrainOptions {
         var o = TrainOptions()
@@ -313,17 +317,18 @@ enum LearnVerbs {
         o.learningRate = call.number("lr")
         o.patience = call.integer("patience")
         o.seed = call.seed
-        o.threads = call.integer("threads")
+        o.threads = call.optionalInteger("threads") ?? call.threads
         return o
     }
 
     static let train = Verb(
-        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Ctrl-C stops at the next batch, keeping the best weights.",
+        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Every batch is cut into `threads` shards trained at once (the session's threads unless given, as `ser train --threads`): the same seed and threads give the same weights. Ctrl-C stops at the next batch, keeping the best weights.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model (or a run, to fine-tune its model)"),
             Parameter("split", .value([.split]), positional: true, doc: "a one-fold split (pick a fold with s[0] or s[\"f1\"])"),
-        ] + trainingParameters,
-        examples: ["fit = train net s epochs=200 patience=20 batch=32 lr=1e-3"], result: .run, cached: true, seeded: true
+        ] + trainingParameters.map { $0.name == "threads" ? sessionThreadsParameter : $0 },
+        examples: ["fit = train net s epochs=200 patience=20 batch=32 lr=1e-3"], result: .run, cached: true, seeded: true, threaded: true,
+        scheduling: .deferred
     ) { call in
         guard case .split(let split) = call.value("split").payload else { throw VerbFailure("not a split", argument: "split") }
         guard split.splits.count == 1 else {
@@ -377,7 +382,7 @@ enum LearnVerbs {
             Parameter("rows", .value([.features, .split]), positional: true, doc: "the rows to test on (s.test, or a split: its test part)"),
             Parameter("label", .string, defaultText: "the run's label column (emotion)", doc: "the column holding each row's class"),
         ],
-        examples: ["r = evaluate fit s.test", "zero_shot = evaluate source.runs emovo_feats"], result: .report
+        examples: ["r = evaluate fit s.test", "zero_shot = evaluate source.runs emovo_feats"], result: .report, cached: true, scheduling: .deferred
     ) { call in
         let table: FeatureTable
         switch call.value("rows").payload {
@@ -414,7 +419,7 @@ enum LearnVerbs {
             Parameter("window", .duration, defaultText: "the model's", doc: "signals: window length (the training one unless given)"),
             Parameter("hop", .duration, defaultText: "the model's", doc: "signals: time between window starts"),
         ],
-        examples: ["p = predict fit s.test", "p = predict fit x window=2s hop=1s"], result: .table
+        examples: ["p = predict fit s.test", "p = predict fit x window=2s hop=1s"], result: .table, scheduling: .deferred
     ) { call in
         let (model, runLabel) = try modelAndLabel(call.value("model"))
         let label = call.optionalText("label") ?? runLabel
@@ -471,33 +476,32 @@ enum LearnVerbs {
     }
 
     static let crossval = Verb(
-        "crossval", summary: "Trains and tests once per fold of a split (loso, lopo, kfold…) and reports every fold with the mean ± std; keeps each fold's trained run (cv.runs). Ctrl-C cancels.",
+        "crossval", summary: "Trains and tests once per fold of a split (loso, lopo, kfold…), the folds side by side on the session's threads (the same numbers for any thread count), and reports every fold with the mean ± std; keeps each fold's trained run (cv.runs). Ctrl-C cancels.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model every fold starts from"),
             Parameter("split", .value([.split]), positional: true, doc: "the folds"),
         ] + trainingParameters,
-        examples: ["cv = crossval net folds epochs=100 patience=10"], result: .report, cached: true, seeded: true
+        examples: ["cv = crossval net folds epochs=100 patience=10"], result: .report, cached: true, seeded: true, scheduling: .deferred
     ) { call in
         guard case .split(let split) = call.value("split").payload else { throw VerbFailure("not a split", argument: "split") }
         let base = try modelValue(call.value("model"))
-        var reports: [Report] = []
-        var runs: [RunValue] = []
-        for fold in split.splits.indices {
-            try call.checkCancelled()
-            let fitted = try fit(base, split, fold: fold, call: call, prefix: "fold \(fold + 1)/\(split.splits.count)")
+        // The folds train at once on the session's threads, each with its own seeded streams.
+        let results = try call.parallelRuns(split.splits.count) { fold, run in
+            try run.checkCancelled()
+            let fitted = try fit(base, split, fold: fold, call: run, prefix: "fold \(fold + 1)/\(split.splits.count)")
             if fitted.value.history.cancelled { throw Cancelled() }
             let report = try test(fitted.value.model, split.part("test", fold: fold), label: fitted.value.label)
-            call.print(fitted.summaryLine + "; test accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
-            reports.append(report)
-            runs.append(fitted.value)
+            run.print(fitted.summaryLine + "; test accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
+            return (report, fitted.value)
         }
+        let reports = results.map(\.0), runs = results.map(\.1)
         return call.make(.report(try reportValue(reports, names: split.splits.map(\.name), runs: runs)))
     }
 
     static let repeatSchemes = ["naive", "grouped", "loso", "lopo"]
 
     static let repeatRuns = Verb(
-        "repeat", summary: "Repeats split → train → test once per seed (the split, the initial weights, the shuffling and the dropout change with it) and reports the mean ± std; keeps each seed's trained run (rep.runs). A naive or grouped split, or one loso/lopo fold (only=).",
+        "repeat", summary: "Repeats split → train → test once per seed (the split, the initial weights, the shuffling and the dropout change with it), the seeds side by side on the session's threads (the same numbers for any thread count), and reports the mean ± std; keeps each seed's trained run (rep.runs). A naive or grouped split, or one loso/lopo fold (only=).",
         parameters: [
             Parameter("model", .value([.model, .run, .list]), positional: true,
                       doc: "the model every run starts from (an untrained one gets each seed's initial weights), or a list of models or runs, one per seed (e.g. source.runs)"),
@@ -514,7 +518,7 @@ enum LearnVerbs {
         ] + trainingParameters.filter { $0.name != "seed" },
         examples: ["rep = repeat net feats scheme=grouped seeds=[1, 2, 3] epochs=100", #"lopo = repeat net aug scheme=lopo only="l3""#,
                    "transfer = repeat frozen emovo_feats seeds=[1, 2, 3]"],
-        result: .report, cached: true
+        result: .report, cached: true, scheduling: .deferred
     ) { call in
         guard case .features(let table) = call.value("table").payload else { throw VerbFailure("not a feature table", argument: "table") }
         let seeds = ints(call.list("seeds"))
@@ -541,22 +545,20 @@ enum LearnVerbs {
             bases = seeds.map { base.copyValue(seed: UInt64($0)) }
         }
         let label = call.text("label")
-        var reports: [Report] = []
-        var runs: [RunValue] = []
-        for (i, seed) in seeds.enumerated() {
-            try call.checkCancelled()
-            let splits = try protocolSplits(table, call: call, scheme: scheme, seed: UInt64(seed))
+        let starts = bases
+        // The seeds train at once on the session's threads, each with its own seeded streams.
+        let results = try call.parallelRuns(seeds.count, arguments: { ["seed": .number(Double(seeds[$0]), .none)] }) { i, run in
+            try run.checkCancelled()
+            let seed = seeds[i]
+            let splits = try protocolSplits(table, call: run, scheme: scheme, seed: UInt64(seed))
             let split = SplitValue(table: table, splits: splits, scheme: scheme, label: label)
-            let seeded = Call(verb: call.verb, session: call.session, arguments: call.arguments.merging(["seed": .number(Double(seed), .none)]) { $1 },
-                              given: call.given.union(["seed"]), resultHash: call.resultHash)
-            let fitted = try fit(bases[i], split, fold: 0, call: seeded, prefix: "seed \(seed) (\(i + 1)/\(seeds.count))")
-            for line in seeded.text { call.print(line) }
+            let fitted = try fit(starts[i], split, fold: 0, call: run, prefix: "seed \(seed) (\(i + 1)/\(seeds.count))")
             if fitted.value.history.cancelled { throw Cancelled() }
             let report = try test(fitted.value.model, split.part("test"), label: fitted.value.label)
-            call.print("seed \(seed), \(splits[0].name): accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
-            reports.append(report)
-            runs.append(fitted.value)
+            run.print("seed \(seed), \(splits[0].name): accuracy \(formatNumber(report.accuracy, digits: 3)), UAR \(formatNumber(report.uar, digits: 3))")
+            return (report, fitted.value)
         }
+        let reports = results.map(\.0), runs = results.map(\.1)
         return call.make(.report(try reportValue(reports, names: seeds.map { "seed \($0)" }, runs: runs)))
     }
 

@@ -42,7 +42,7 @@ enum PlotVerbs {
     static func signalVerb(_ view: SignalView, _ summary: String, example: String) -> Verb {
         Verb("plot \(view.rawValue)", summary: summary,
              parameters: [Parameter("signal", .value([.signal]), positional: true, doc: "the signal")] + common,
-             examples: [example], result: .figure) { call in
+             examples: [example], result: .figure, scheduling: .output) { call in
             let s = try signal(call)
             var plot = SignalPlot(view: view)
             plot.title = call.optionalText("title")
@@ -77,7 +77,7 @@ enum PlotVerbs {
             Parameter("window", .duration, defaultText: "the model's", doc: "window length (the training one unless given)"),
             Parameter("hop", .duration, defaultText: "the model's", doc: "time between window starts"),
         ] + common,
-        examples: [#"plot emotions fit x to "figures/emotions.png" above=mel"#], result: .figure
+        examples: [#"plot emotions fit x to "figures/emotions.png" above=mel"#], result: .figure, scheduling: .output
     ) { call in
         let model = try LearnVerbs.modelValue(call.value("model"))
         let s = try signal(call)
@@ -106,7 +106,7 @@ enum PlotVerbs {
     static let confusion = Verb(
         "plot confusion", summary: "Confusion matrix of a report (summed over folds or seeds), cells coloured by row fraction, counts written in.",
         parameters: [Parameter("report", .value([.report]), positional: true, doc: "the report")] + common,
-        examples: [#"plot confusion r to "figures/fig3-emovo-confusion.png" title="EMOVO only""#], result: .figure
+        examples: [#"plot confusion r to "figures/fig3-emovo-confusion.png" title="EMOVO only""#], result: .figure, scheduling: .output
     ) { call in
         let r = try report(call)
         let title = call.optionalText("title") ?? "confusion matrix"
@@ -122,7 +122,7 @@ enum PlotVerbs {
             Parameter("names", .list(.string), defaultText: "fold or report names", doc: "a title per matrix"),
             Parameter("columns", .integer(1...20), defaultText: "all in one row", doc: "matrices per row"),
         ] + common,
-        examples: [#"plot confusions [r1, r2] names=["naive", "LOSO"] to "figures/fig7-confusions.png""#], result: .figure
+        examples: [#"plot confusions [r1, r2] names=["naive", "LOSO"] to "figures/fig7-confusions.png""#], result: .figure, scheduling: .output
     ) { call in
         var matrices: [ConfusionChart] = []
         var defaultNames: [String] = []
@@ -156,7 +156,7 @@ enum PlotVerbs {
     static let history = Verb(
         "plot history", summary: "Training curves of a run: loss and accuracy per epoch, training and validation, best epoch marked.",
         parameters: [Parameter("run", .value([.run]), positional: true, doc: "the training run")] + common,
-        examples: [#"plot history fit to "figures/fig4-training.png""#], result: .figure
+        examples: [#"plot history fit to "figures/fig4-training.png""#], result: .figure, scheduling: .output
     ) { call in
         guard case .run(let r) = call.value("run").payload else { throw VerbFailure("expected a training run", argument: "run") }
         let e = r.history.epochs
@@ -173,7 +173,7 @@ enum PlotVerbs {
     static let model = Verb(
         "plot model", summary: "Diagram of a model's layers with output shapes and parameter counts (the paper's Figure 2).",
         parameters: [Parameter("model", .value([.model, .run]), positional: true, doc: "a model or a training run")] + common,
-        examples: [#"plot model net to "figures/fig2-model.png""#], result: .figure
+        examples: [#"plot model net to "figures/fig2-model.png""#], result: .figure, scheduling: .output
     ) { call in
         let m = try LearnVerbs.modelValue(call.value("model"))
         let rows = m.summary().rows
@@ -197,7 +197,7 @@ enum PlotVerbs {
             Parameter("paper", .list(.fraction), defaultText: "none", doc: "a published accuracy per report (e.g. 54%), marked beside its bars"),
         ] + common,
         examples: [#"plot bars [naive, loso, lopo] names=["naive", "LOSO", "LOPO"] to "figures/fig7-augmentation.png""#,
-                   #"plot bars [emovo, transfer] names=["EMOVO only", "transfer"] paper=[54%, 60%] to "figures/table1.png""#], result: .figure
+                   #"plot bars [emovo, transfer] names=["EMOVO only", "transfer"] paper=[54%, 60%] to "figures/table1.png""#], result: .figure, scheduling: .output
     ) { call in
         let reports = call.list("reports").compactMap { b -> ReportValue? in
             if case .value(let v) = b, case .report(let r) = v.payload { r } else { nil }

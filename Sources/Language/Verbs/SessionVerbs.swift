@@ -10,7 +10,7 @@ enum SessionVerbs {
         "help", summary: "Lists the verbs, or shows one verb's arguments with their types, defaults and an example.",
         parameters: [Parameter("verb", .verbName, positional: true, defaultText: "all verbs",
                                doc: "a verb (`train`), a family (`plot`) or a verb with its kind (`\"plot mel\"`)")],
-        examples: ["help", "help train"], result: nil
+        examples: ["help", "help train"], result: nil, scheduling: .output
     ) { call in
         let registry = call.session.registry
         if let name = call.optionalText("verb") {
@@ -24,7 +24,7 @@ enum SessionVerbs {
     static let show = Verb(
         "show", summary: "Shows any value as a table (a corpus's files, a report's metrics, a model's card and layers).",
         parameters: [Parameter("value", .value(ValueType.allCases), positional: true, doc: "the value to show")],
-        examples: ["show emovo", "show r", "show net"], result: nil
+        examples: ["show emovo", "show r", "show net"], result: nil, scheduling: .output
     ) { call in
         let value = call.value("value")
         let model: ModelValue? = switch value.payload {
@@ -45,7 +45,7 @@ enum SessionVerbs {
     static let describe = Verb(
         "describe", summary: "Shows a value in detail: per-column statistics of a feature table, class counts of a corpus.",
         parameters: [Parameter("value", .value(ValueType.allCases), positional: true, doc: "the value to describe")],
-        examples: ["describe feats"], result: nil
+        examples: ["describe feats"], result: nil, scheduling: .output
     ) { call in
         call.print(Describe.detailed(call.value("value")).markdown())
         return .none
@@ -65,7 +65,7 @@ enum SessionVerbs {
     }
 
     static let threads = Verb(
-        "threads", summary: "Sets how many worker threads parallel verbs use (features, augment, crossval), or shows it.",
+        "threads", summary: "Sets how many worker threads parallel verbs use (features, augment, the runs of crossval and repeat, the shards of every batch of train), or shows it.",
         parameters: [Parameter("count", .integer(1...1024), positional: true, defaultText: "show the count",
                                doc: "number of threads")],
         examples: ["threads 2"], result: nil
