@@ -72,20 +72,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Tests: one target per module
+        // Tests: one target per module, and what the fuzz tests share (test code: no module depends on it)
+        .target(name: "FuzzSupport", dependencies: ["Support"], path: "Tests/FuzzSupport", swiftSettings: swiftSettings),
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
-        .testTarget(name: "AudioTests", dependencies: ["Support", "Audio", "CSndFile"], swiftSettings: swiftSettings),
-        .testTarget(name: "FeaturesTests", dependencies: ["Support", "Features", "Audio"], resources: [.copy("Fixtures")],
+        .testTarget(name: "AudioTests", dependencies: ["Support", "FuzzSupport", "Audio", "CSndFile"], swiftSettings: swiftSettings),
+        .testTarget(name: "FeaturesTests", dependencies: ["Support", "FuzzSupport", "Features", "Audio"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "AugmentTests", dependencies: ["Support", "Augment", "Audio", "Features"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "LearnTests", dependencies: ["Support", "Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "LearnTests", dependencies: ["Support", "FuzzSupport", "Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Support", "Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "ConsoleTests", dependencies: ["Support", "Console", "Language", "Features", "Notebook", "Plot"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "CorpusTests", dependencies: ["Support", "Corpus", "Audio", "Features", "Evaluate"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "LanguageTests", dependencies: ["Support", "Language", "Audio", "Corpus", "Features", "Learn", "Evaluate"],
+            name: "LanguageTests", dependencies: ["Support", "FuzzSupport", "Language", "Audio", "Corpus", "Features", "Learn", "Evaluate"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -96,7 +97,7 @@ let package = Package(
         // against its verb (the same weights, reports, tables, audio and PNG bytes).
         .testTarget(name: "CLITests", dependencies: ["ser", "Language", "Audio", "Features", "Learn", "Evaluate"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "NotebookTests", dependencies: ["Support", "Notebook", "Language", "Features", "Evaluate"],
+        .testTarget(name: "NotebookTests", dependencies: ["Support", "FuzzSupport", "Notebook", "Language", "Features", "Evaluate"],
                     resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]

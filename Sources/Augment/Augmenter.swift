@@ -1,4 +1,5 @@
 import Audio
+import Features
 import Dispatch
 import Support
 
@@ -92,6 +93,10 @@ public enum Augmenter {
             let signal: Signal
             do { signal = try memo.apply(augmentation, seed: seed) } catch {
                 throw AugmentError(error.code, path: source, "\(augmentation.name): \(error.message)")
+            }
+            // The one rule for non-finite audio holds for what augmentation makes too (noise=1e300 overflows).
+            if let problem = FeatureRun.nonFinite(samples: signal.samples, sampleRate: signal.sampleRate) {
+                throw AugmentError(.badSignal, path: source, "\(augmentation.name): \(problem) (the augmentation overflows float32: lower its level)")
             }
             copies.append(AugmentedSignal(signal: signal, provenance: Provenance(
                 source: source, augmentation: augmentation, seed: augmentation.isRandom ? seed : nil)))

@@ -42,6 +42,18 @@ public struct Windowing: Sendable, Hashable {
     /// Seconds between window starts.
     public var hop: Double
 
+    /// The window lengths and hops ser takes, in seconds: from 10 ms (a hop of a few samples would mean a
+    /// whole window's STFT per sample: a run without end) to an hour (a table's recipe holds no more).
+    public static let seconds: ClosedRange<Double> = 0.01...3600
+
+    /// Why `length` or `hop` is out of `seconds` (naming the one and its value), or nil.
+    public static func problem(length: Double, hop: Double) -> (argument: String, message: String)? {
+        for (name, value) in [("window", length), ("hop", hop)] where !(value.isFinite && seconds.contains(value)) {
+            return (name, "\(name) must be between 0.01 and 3600 seconds (got \(value))")
+        }
+        return nil
+    }
+
     public init(length: Double = 2, hop: Double = 2) {
         precondition(length > 0 && hop > 0, "Windowing: length and hop must be positive (got \(length), \(hop))")
         self.length = length

@@ -45,6 +45,8 @@ public struct FeatureRun: Sendable {
         public var name: String
         /// What went wrong (for files, the error names the file).
         public var message: String
+        /// The run was stopped by Ctrl-C (`isCancelled`), not by an item.
+        public var isCancellation = false
         public var description: String { message }
     }
 
@@ -70,6 +72,8 @@ public struct FeatureRun: Sendable {
     public var skipBad: Bool
     /// Measure per-stage CPU time (`Report.load`, `Report.features`).
     public var profiling: Bool
+    /// Polled before each item: true stops the run (Ctrl-C); nothing is written.
+    public var isCancelled: (@Sendable () -> Bool)?
     /// Files longer than this many seconds are streamed: read, mixed and resampled chunk by chunk, each window's
     /// features computed as soon as its samples are there, so memory does not grow with the length (see
     /// docs/cli.md, "Failure behaviour", for the measurement). The rows are the same as from a whole-file load.
@@ -102,14 +106,15 @@ public struct FeatureRun: Sendable {
     public func table(_ items: [Item], progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in })
         throws(Failure) -> (table: FeatureTable, report: Report)
     {
-        let box = TableBox(width: settings.vectorLength)
-        box.table.recipe = recipe
+        var table = FeatureTable(width: settings.vectorLength)
+        table.recipe = recipe
+        let width = table.width
         let report = try run(items, progress: progress) { (result) throws(Failure) in
             for (i, row) in result.rows.enumerated() {
-                box.table.append(result.values[(i * box.table.width)..<((i + 1) * box.table.width)], row)
+                table.append(result.values[(i * width)..<((i + 1) * width)], row)
             }
         }
-        return (box.table, report)
+        return (table, report)
     }
 
     /// Extracts features of all items and streams them to `prefix.npy` / `prefix.csv` (written atomically
@@ -122,12 +127,11 @@ public struct FeatureRun: Sendable {
             writer = try FeatureTableWriter(prefix: prefix, width: settings.vectorLength,
                                             attributeNames: FeatureRun.attributeNames(items), recipe: recipe)
         } catch { throw Failure(name: prefix, message: error.description) }
-        let box = WriterBox(writer)
+        let width = writer.width
         let report = try run(items, progress: progress) { (result) throws(Failure) in
             for (i, row) in result.rows.enumerated() {
-                let width = box.writer.width
-                do { try box.writer.append(result.values[(i * width)..<((i + 1) * width)], row) } catch {
-                    throw Failure(name: row.file, message: "\(error)")
+                do throws(FeaturesError) { try writer.append(result.values[(i * width)..<((i + 1) * width)], row) } catch {
+                    throw Failure(name: row.file, message: error.description)
                 }
             }
         }
@@ -142,39 +146,49 @@ public struct FeatureRun: Sendable {
         var failure: Failure?
     }
 
-    /// The core: workers take items in order, results are handed to `sink` in input order under the lock.
+    /// The core: Support's ordered parallel map over the items, each worker with its own extractor and
+    /// resampler; results reach `sink` in input order, at most `4 × threads` items ahead of the oldest one
+    /// not yet written (memory stays bounded). A failure stops the run unless `skipBad`; `isCancelled`
+    /// (Ctrl-C) stops it at the next file with `Failure.isCancellation`.
     func run(_ items: [Item], progress: @escaping @Sendable (Int, Int) -> Void,
-             sink: @escaping (Result) throws(Failure) -> Void) throws(Failure) -> Report {
+             sink: (Result) throws(Failure) -> Void) throws(Failure) -> Report {
         let start = wallClock()
-        let state = RunState(count: items.count, aheadLimit: 4 * threads, sink: sink, progress: progress,
-                             skipBad: skipBad)
         let workers = min(threads, max(1, items.count))
+        let scratch = (0..<workers).map { _ in WorkerScratch(settings: settings, profiling: profiling) }
+        var report = Report()
         let job = self
-        let worker: @Sendable () -> Void = {
-            let extractor = FeatureExtractor(settings: job.settings)
-            extractor.profiling = job.profiling
-            var load = LoadProfile()
-            let resampler = Resampler.Session()
-            while let index = state.next() {
-                let result = job.process(items[index], extractor: extractor, resampler: resampler, load: &load)
-                state.deliver(index, result)
+        do {
+            try parallelMap(count: items.count, threads: workers, ahead: 4 * threads, progress: progress, isCancelled: isCancelled) {
+                (index: Int, worker: Int) throws(Failure) -> Result in
+                let result = scratch[worker].process(items[index], in: job)
+                if let failure = result.failure, !job.skipBad { throw failure }
+                return result
+            } deliver: { (_, result) throws(Failure) in
+                if let failure = result.failure {
+                    report.failures.append(failure)
+                } else {
+                    try sink(result)
+                    report.windows += result.rows.count
+                }
             }
-            state.addProfile(load: load, features: extractor.profile)
+        } catch {
+            switch error {
+            case .failed(let failure): throw failure
+            case .cancelled(let finished, let total):
+                throw Failure(name: "", message: "stopped by Ctrl-C after \(finished) of \(total) files", isCancellation: true)
+            }
         }
-        if workers == 1 {
-            worker()
-        } else {
-            let threads = (0..<workers).map { _ in Thread(worker) }
-            threads.forEach { $0.join() }
-        }
-        if let failure = state.fatal { throw failure }
-        if !items.isEmpty, state.report.failures.count == items.count {
+        if !items.isEmpty, report.failures.count == items.count {
             // --skip-bad with nothing good: an empty table is not a result.
-            let first = state.report.failures[0].message
+            let first = report.failures[0].message
             throw Failure(name: items[0].name, message: items.count == 1 ? first
                           : "all \(items.count) files failed; nothing to write (first: \(first))")
         }
-        var report = state.report
+        for worker in scratch {
+            report.load.decode += worker.load.decode
+            report.load.resample += worker.load.resample
+            report.features = report.features + worker.extractor.profile
+        }
         report.items = items.count
         report.threads = workers
         report.wall = wallClock() - start
@@ -321,101 +335,18 @@ private func wallClock() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
-private final class TableBox: @unchecked Sendable {
-    var table: FeatureTable
-    init(width: Int) { table = FeatureTable(width: width) }
-}
+/// One worker's extractor, soxr session and load profile, used only by that worker.
+private final class WorkerScratch: @unchecked Sendable {
+    let extractor: FeatureExtractor
+    let resampler = Resampler.Session()
+    var load = LoadProfile()
 
-private final class WriterBox: @unchecked Sendable {
-    let writer: FeatureTableWriter
-    init(_ writer: FeatureTableWriter) { self.writer = writer }
-}
-
-/// The shared state of a run: the next item to hand out, finished results waiting for their turn, the
-/// report. All access is under one mutex; workers wait (condition variable) rather than run more than
-/// `aheadLimit` items ahead of the oldest unfinished one, which keeps memory bounded.
-private final class RunState: @unchecked Sendable {
-    let count: Int
-    let aheadLimit: Int
-    let sink: (FeatureRun.Result) throws(FeatureRun.Failure) -> Void
-    let progress: @Sendable (Int, Int) -> Void
-    let skipBad: Bool
-    var nextIndex = 0
-    var nextToDeliver = 0
-    var pending: [Int: FeatureRun.Result] = [:]
-    var fatal: FeatureRun.Failure?
-    var report = FeatureRun.Report()
-    private let lock = Lock()
-
-    init(count: Int, aheadLimit: Int, sink: @escaping (FeatureRun.Result) throws(FeatureRun.Failure) -> Void,
-         progress: @escaping @Sendable (Int, Int) -> Void, skipBad: Bool) {
-        self.count = count
-        self.aheadLimit = aheadLimit
-        self.sink = sink
-        self.progress = progress
-        self.skipBad = skipBad
+    init(settings: FeatureSettings, profiling: Bool) {
+        extractor = FeatureExtractor(settings: settings)
+        extractor.profiling = profiling
     }
 
-    /// The next item to process, or nil when there is none left (or the run failed).
-    func next() -> Int? {
-        lock.withLock {
-            while fatal == nil && nextIndex < count && nextIndex - nextToDeliver >= aheadLimit {
-                lock.wait()
-            }
-            guard fatal == nil, nextIndex < count else { return nil }
-            defer { nextIndex += 1 }
-            return nextIndex
-        }
-    }
-
-    /// Hands in item `index`'s result; delivers every result whose turn has come.
-    func deliver(_ index: Int, _ result: FeatureRun.Result) {
-        lock.withLock { deliverLocked(index, result) }
-    }
-
-    private func deliverLocked(_ index: Int, _ result: FeatureRun.Result) {
-        defer { lock.broadcast() }
-        pending[index] = result
-        while fatal == nil, let ready = pending.removeValue(forKey: nextToDeliver) {
-            if let failure = ready.failure {
-                report.failures.append(failure)
-                if !skipBad { fatal = failure; return }
-            } else {
-                do { try sink(ready) } catch { fatal = error; return }
-                report.windows += ready.rows.count
-            }
-            nextToDeliver += 1
-            progress(nextToDeliver, count)
-        }
-    }
-
-    func addProfile(load: LoadProfile, features: FeatureProfile) {
-        lock.withLock {
-            report.load.decode += load.decode
-            report.load.resample += load.resample
-            report.features = report.features + features
-        }
-    }
-}
-
-/// A joinable POSIX thread running a closure (`pthread_create` / `pthread_join`).
-final class Thread {
-    private var handle = pthread_t()
-
-    init(_ body: @escaping @Sendable () -> Void) {
-        let context = Unmanaged.passRetained(Box(body)).toOpaque()
-        let status = pthread_create(&handle, nil, { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            box.body()
-            return nil
-        }, context)
-        precondition(status == 0, "pthread_create failed: \(status)")
-    }
-
-    func join() { pthread_join(handle, nil) }
-
-    private final class Box {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    func process(_ item: FeatureRun.Item, in run: FeatureRun) -> FeatureRun.Result {
+        run.process(item, extractor: extractor, resampler: resampler, load: &load)
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Support
 
 /// Reading a script (or any text a user gives ser to run) from a file: the bytes must be UTF-8; a leading
 /// byte-order mark is dropped (editors hide it, so diagnostics must not show it).
@@ -12,27 +8,20 @@ public enum ScriptFile {
         public var description: String
     }
 
-    /// The text of the file at `path`.
-    ///
-    /// Wraps `fopen`, `fread`.
+    /// The most bytes a script or notebook may have.
+    static let maxBytes = 64 << 20
+
+    /// The text of the file at `path`: a regular file (a FIFO or a device is refused without blocking) of at
+    /// most 64 MiB (Support's `Files.readRegularFile`).
     public static func read(_ path: String) throws(Failure) -> String {
-        var st = stat()
-        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-            throw Failure(description: "\(path): is a folder, not a script")
+        let bytes: [UInt8]
+        do { bytes = try Files.readRegularFile(path, maxBytes: maxBytes) } catch {
+            switch error.reason {
+            case .notRegular: throw Failure(description: "\(path): \(error.message), not a script")
+            case .tooLarge: throw Failure(description: "\(path): more than 64 MiB; not a script")
+            case .missing, .unreadable, .other: throw Failure(description: "\(path): cannot read: \(error.message)")
+            }
         }
-        guard let file = fopen(path, "rb") else {
-            throw Failure(description: "\(path): cannot read: \(String(cString: strerror(errno)))")
-        }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            bytes += chunk[0..<got]
-            if got < chunk.count { break }
-            if bytes.count > 64 << 20 { throw Failure(description: "\(path): more than 64 MiB; not a script") }
-        }
-        if ferror(file) != 0 { throw Failure(description: "\(path): cannot read: \(String(cString: strerror(errno)))") }
         return try text(bytes, name: path)
     }
 

@@ -9,8 +9,9 @@ extension ExecutedNotebook {
     /// - Throws: ``NotebookError`` naming the file (and line) when it is not an executed notebook or its
     ///   records are damaged.
     public init(contentsOf path: String) throws(NotebookError) {
-        guard let text = Files.readText(path) else {
-            throw NotebookError(.io, file: path, "cannot read executed notebook: \(Files.lastErrorDescription())")
+        let text: String
+        do { text = String(decoding: try Files.readRegularFile(path, maxBytes: 1 << 30), as: UTF8.self) } catch {
+            throw NotebookError(.io, file: path, "cannot read executed notebook: \(error.message)")
         }
         try self.init(text: text, path: path)
     }

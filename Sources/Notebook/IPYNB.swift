@@ -33,9 +33,12 @@ public enum NotebookExport {
 
     /// The PNG bytes of a figure an executed notebook shows, or an error naming it.
     static func figureBytes(_ path: String, cell: Cell, notebook: String) throws(NotebookError) -> [UInt8] {
-        guard let bytes = Files.read(path), bytes.count > 8, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
-            throw NotebookError(.io, file: path, "cannot embed the figure of \(notebook) \(cell.title): "
-                + (Files.read(path) == nil ? "cannot read it (\(Files.lastErrorDescription()))" : "not a PNG file"))
+        let bytes: [UInt8]
+        do { bytes = try Files.readRegularFile(path, maxBytes: 1 << 30) } catch {
+            throw NotebookError(.io, file: path, "cannot embed the figure of \(notebook) \(cell.title): cannot read it (\(error.message))")
+        }
+        guard bytes.count > 8, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
+            throw NotebookError(.io, file: path, "cannot embed the figure of \(notebook) \(cell.title): not a PNG file")
         }
         return bytes
     }

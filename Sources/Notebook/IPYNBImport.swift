@@ -13,8 +13,9 @@ import Support
 public enum IPYNBImport {
     /// The notebook text of the .ipynb file at `path`.
     public static func notebookText(contentsOf path: String) throws(NotebookError) -> String {
-        guard let bytes = Files.read(path) else {
-            throw NotebookError(.io, file: path, "cannot read: \(Files.lastErrorDescription())")
+        let bytes: [UInt8]
+        do { bytes = try Files.readRegularFile(path, maxBytes: 1 << 30) } catch {
+            throw NotebookError(.io, file: path, "cannot read: \(error.message)")
         }
         return try notebookText(bytes, path: path)
     }

@@ -82,21 +82,10 @@ public enum Files {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
-    /// A whole file's bytes, or nil when it cannot be opened or read (`fopen`/`fread`).
+    /// A whole regular file's bytes (at most 4 GiB), or nil when it cannot be read or is not a regular file (a
+    /// FIFO is never opened for reading, so this never blocks). `readRegularFile` says why.
     public static func read(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }
-            if n < chunk.count {
-                if ferror(file) != 0 { return nil }
-                break
-            }
-        }
-        return bytes
+        try? readRegularFile(path, maxBytes: 1 << 32)
     }
 
     /// The bytes of the regular file at `path` (links followed), at most `maxBytes` of them. Anything else is

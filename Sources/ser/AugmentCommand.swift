@@ -1,10 +1,5 @@
 import ArgumentParser
 import Language
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `ser augment`: writes augmented copies of audio files so a user can listen to what the model will see.
 struct AugmentCommand: ParsableCommand {
@@ -91,7 +86,6 @@ struct AugmentCommand: ParsableCommand {
     }
 
     func run() throws {
-        Self.keepLargeBuffersInHeap()
         Cancellation.installInterruptHandler(secondInterruptExits: true)
         let job = job
         let showProgress = Output.isTerminal
@@ -107,20 +101,5 @@ struct AugmentCommand: ParsableCommand {
         let augmentations = try Failure.reporting("augment") { try job.augmentationNames().count }
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         Output.line("ser augment: \(count(files.count, "file")) × \(count(augmentations, "augmentation")) → \(count(written.count, "WAV file")) in \(out) (float32, \(sr) Hz, seed \(seed))")
-    }
-
-    /// Keeps freed STFT-sized buffers in the heap instead of returning them to the kernel after each file:
-    /// by default glibc maps and zeroes fresh pages for every array over 128 KiB, a fifth of this command's
-    /// time. Calls glibc's `mallopt(M_MMAP_THRESHOLD, 256 MiB)` and `mallopt(M_TRIM_THRESHOLD, 256 MiB)`,
-    /// looked up with `dlsym` (malloc.h is not part of Swift's Glibc module); elsewhere it does nothing.
-    static func keepLargeBuffersInHeap() {
-        #if canImport(Glibc)
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(nil, "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        let mTrimThreshold: Int32 = -1, mMmapThreshold: Int32 = -3
-        _ = mallopt(mMmapThreshold, 256 << 20)
-        _ = mallopt(mTrimThreshold, 256 << 20)
-        #endif
     }
 }

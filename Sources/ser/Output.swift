@@ -1,4 +1,5 @@
 import ArgumentParser
+import Language
 import Support
 #if canImport(Glibc)
 import Glibc
@@ -43,12 +44,13 @@ enum Output {
 /// never a raw `"\(error)"`) as `ser <command>: error: …`, then exit status 1. Option errors stay
 /// `ValidationError`s, which ArgumentParser prints with the usage.
 enum Failure {
+    /// Stopped by Ctrl-C (the work saw `Cancellation.shared` and ended early): the message, then status 130.
     static func reporting<T>(_ command: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as ExitCode { throw error } catch let error as ValidationError {
             throw error
         } catch {
             Output.error(command, userMessage(error))
-            throw ExitCode.failure
+            throw Cancellation.shared.isRequested ? ExitCode(130) : ExitCode.failure
         }
     }
 

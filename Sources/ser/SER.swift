@@ -1,4 +1,5 @@
 import ArgumentParser
+import Support
 
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -10,9 +11,11 @@ import ArgumentParser
 struct SER: ParsableCommand {
     static let version = "0.1.0"
 
-    /// stdout is line-buffered even in a pipe or a file, so a log shows each line as it is printed.
+    /// stdout is line-buffered even in a pipe or a file, so a log shows each line as it is printed; large
+    /// freed buffers stay in the heap for the next file (`Memory.keepLargeBuffersInHeap`).
     static func main() {
         setvbuf(stdout, nil, _IOLBF, 0)
+        Memory.keepLargeBuffersInHeap()
         main(nil)
     }
 

@@ -32,6 +32,17 @@ import Synchronization
         #expect(withoutOriginals.allSatisfy { $0.provenance.isAugmented })
     }
 
+    /// Issue 12, item 8 for what augmentation makes: `--noise 1e300` (or `--snr -1e308`) wrote a WAV of
+    /// infinities with status 0; a copy with a non-finite sample is an error naming the file and the sample.
+    @Test func overflowingNoiseIsAnErrorNotAWAVOfInfinities() throws {
+        for transform in [Transform.noise(.peak(factor: 1e300)), .noise(.snr(decibels: -1e308))] {
+            let recipe = try Recipe.of([transform], combine: false)
+            let error = #expect(throws: AugmentError.self) { try Augmenter.augment(originals[0], recipe: recipe, seed: 1) }
+            #expect(error?.path == "f1/a.wav")
+            #expect(error?.message.hasPrefix("noise: sample ") == true && error?.message.contains("lower its level") == true, "\(error?.message ?? "")")
+        }
+    }
+
     @Test func sameSeedSameOutputWhateverTheThreads() throws {
         let a = try Augmenter.augmentTraining(originals, recipe: .study, seed: 9, threads: 1)
         let b = try Augmenter.augmentTraining(originals, recipe: .study, seed: 9, threads: 3)

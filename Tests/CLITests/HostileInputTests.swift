@@ -34,6 +34,9 @@ import Testing
         let run = try CLITests.ser(["features", dir, "--out", "\(dir)/f", "--window", "-1"])
         #expect(run.status == 64)
         #expect(run.stderr.contains("--window must be a positive number of seconds (got -1.0)"))
+        // A hop of a few samples ran a whole window's STFT per sample: a run without end.
+        let tiny = try CLITests.ser(["features", dir, "--out", "\(dir)/f", "--hop", "0.000001"])
+        #expect(tiny.status == 64 && tiny.stderr.contains("hop must be between 0.01 and 3600 seconds (got 1e-06)"), "\(tiny.stderr)")
     }
 
     /// Item 4: `--sr 4000000000` aborted in the allocator.
@@ -111,36 +114,21 @@ import Testing
         #expect(run.stderr.contains("\(script):2:10: not UTF-8 text (byte 0xE8); save the file as UTF-8"))
     }
 
+    /// Item 6 for scripts and notebooks: `ser exec -f FIFO` and `ser run FIFO` blocked forever; every file ser
+    /// reads whole is read only if it is a regular file.
+    @Test func fifoGivenAsScriptOrNotebookIsRefusedWithoutBlocking() throws {
+        let fifo = "\(dir)/pipe.md"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let exec = try CLITests.ser(["exec", "-f", fifo])
+        #expect(exec.status != 0 && exec.stderr.contains("\(fifo): is a FIFO (named pipe), not a script"), "\(exec.stderr)")
+        let run = try CLITests.ser(["run", fifo])
+        #expect(run.status == 1 && run.stderr.contains("is a FIFO (named pipe), not a script"), "\(run.stderr)")
+    }
+
     /// Item 13: SIGTERM during `ser features --out` left `.x.npy.tmp-PID-N` files behind.
     @Test func sigtermRemovesTemporaryFiles() throws {
-        let audio = "\(dir)/long"
-        try FileManager.default.createDirectory(atPath: audio, withIntermediateDirectories: true)
-        for i in 0..<12 { try CLITests.writeTone("\(audio)/t\(i).wav", seconds: 20) }
-        let out = "\(dir)/out"
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        // posix_spawn with an empty signal mask: test-runner threads block SIGTERM, and a child inherits that.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let arguments = [CLITests.serPath, "features", audio, "--out", "\(out)/feats", "--threads", "1"]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var pid: pid_t = 0
-        #expect(posix_spawn(&pid, CLITests.serPath, nil, &attributes, &argv, environ) == 0)
-        posix_spawnattr_destroy(&attributes)
-        // Wait until the temporary files exist, then stop the run.
-        var sawTemporary = false
         var status: Int32 = 0
-        for _ in 0..<6000 where waitpid(pid, &status, WNOHANG) == 0 {
-            if (try FileManager.default.contentsOfDirectory(atPath: out)).contains(where: { $0.contains(".tmp-") }) {
-                sawTemporary = true
-                break
-            }
-            usleep(5000)
-        }
+        let (pid, out, sawTemporary) = try featuresUnderWay(files: 12, seconds: 20, name: "long", status: &status)
         if sawTemporary {
             kill(pid, SIGTERM)
             waitpid(pid, &status, 0)
@@ -151,5 +139,58 @@ import Testing
             #expect(status & 0x7f == SIGTERM)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.contains(".tmp-") }.isEmpty)
+    }
+
+    /// Starts `ser arguments` with an empty signal mask (test-runner threads block SIGTERM and SIGINT, and a
+    /// child would inherit that), output to /dev/null; returns its process id.
+    static func spawn(_ arguments: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var argv: [UnsafeMutablePointer<CChar>?] = ([CLITests.serPath] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, CLITests.serPath, &actions, &attributes, &argv, environ)
+        try #require(status == 0, "posix_spawn: \(status)")
+        return pid
+    }
+
+    /// Starts `ser features` on `files` tones of `seconds` into `dir/name/feats` (one thread) and waits, at most
+    /// 30 s, until its temporary table exists: `underWay` is false when the process ended first (its status is
+    /// then in `status`).
+    func featuresUnderWay(files: Int, seconds: Double, name: String, status: inout Int32) throws
+        -> (pid: pid_t, out: String, underWay: Bool)
+    {
+        let audio = "\(dir)/\(name)-audio", out = "\(dir)/\(name)"
+        for folder in [audio, out] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        for i in 0..<files { try CLITests.writeTone("\(audio)/t\(i).wav", seconds: seconds) }
+        let pid = try Self.spawn(["features", audio, "--out", "\(out)/feats", "--threads", "1"])
+        for _ in 0..<6000 where waitpid(pid, &status, WNOHANG) == 0 {
+            if try FileManager.default.contentsOfDirectory(atPath: out).contains(where: { $0.contains(".tmp-") }) { return (pid, out, true) }
+            usleep(5000)
+        }
+        return (pid, out, false)
+    }
+
+    /// Ctrl-C in `ser features` was ignored until the last file (the run never polled the flag): it now stops
+    /// at the next file with status 130, and nothing is written — no table, no temporary file.
+    @Test func ctrlCStopsFeaturesAtTheNextFileAndWritesNothing() throws {
+        var status: Int32 = 0
+        let (pid, out, started) = try featuresUnderWay(files: 20, seconds: 4, name: "interrupted", status: &status)
+        try #require(started, "the run ended before it was seen under way")
+        kill(pid, SIGINT)
+        waitpid(pid, &status, 0)
+        // Exited (not killed by the signal) with 130.
+        #expect(status & 0x7f == 0 && (status >> 8) & 0xff == 130)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
     }
 }

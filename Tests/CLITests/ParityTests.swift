@@ -142,4 +142,22 @@ import Testing
             """)
         #expect(try Self.bytes(cli) == Self.bytes(verb))
     }
+
+    /// `ser plot emotions` and the `plot emotions` verb: the same model on the same file, the same PNG bytes.
+    @Test func plotEmotionsGivesTheVerbsPNG() throws {
+        let prefix = Self.table
+        let model = "\(Self.work)/emotions.safetensors"
+        try Self.ser(["train", "--features", prefix, "--epochs", "1", "--patience", "0", "--seed", "3", "--out", model])
+        let x = try Self.tone("pe", frequency: 250)
+        let cli = "\(Self.work)/plot-cli-emotions.png", verb = "\(Self.work)/plot-verb-emotions.png"
+        for above in ["waveform", "mel"] {
+            try Self.ser(["plot", "emotions", x, "--model", model, "--above", above, "--out", cli, "--title", "parity emotions"])
+            _ = try Self.session("""
+                m = load model "\(model)"
+                x = load audio "\(x)"
+                plot emotions m x to "\(verb)" above=\(above) title="parity emotions"
+                """)
+            #expect(try Self.bytes(cli) == Self.bytes(verb), "\(above)")
+        }
+    }
 }

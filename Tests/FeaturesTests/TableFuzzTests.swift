@@ -1,44 +1,19 @@
 import Foundation
+import FuzzSupport
 import Testing
 @testable import Features
 
 /// The .npy and .csv readers never crash or hang: mutated feature tables are read or refused with a
 /// `FeaturesError`. CI runs 10 000 inputs of each; `make fuzz` runs SER_FUZZ_COUNT.
 @Suite struct TableFuzzTests {
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
-
     static let fragments = [",", "\"", "\r\n", "\n", "\r", "-1", "99999999999999999999", "(", ")", "'", "<f8", ">f4",
                             "True", "'shape': (", "1e308", "nan", "\u{FEFF}", ", 2, 3)", "''"]
 
-    static func mutate(_ input: [UInt8], _ rng: inout SplitMix64, header: Int) -> [UInt8] {
-        var bytes = input
-        for _ in 0...rng.below(3) {
-            let zone = rng.below(3) > 0 ? min(header, bytes.count) : bytes.count
-            switch rng.below(6) {
-            case 0 where !bytes.isEmpty: bytes[rng.below(zone)] ^= UInt8(1 << rng.below(8))
-            case 1: bytes = Array(bytes.prefix(rng.below(bytes.count + 1)))
-            case 2 where !bytes.isEmpty: bytes.remove(at: rng.below(zone))
-            case 3: bytes.insert(contentsOf: Array(fragments[rng.below(fragments.count)].utf8), at: rng.below(zone + 1))
-            case 4 where !bytes.isEmpty: bytes[rng.below(zone)] = UInt8(truncatingIfNeeded: rng.next())
-            default:
-                // Digits of a number (a shape, an index) replaced by another number.
-                let digits = bytes.indices.filter { bytes[$0] >= 48 && bytes[$0] <= 57 && $0 < zone }
-                if let at = digits.isEmpty ? nil : digits[rng.below(digits.count)] {
-                    bytes.replaceSubrange(at...at, with: Array(String(Int64(bitPattern: rng.next()) >> rng.below(64)).utf8))
-                }
-            }
-        }
-        return bytes
+    /// Mutations aimed at the first `header` bytes (three times in four): bits, bytes, format fragments and
+    /// the digits of numbers (a shape, an index).
+    static func mutations(header: Int) -> [Mutation] {
+        [.flipBit(.mostly(0..<header)), .cut, .remove(.mostly(0..<header)), .insertFragment(fragments, .mostly(0..<header)),
+         .setByte(.mostly(0..<header)), .replaceDigit(.mostly(0..<header))]
     }
 
     static func seed() throws -> (npy: [UInt8], csv: [UInt8]) {
@@ -55,38 +30,32 @@ import Testing
                 Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/t.csv"))))
     }
 
-    static var count: Int { ProcessInfo.processInfo.environment["SER_FUZZ_COUNT"].flatMap(Int.init) ?? 10_000 }
-
     @Test func npyReaderSurvivesMutatedFiles() throws {
-        let seed = try Self.seed().npy
-        var rng = SplitMix64(state: 1)
-        var read = 0, refused = 0
-        for _ in 0..<Self.count {
-            do {
-                let (shape, values) = try NPY.decodeFloat32Matrix(Self.mutate(seed, &rng, header: 128), path: "fuzz.npy")
+        let seed = try Self.seed().npy, count = Fuzz.count()
+        let (read, refused) = Fuzz.run(seed: 1, count: count) { rng in
+            do throws(FeaturesError) {
+                let (shape, values) = try NPY.decodeFloat32Matrix(Fuzz.mutate(seed, &rng, with: Self.mutations(header: 128)), path: "fuzz.npy")
                 #expect(values.count == shape.rows * shape.columns)
-                read += 1
+                return true
             } catch {
                 #expect(error.path == "fuzz.npy")
-                refused += 1
+                return false
             }
         }
-        #expect(read > Self.count / 50 && refused > Self.count / 50, "read \(read), refused \(refused)")
+        #expect(read > count / 50 && refused > count / 50, "read \(read), refused \(refused)")
     }
 
     @Test func csvReaderSurvivesMutatedFiles() throws {
-        let seed = try Self.seed().csv
-        var rng = SplitMix64(state: 2)
-        var read = 0, refused = 0
-        for _ in 0..<Self.count {
-            do {
-                _ = try FeatureCSV.decode(Self.mutate(seed, &rng, header: seed.count), path: "fuzz.csv")
-                read += 1
+        let seed = try Self.seed().csv, count = Fuzz.count()
+        let (read, refused) = Fuzz.run(seed: 2, count: count) { rng in
+            do throws(FeaturesError) {
+                _ = try FeatureCSV.decode(Fuzz.mutate(seed, &rng, with: Self.mutations(header: seed.count)), path: "fuzz.csv")
+                return true
             } catch {
                 #expect(error.path == "fuzz.csv")
-                refused += 1
+                return false
             }
         }
-        #expect(read > Self.count / 50 && refused > Self.count / 50, "read \(read), refused \(refused)")
+        #expect(read > count / 50 && refused > count / 50, "read \(read), refused \(refused)")
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FuzzSupport
 import Testing
 @testable import Language
 import Support
@@ -22,24 +22,10 @@ import Support
                             "%", "2s", "1e", "1e-3", "500ms", "70%", "kHz", "x", "a.b", "c[\"k\"]", "to", "f(", "“",
                             "\t", "é", "\u{0}", "99999999999999999999999999", "1.2.3", "\r\n", "..."]
 
-    static func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
-        var bytes = input
-        for _ in 0...rng.index(below: 4) {
-            switch rng.index(below: 5) {
-            case 0 where !bytes.isEmpty: bytes.remove(at: rng.index(below: bytes.count))
-            case 1: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.index(below: bytes.count + 1))
-            case 2 where !bytes.isEmpty: bytes[rng.index(below: bytes.count)] = UInt8(rng.index(below: 128))
-            case 3:
-                let f = Array(fragments[rng.index(below: fragments.count)].utf8)
-                bytes.insert(contentsOf: f, at: rng.index(below: bytes.count + 1))
-            default:
-                let other = Array(seeds[rng.index(below: seeds.count)].utf8)
-                let cut = rng.index(below: bytes.count + 1), from = rng.index(below: other.count + 1)
-                bytes = Array(bytes[..<cut]) + Array(other[from...])
-            }
-        }
-        return bytes
-    }
+    static let mutations: [Mutation] = [
+        .remove(.all), .insertBytes(upTo: 1, .all), .setByte(.all, ascii: true), .insertFragment(fragments, .all),
+        .splice(seeds.map { Array($0.utf8) }),
+    ]
 
     static func random(_ rng: inout SplitMix64) -> [UInt8] {
         var out: [UInt8] = []
@@ -50,27 +36,25 @@ import Support
     }
 
     @Test func lexerAndParserSurviveRandomAndMutatedInput() throws {
-        let count = ProcessInfo.processInfo.environment["SER_FUZZ_COUNT"].flatMap(Int.init) ?? 100_000
-        var rng = SplitMix64(seed: 20_261_124)
-        var parsed = 0, rejected = 0
-        for i in 0..<count {
-            let bytes = i % 2 == 0 ? FuzzTests.random(&rng) : FuzzTests.mutate(Array(FuzzTests.seeds[rng.index(below: FuzzTests.seeds.count)].utf8), &rng)
+        let count = Fuzz.count(ci: 100_000)
+        var i = 0
+        let (parsed, rejected) = Fuzz.run(seed: 20_261_124, count: count) { rng in
+            i += 1
+            let bytes = i % 2 == 1 ? FuzzTests.random(&rng)
+                : Fuzz.mutate(Array(FuzzTests.seeds[rng.below(FuzzTests.seeds.count)].utf8), &rng, with: FuzzTests.mutations)
             let text = String(decoding: bytes, as: UTF8.self)
             let source = SourceFile(name: "fuzz", text: text)
             _ = needsMoreInput(text)
-            do {
+            do throws(Diagnostic) {
                 _ = try Parser.parse(source)
-                parsed += 1
+                return true
             } catch {
-                rejected += 1
                 let lines = text.utf8.filter { $0 == UInt8(ascii: "\n") }.count + 1
-                if error.line < 1 || error.line > lines || error.column < 1 || error.description.isEmpty {
-                    Issue.record("bad diagnostic position \(error.line):\(error.column) for \(text.debugDescription)")
-                    return
-                }
+                #expect(error.line >= 1 && error.line <= lines && error.column >= 1 && !error.description.isEmpty,
+                        "bad diagnostic position \(error.line):\(error.column) for \(text.debugDescription)")
+                return false
             }
         }
-        #expect(parsed + rejected == count)
         // Both outcomes must be exercised, or the generator is broken.
         #expect(parsed > count / 20)
         #expect(rejected > count / 20)

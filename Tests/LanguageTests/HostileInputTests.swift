@@ -1,6 +1,7 @@
 import Audio
 import Support
 import Foundation
+import Learn
 import Testing
 @testable import Language
 
@@ -68,6 +69,9 @@ import Testing
         let session = Session()
         let d = diagnostic("x = [1]\nf = features x window=1e300s", in: session)
         #expect(d?.message.contains("at most 1000000 s") == true)
+        // A hop of a few samples ran a whole window's STFT per sample (no end in sight): refused by value.
+        let hop = diagnostic("x = [1]\nf = features x hop=1ms", in: session)
+        #expect(hop?.message == "hop must be between 0.01 and 3600 seconds (got 0.001)", "\(hop?.message ?? "")")
     }
 
     /// A cache entry nesting lists without end is refused, not followed down the stack.
@@ -80,6 +84,17 @@ import Testing
             bytes += [1, 0, 0, 0, 0, 0, 0, 0]
         }
         #expect(throws: ValueCoder.Failure.self) { try ValueCoder.decode(bytes) }
+    }
+
+    /// A script path that is a FIFO or a device is refused before it is read (it blocked, or read forever).
+    @Test func scriptsAreReadOnlyFromRegularFiles() throws {
+        let fifo = NSTemporaryDirectory() + "ser-script-fifo-\(UUID().uuidString)"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        defer { unlink(fifo) }
+        let pipe = #expect(throws: ScriptFile.Failure.self) { try ScriptFile.read(fifo) }
+        #expect(pipe?.description == "\(fifo): is a FIFO (named pipe), not a script")
+        let device = #expect(throws: ScriptFile.Failure.self) { try ScriptFile.read("/dev/zero") }
+        #expect(device?.description == "/dev/zero: is a character device, not a script")
     }
 
     /// Misleading messages: a non-UTF-8 script said only "cannot read"; a BOM showed in diagnostics.
@@ -118,6 +133,12 @@ import Testing
             let plot = #expect(throws: VerbFailure.self) { try SignalPlot(view: view).plotFile(long, sampleRate: 22050, to: out + "/p.png") }
             #expect(plot?.message == expected, "\(view)")
         }
+        let model = out + "/m.safetensors"
+        try PredictTests.model().save(to: model)
+        let emotions = #expect(throws: VerbFailure.self) {
+            try EmotionsPlot.plotFile(long, model: model, above: "waveform", title: nil, width: nil, height: nil, scale: 1, to: out + "/p.png")
+        }
+        #expect(emotions?.message == expected)
         #expect(!Files.exists(out + "/p.png"))
         // 600 s exactly is taken.
         let limit = try wav("limit.wav", seconds: longestWholeFileSeconds, rate: 1000)

@@ -1,5 +1,7 @@
 import Foundation
+import FuzzSupport
 import Language
+import Support
 import Testing
 @testable import Notebook
 
@@ -7,35 +9,19 @@ import Testing
 /// refused by `DiskCache.decode` (header, length, SHA-256 checksum). LanguageTests' ValueFuzzTests fuzz the
 /// payload decoder behind it. CI runs 10 000 inputs; `make fuzz` runs SER_FUZZ_COUNT.
 @Suite struct CacheFuzzTests {
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    }
-
-    /// Flips, cuts and inserts bytes, and overwrites 64-bit little-endian fields (the format's lengths).
-    static func mutate(_ input: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
-        var bytes = input
-        for _ in 0...rng.below(3) {
-            switch rng.below(5) {
-            case 0 where !bytes.isEmpty: bytes[rng.below(bytes.count)] ^= UInt8(1 << rng.below(8))
-            case 1: bytes = Array(bytes.prefix(rng.below(bytes.count + 1)))
-            case 2 where bytes.count >= 8:
-                let at = rng.below(bytes.count - 7)
-                let v: UInt64 = [0, UInt64.max, 1 << 62, UInt64(rng.below(1 << 20)), rng.next()][rng.below(5)]
-                for k in 0..<8 { bytes[at + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) }
-            case 3 where !bytes.isEmpty: bytes.remove(at: rng.below(bytes.count))
-            default: bytes.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.below(bytes.count + 1))
-            }
-        }
-        return bytes
-    }
+    /// Entry mutations: the header's fields (version, kind, length, checksum) rewritten, payload bytes flipped,
+    /// header bytes overwritten, the entry cut or grown.
+    static let mutations: [Mutation] = [
+        .flipBit(.after(10)), .cut, .insertBytes(upTo: 8, .end), .setByte(.through(10)),
+        .custom { (bytes: inout [UInt8], rng: inout SplitMix64) in
+            let small: UInt64 = rng.next() % 100
+            let newline = bytes.firstIndex(of: 10) ?? bytes.count
+            var fields = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let replacements = ["", "ser-cache 2", "ser-cache 1", "-1", "99999999999999999999", String(small), String(repeating: "0", count: 64)]
+            fields[rng.below(fields.count)] = replacements[rng.below(replacements.count)]
+            bytes = Array(fields.joined(separator: "\t").utf8) + bytes[newline...]
+        },
+    ]
 
     /// Encoded values to store.
     static func payloads() throws -> [[UInt8]] {
@@ -43,8 +29,6 @@ import Testing
                                .string(String(repeating: "long text ", count: 100))]
         return try values.map { try ValueCoder.encode($0) }
     }
-
-    static var count: Int { ProcessInfo.processInfo.environment["SER_FUZZ_COUNT"].flatMap(Int.init) ?? 10_000 }
 
     @Test func entriesWithMutatedBytesAreMisses() throws {
         let folder = NSTemporaryDirectory() + "ser-fuzz-cache-\(UUID().uuidString)"
@@ -56,20 +40,18 @@ import Testing
             try cache.store(payload, for: key, kind: "fuzz", description: "seed")
             entries.append(Array(try Data(contentsOf: URL(fileURLWithPath: cache.path(for: key)))))
         }
-        var rng = SplitMix64(state: 4)
-        var same = 0, refused = 0
-        for _ in 0..<Self.count {
+        let count = Fuzz.count()
+        let (same, refused) = Fuzz.run(seed: 4, count: count) { rng in
             let original = entries[rng.below(entries.count)]
-            let mutated = Self.mutate(original, &rng)
-            switch DiskCache.decode(mutated) {
+            switch DiskCache.decode(Fuzz.mutate(original, &rng, with: Self.mutations)) {
             case .success(let entry):
                 // Only an unchanged payload may pass the checksum (a change in the header's description may).
                 #expect(original.suffix(entry.payload.count).elementsEqual(entry.payload))
-                same += 1
+                return true
             case .failure:
-                refused += 1
+                return false
             }
         }
-        #expect(refused > Self.count / 2, "refused \(refused), passed \(same)")
+        #expect(refused > count / 2, "refused \(refused), passed \(same)")
     }
 }

@@ -1,4 +1,4 @@
-import Support
+@testable import Support
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -78,6 +78,83 @@ import Darwin
             }
             return false
         }
+    }
+}
+
+/// The streaming form: results reach `deliver` in input order, never more than `ahead` items past the oldest
+/// undelivered one; a failure in `deliver` or a cancellation stops new items; exactly `threads` threads run.
+@Suite struct OrderedStreamTests {
+    struct Boom: Error, Equatable { let index: Int }
+
+    final class Box: @unchecked Sendable {
+        let lock = Lock()
+        var delivered = 0
+        var widest = 0
+    }
+
+    @Test(arguments: [1, 3, 8])
+    func deliversInOrderWithinTheWindow(threads: Int) throws {
+        let box = Box()
+        var order: [Int] = []
+        try parallelMap(count: 300, threads: threads, ahead: 4) { (i: Int, _: Int) throws(Boom) -> Int in
+            box.lock.withLock { box.widest = max(box.widest, i - box.delivered) }
+            return i * 2
+        } deliver: { (i, value) throws(Boom) in
+            #expect(value == i * 2)
+            order.append(i)
+            box.lock.withLock { box.delivered += 1 }
+        }
+        #expect(order == Array(0..<300))
+        #expect(box.widest < 4, "an item started \(box.widest) past the oldest undelivered one")
+    }
+
+    @Test func aFailingDeliveryStopsTheRunWithItsError() {
+        var delivered: [Int] = []
+        #expect {
+            try parallelMap(count: 1000, threads: 2, ahead: 8) { (i: Int, _: Int) throws(Boom) -> Int in i } deliver: { (i, _) throws(Boom) in
+                if i == 17 { throw Boom(index: i) }
+                delivered.append(i)
+            }
+        } throws: { error in
+            guard case ParallelMapFailure<Boom>.failed(let boom)? = error as? ParallelMapFailure<Boom> else { return false }
+            return boom.index == 17
+        }
+        #expect(delivered == Array(0..<17))
+    }
+
+    @Test func cancellationDeliversWhatFinished() {
+        let box = Box()
+        var delivered = 0
+        #expect {
+            try parallelMap(count: 1000, threads: 2, ahead: 4, isCancelled: { box.lock.withLock { box.delivered >= 10 } }) {
+                (i: Int, _: Int) throws(Boom) -> Int in i
+            } deliver: { (_, _) throws(Boom) in
+                delivered += 1
+                box.lock.withLock { box.delivered += 1 }
+            }
+        } throws: { error in
+            guard case ParallelMapFailure<Boom>.cancelled(let finished, let total)? = error as? ParallelMapFailure<Boom> else { return false }
+            return finished == delivered && finished >= 10 && finished < 20 && total == 1000
+        }
+    }
+
+    /// `--threads 8` on a 2-core machine runs 8 threads at once: each waits (at most 20 s) until all 8 have
+    /// started, which only happens if they run side by side.
+    @Test func exactlyTheThreadsAskedForRunAtOnce() {
+        let box = Box()
+        let met = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 8)
+        met.initialize(repeating: false)
+        defer { met.deallocate() }
+        runWorkers(8) { worker in
+            box.lock.withLock { box.delivered += 1 }
+            var waited = 0
+            while box.lock.withLock({ box.delivered }) < 8, waited < 20_000 {
+                usleep(1000)
+                waited += 1
+            }
+            met[worker] = box.lock.withLock { box.delivered } == 8
+        }
+        #expect(Array(met) == [Bool](repeating: true, count: 8))
     }
 }
 

@@ -93,7 +93,7 @@ public struct AugmentJob: Sendable {
         let sr = sampleRate, seed = options.seed, out = out
         let written: [[String]]
         do {
-            written = try Augmenter.parallelMap(files, threads: threads, progress: progress, isCancelled: { cancellation.isRequested }) {
+            written = try parallelMap(files, threads: threads, progress: progress, isCancelled: { cancellation.isRequested }) {
                 file throws(AugmentError) -> [String] in
                 let signal: Signal
                 do throws(AudioError) { signal = try Audio.load(file, sampleRate: sr, maxSeconds: longestWholeFileSeconds) } catch {
@@ -110,7 +110,13 @@ public struct AugmentJob: Sendable {
                 }
                 return paths
             }
-        } catch { throw VerbFailure(error.description) }
+        } catch {
+            switch error {
+            case .failed(let failure): throw VerbFailure(failure.description)
+            case .cancelled(let finished, let total):
+                throw VerbFailure("stopped by Ctrl-C after \(finished) of \(total) files; the copies of those are written")
+            }
+        }
         return written.flatMap { $0 }
     }
 

@@ -36,6 +36,7 @@ public struct FeaturesJob: Sendable {
     public func validate() throws(VerbFailure) {
         guard window > 0, window.isFinite else { throw VerbFailure("window must be a positive number of seconds (got \(window))", argument: "window") }
         guard hop > 0, hop.isFinite else { throw VerbFailure("hop must be a positive number of seconds (got \(hop))", argument: "hop") }
+        if let (argument, message) = Windowing.problem(length: window, hop: hop) { throw VerbFailure(message, argument: argument) }
         guard (1000...384_000).contains(sampleRate) else { throw VerbFailure("sr must be between 1000 and 384000 Hz (got \(sampleRate))", argument: "sr") }
         if let threads, threads < 1 { throw VerbFailure("threads must be at least 1 (got \(threads))", argument: "threads") }
         if let layout, Layout(rawValue: layout) == nil {
@@ -46,8 +47,9 @@ public struct FeaturesJob: Sendable {
 
     /// Runs the job: `note` gets lines for stderr (corpus found, files left out or skipped), `progress` (files
     /// done, files in total) in order, and the returned lines are the results for stdout. Nothing is written
-    /// when the run fails.
-    public func run(note: (String) -> Void, progress: @escaping @Sendable (Int, Int) -> Void) throws(VerbFailure) -> [String] {
+    /// when the run fails or is stopped: `cancellation` (Ctrl-C) stops it at the next file.
+    public func run(cancellation: Cancellation = .shared, note: (String) -> Void,
+                    progress: @escaping @Sendable (Int, Int) -> Void) throws(VerbFailure) -> [String] {
         try validate()
         let corpus: Corpus?
         do {
@@ -76,10 +78,12 @@ public struct FeaturesJob: Sendable {
         // The table's recipe (PREFIX.json) names the corpus and whether it is a synthetic demo.
         run.corpus = corpus?.layout.rawValue
         run.demo = corpus?.isSyntheticDemo ?? false
+        run.isCancelled = { cancellation.isRequested }
         do { try Files.makeParentDirectories(of: out) } catch { throw VerbFailure(error.description, argument: "out") }
         let report: FeatureRun.Report
         do { report = try run.write(items, to: out, progress: progress) } catch {
-            let isInput = names.contains(error.name)
+            if error.isCancellation { throw VerbFailure(error.message + "; nothing written") }
+            let isInput = names.contains(error.name) && !skipBad
             throw VerbFailure(error.message + "; nothing written" + (isInput ? "; --skip-bad skips files that cannot be read" : ""))
         }
         for failure in report.failures { note("skipped \(failure.message)") }

@@ -121,8 +121,9 @@ public struct TrainJob: Sendable {
                 throw VerbFailure(error.message, argument: "model")
             }
         case .description(let path):
-            guard let bytes = Files.read(path) else {
-                throw VerbFailure("\(path): cannot read the model description: \(Files.lastErrorDescription())", argument: "model")
+            let bytes: [UInt8]
+            do { bytes = try Files.readRegularFile(path, maxBytes: 16 << 20) } catch {
+                throw VerbFailure("\(path): cannot read the model description: \(error.message)", argument: "model")
             }
             let spec: ModelSpec
             do { spec = try JSONDecoder().decode(ModelSpec.self, from: Data(bytes)) } catch {

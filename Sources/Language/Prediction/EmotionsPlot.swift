@@ -43,12 +43,17 @@ public enum EmotionsPlot {
         guard let view = EmotionsView(rawValue: above) else {
             throw VerbFailure("above must be \(EmotionsView.allCases.map(\.rawValue).joined(separator: " or ")), not '\(above)'", argument: "above")
         }
+        // Before the work: an output path that cannot be written fails now, not after drawing.
+        do { try AtomicFile.checkTarget(out, createFolders: true) } catch { throw VerbFailure(error.description, argument: "out") }
         let model: Model
         do { model = try Model.load(from: path) } catch { throw VerbFailure(error.description, argument: "model") }
         let predictor: Predictor
         do { predictor = try Predictor(model: model) } catch { throw VerbFailure("\(path): \(error.message)", argument: "model") }
         let signal: Signal
-        do { signal = try Audio.load(file, sampleRate: predictor.sampleRate) } catch { throw VerbFailure(error.description, argument: "file") }
+        // A whole-file figure, as `ser plot`'s other views: files longer than 600 s are refused with their length.
+        do { signal = try Audio.load(file, sampleRate: predictor.sampleRate, maxSeconds: longestWholeFileSeconds) } catch {
+            throw VerbFailure(error.description, argument: "file")
+        }
         let name = String(file.split(separator: "/").last ?? Substring(file))
         let figure: Plot.Figure, prediction: FilePrediction
         do {

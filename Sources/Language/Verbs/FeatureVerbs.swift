@@ -26,6 +26,9 @@ enum FeatureVerbs {
         examples: ["feats = features emovo window=2s hop=2s", "feats = features [a, b] sets=[mfcc, chroma]", "aug = features emovo augment=study"],
         result: .features, cached: true, seeded: true, scheduling: .deferred
     ) { call in
+        if let (argument, message) = Windowing.problem(length: call.number("window"), hop: call.number("hop")) {
+            throw VerbFailure(message, argument: argument)
+        }
         let windowing = Windowing(length: call.number("window"), hop: call.number("hop"))
         let sets = call.list("sets").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
         var job = try loader(call.value("source"), argument: "source")
