@@ -4,7 +4,8 @@ extension Figure {
     /// (`bestEpoch`, 1-based: the weights kept) marked by a dashed gray line in both panels.
     ///
     /// Any of the four series may be empty (not drawn); the accuracy panel is left out when both accuracy
-    /// series are empty. Accuracies are fractions (0 … 1). Default 960 × 380 logical pixels.
+    /// series are empty. Accuracies are fractions (0 … 1). Each panel's legend sits in the corner that hides the
+    /// fewest points of its curves. Default 960 × 380 logical pixels.
     public static func trainingCurves(trainLoss: [Double], validationLoss: [Double] = [],
                                       trainAccuracy: [Double] = [], validationAccuracy: [Double] = [],
                                       bestEpoch: Int? = nil, title: String? = nil, width: Int = 960,
@@ -31,11 +32,13 @@ extension Figure {
             return axis
         }()
         func panel(_ title: String, _ train: [Double], _ validation: [Double], yLabel: String,
-                   corner: LegendCorner) -> Panel {
+                   corners: [LegendCorner]) -> Panel {
             let all = train + validation
             var lo = all.min() ?? 0, hi = all.max() ?? 1
             if hi - lo < 1e-9 { lo -= 0.5; hi += 0.5 }
             let margin = (hi - lo) * 0.06
+            let corner = Figure.emptiestCorner(of: [train, validation], epochs: epochs, lo: lo - margin, hi: hi + margin,
+                                               preferring: corners)
             var p = Panel(title: title, x: xAxis, y: Axis(lo - margin, hi + margin, label: yLabel, maxTicks: 7)) { canvas, area in
                 if let best = bestEpoch {
                     canvas.polyline([area.point(Double(best), area.y.lo), area.point(Double(best), area.y.hi)],
@@ -59,13 +62,36 @@ extension Figure {
             }
             return p
         }
-        var panels = [panel("Loss", trainLoss, validationLoss, yLabel: "Loss", corner: .topRight)]
+        var panels = [panel("Loss", trainLoss, validationLoss, yLabel: "Loss",
+                            corners: [.topRight, .bottomLeft, .topLeft, .bottomRight])]
         if !trainAccuracy.isEmpty || !validationAccuracy.isEmpty {
-            panels.append(panel("Accuracy", trainAccuracy, validationAccuracy, yLabel: "Accuracy", corner: .bottomRight))
+            panels.append(panel("Accuracy", trainAccuracy, validationAccuracy, yLabel: "Accuracy",
+                                corners: [.bottomRight, .topLeft, .bottomLeft, .topRight]))
         }
         var figure = Figure(width: width, height: height, scale: scale)
         let rect = figure.heading(title: title, subtitle: nil)
         figure.layout(panels, columns: panels.count, in: rect, gap: 24)
         return figure
+    }
+
+    /// The corner, in `preferring`'s order, whose legend box (half the width, 40 % of the height) covers the fewest
+    /// points of `series` (epoch i + 1 at value v, on an axis from `lo` to `hi`): a rising validation loss keeps
+    /// the legend out of the top right.
+    static func emptiestCorner(of series: [[Double]], epochs: Int, lo: Double, hi: Double,
+                               preferring: [LegendCorner]) -> LegendCorner {
+        func covered(_ corner: LegendCorner) -> Int {
+            var n = 0
+            for values in series {
+                for (i, v) in values.enumerated() {
+                    let x = epochs > 1 ? Double(i) / Double(epochs - 1) : 0.5
+                    let y = hi > lo ? (v - lo) / (hi - lo) : 0.5
+                    let inX = corner == .topRight || corner == .bottomRight ? x >= 0.5 : x <= 0.5
+                    let inY = corner == .topRight || corner == .topLeft ? y >= 0.6 : y <= 0.4
+                    if inX && inY { n += 1 }
+                }
+            }
+            return n
+        }
+        return preferring.min { covered($0) < covered($1) } ?? .topRight
     }
 }

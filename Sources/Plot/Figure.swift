@@ -26,19 +26,25 @@ public struct Figure: Sendable {
         try PNG.write(canvas.image, to: path, fast: fast)
     }
 
-    /// Draws a bold title and a gray subtitle centred at the top; returns the space left below them.
+    /// Draws a bold title and a gray subtitle centred at the top, each wrapped onto as many lines as the
+    /// figure's width needs (broken at spaces, the lines of about equal width); returns the space left below.
     @discardableResult
     mutating func heading(title: String?, subtitle: String?) -> Rect {
         var top = Figure.padding
+        let room = canvas.width - 2 * Figure.padding
         if let title {
-            canvas.text(title, at: Point(canvas.width / 2, top), size: Style.titleFont, weight: .bold,
-                        anchor: TextAnchor(.center, .top))
-            top += canvas.measure(title, size: Style.titleFont, weight: .bold).height + Style.pad
+            for line in Figure.wrap(title, width: room, measure: { canvas.measure($0, size: Style.titleFont, weight: .bold).width }) {
+                canvas.text(line, at: Point(canvas.width / 2, top), size: Style.titleFont, weight: .bold,
+                            anchor: TextAnchor(.center, .top))
+                top += canvas.measure(line, size: Style.titleFont, weight: .bold).height + Style.pad
+            }
         }
         if let subtitle {
-            canvas.text(subtitle, at: Point(canvas.width / 2, top), size: Style.labelFont, color: Color(0x44, 0x44, 0x44),
-                        anchor: TextAnchor(.center, .top))
-            top += canvas.measure(subtitle, size: Style.labelFont).height + Style.pad
+            for line in Figure.wrap(subtitle, width: room, measure: { canvas.measure($0, size: Style.labelFont).width }) {
+                canvas.text(line, at: Point(canvas.width / 2, top), size: Style.labelFont, color: Color(0x44, 0x44, 0x44),
+                            anchor: TextAnchor(.center, .top))
+                top += canvas.measure(line, size: Style.labelFont).height + Style.pad
+            }
         }
         if title != nil || subtitle != nil { top += 6 }
         let p = Figure.padding
@@ -80,6 +86,32 @@ public struct Figure: Sendable {
 }
 
 extension Figure {
+    /// `text` broken at spaces into the fewest lines no wider than `width` (by `measure`), with the break points
+    /// moved so that the lines are about equally wide (a title of 1.2 widths gives two lines of 0.6, not 1 and
+    /// 0.2). A word wider than `width` stays whole on a line of its own. Text that fits is one line, unchanged.
+    static func wrap(_ text: String, width: Double, measure: (String) -> Double) -> [String] {
+        guard measure(text) > width else { return [text] }
+        let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        func greedy(_ limit: Double) -> [String] {
+            var lines: [String] = [], line = ""
+            for word in words {
+                let candidate = line.isEmpty ? word : line + " " + word
+                if line.isEmpty || measure(candidate) <= limit { line = candidate } else { lines.append(line); line = word }
+            }
+            lines.append(line)
+            return lines
+        }
+        let fewest = greedy(width)
+        // The narrowest limit that still gives that many lines: a bisection between the widest word and `width`.
+        var lo = words.map(measure).max() ?? 0, hi = width
+        guard lo < hi else { return fewest }
+        for _ in 0..<24 {
+            let mid = (lo + hi) / 2
+            if greedy(mid).count <= fewest.count { hi = mid } else { lo = mid }
+        }
+        return greedy(hi)
+    }
+
     /// Throws unless `values` has `rows × cols` entries, both positive, all finite.
     static func check(_ values: [Float], rows: Int, cols: Int, _ what: String) throws(PlotError) {
         guard rows > 0, cols > 0 else { throw PlotError("\(what): empty matrix (\(rows) × \(cols))") }

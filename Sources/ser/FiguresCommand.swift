@@ -34,8 +34,11 @@ struct FiguresCommand: ParsableCommand {
     @Option(help: "Demo corpus size: small (fast) or full.")
     var size = "full"
 
-    @Option(help: "Maximum training epochs (early stopping usually ends sooner).")
+    @Option(help: "Maximum training epochs (default: the notebooks' 200, the paper's; early stopping usually ends sooner).")
     var epochs: Int?
+
+    @Option(help: "Epochs without a lower validation loss before training stops (default: the notebooks' 20, ser's choice).")
+    var patience: Int?
 
     @Option(help: ArgumentHelp("Where figures and Table 1 go.", valueName: "dir"))
     var out = "figures"
@@ -54,6 +57,7 @@ struct FiguresCommand: ParsableCommand {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
         guard ["small", "full"].contains(size) else { throw ValidationError("--size is small or full, got '\(size)'") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let patience, patience < 0 { throw ValidationError("--patience must be 0 (never stop early) or more, got \(patience)") }
         if let data {
             let missing = ["EMOVO", "RAVDESS", "CREMA-D"].filter { !isFolder(data + "/" + $0) }
             guard missing.isEmpty else {
@@ -76,6 +80,7 @@ struct FiguresCommand: ParsableCommand {
         var parameters = ["figures=\(out)", "seeds=" + (1...seeds).map(String.init).joined(separator: ","), "size=\(size)"]
         if let data { parameters.append("data=\(data)") }
         if let epochs { parameters.append("epochs=\(epochs)") }
+        if let patience { parameters.append("patience=\(patience)") }
         // Only pass what the notebooks declare.
         let declared = Set(paths.compactMap { try? Notebook(contentsOf: $0) }.flatMap(\.parameters).map(\.name))
         parameters = parameters.filter { declared.contains(String($0.prefix { $0 != "=" })) }

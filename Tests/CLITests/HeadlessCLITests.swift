@@ -177,4 +177,30 @@ import Testing
         // The executed notebook records where figures went: beside it, not figures/.
         #expect(try String(contentsOfFile: folder + "/out/p.md", encoding: .utf8).contains("\"figures\":\"\(folder)/out/p\""))
     }
+
+    /// `ser figures` hands --epochs, --patience and --seeds to the study notebooks that declare them, refuses a
+    /// negative patience, and names the paper figures a run did not make.
+    @Test func figuresPassesEpochsPatienceAndSeedsToTheNotebooks() throws {
+        let folder = try Self.folder()
+        try FileManager.default.createDirectory(atPath: folder + "/notebooks", withIntermediateDirectories: true)
+        try """
+            ```ser parameters
+            epochs: int = 200
+            patience: int = 20
+            seeds: [int] = [1, 2, 3]
+            ```
+
+            ```ser {#knobs}
+            show [epochs, patience, seeds]
+            ```
+            """.write(toFile: folder + "/notebooks/01-knobs.md", atomically: true, encoding: .utf8)
+        let refused = try CLITests.ser(["figures", "--patience=-1"])
+        #expect(refused.status != 0 && refused.stderr.contains("--patience must be 0 (never stop early) or more, got -1"),
+                "stderr: \(refused.stderr)")
+        let child = try Child(["figures", "--epochs", "7", "--patience", "3", "--seeds", "2", "--cache", folder + "/cache"], in: folder)
+        #expect(child.finish() == 1, "only one of the study's notebooks is here: the figures are missing")
+        #expect(child.stderr.contains("missing: fig1-*.png"), "stderr: \(child.stderr)")
+        let executed = try String(contentsOfFile: folder + "/build/notebooks/01-knobs.md", encoding: .utf8)
+        #expect(executed.contains(#""parameters":{"epochs":7,"patience":3,"seeds":[1,2]}"#), "executed notebook: \(executed)")
+    }
 }

@@ -27,6 +27,44 @@ import Testing
         }
     }
 
+    @Test func longTitlesWrapIntoLinesOfAboutEqualWidth() {
+        let measure: (String) -> Double = { Double($0.count) }  // one unit per character
+        #expect(Figure.wrap("fits in one", width: 20, measure: measure) == ["fits in one"])
+        // 23 characters in 20: two lines of about equal width (9 and 13), not greedy's 19 and 3.
+        #expect(Figure.wrap("aaaa bbbb cccc dddd eee", width: 20, measure: measure) == ["aaaa bbbb", "cccc dddd eee"])
+        #expect(Figure.wrap("a bbbbbbbbbbbb c", width: 5, measure: measure) == ["a", "bbbbbbbbbbbb", "c"])
+    }
+
+    @Test func aTitleWiderThanTheFigureIsNotClipped() throws {
+        let title = "Figure 3 · EMOVO only, naive split: test windows of every seed (demo corpus), a title far wider than the figure"
+        let fig = try Figure.confusionMatrix(ConfusionChart(counts: [3, 1, 0, 4], classes: ["a", "b"], title: title),
+                                             width: 400, height: 380)
+        let img = fig.image
+        // Nothing is drawn in the outer padding, left or right, so no glyph was cut at the edge …
+        for y in 0..<img.height {
+            for x in [0, 1, 2, img.width - 3, img.width - 2, img.width - 1] {
+                #expect(img.pixel(x, y) == (255, 255, 255, 255), "ink at (\(x), \(y))")
+            }
+        }
+        // … because the title was set on lines that fit.
+        let canvas = Canvas(width: 1, height: 1)
+        let lines = Figure.wrap(title, width: 400 - 2 * Figure.padding) { canvas.measure($0, size: Style.titleFont, weight: .bold).width }
+        #expect(lines.count == 3 && lines.joined(separator: " ") == title, "\(lines)")
+    }
+
+    @Test func theTrainingLegendAvoidsTheCurves() {
+        let corners: [LegendCorner] = [.topRight, .bottomLeft, .topLeft, .bottomRight]
+        // Falling losses leave the top right free: the legend goes where it always went.
+        let falling: [Double] = (0..<30).map { (i: Int) -> Double in 2 - Double(i) * 0.06 }
+        let validation: [Double] = falling.map { $0 + 0.1 }
+        #expect(Figure.emptiestCorner(of: [falling, validation], epochs: 30, lo: 0, hi: 2.2, preferring: corners) == .topRight)
+        // A validation loss that rises after epoch 10 above where it began takes the top right: bottom left.
+        let rising: [Double] = (0..<30).map { (i: Int) -> Double in
+            i < 10 ? 1.6 - Double(i) * 0.05 : 1.1 + Double(i - 10) * 0.06
+        }
+        #expect(Figure.emptiestCorner(of: [falling, rising], epochs: 30, lo: 0, hi: 2.5, preferring: corners) == .bottomLeft)
+    }
+
     @Test func confusionSummaryNumbers() {
         let m = ConfusionChart(counts: [8, 2, 1, 9], classes: ["a", "b"])
         #expect(abs(m.accuracy - 17.0 / 20) < 1e-12)
