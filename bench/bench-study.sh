@@ -53,7 +53,9 @@ TIMEFORMAT='%R %U %S'
 "$venv/bin/python" - "$work" <<'PY'
 import json, re, sys
 work = sys.argv[1]
-cells = {m.group(1): float(m.group(2)) for m in re.finditer(r"\*cell \d+ \[([\w-]+)\] · ok · ([\d.]+) s", open(f"{work}/study.md").read())}
+# A cell's time as the executed notebook writes it: "4.15 s" or, from a minute on, "2 min 34 s".
+cells = {m.group(1): 60 * int(m.group(2) or 0) + float(m.group(3))
+         for m in re.finditer(r"\*cell \d+ \[([\w-]+)\] · ok · (?:(\d+) min )?([\d.]+) s", open(f"{work}/study.md").read())}
 ser_acc = {}
 for line in open(f"{work}/ser-results.md"):
     parts = [p.strip() for p in line.strip().strip("|").split("|")]
