@@ -1,5 +1,6 @@
-import Testing
 @testable import Learn
+import Support
+import Testing
 
 @Suite struct TrainerTests {
     static func smallCNN(classes: Int, width: Int) -> ModelSpec {
