@@ -4,8 +4,9 @@
 # source model (its own test set, then EMOVO), fine-tuning with the convolutions frozen, augmented naive,
 # LOSO (one speaker), LOPO (one phrase) and LOSO + transfer. ser runs bench/study.md (`ser run`, an empty
 # cache, so everything is computed; the executed notebook gives each cell's time); Keras runs
-# bench/study_keras.py in one process. Prints each step's wall time, the ratio ser/Keras and both stacks' test
-# accuracies, then both whole processes' wall and CPU time (on a shared machine the CPU times are steadier).
+# bench/study_keras.py in one process. Prints each step's wall time, the ratio ser/Keras, each training's epochs
+# on both sides (early stopping ends them at different epochs) with the ratio of time per epoch, and both stacks'
+# test accuracies, then both whole processes' wall and CPU time (on a shared machine the CPU times are steadier).
 #
 # BENCH_STUDY_DATA=DIR uses the real corpora (DIR/EMOVO, DIR/RAVDESS, DIR/CREMA-D); otherwise ser's demo
 # corpora (BENCH_STUDY_SIZE=full|small, default full) are synthesised first (not timed) and both stacks read
@@ -54,8 +55,13 @@ TIMEFORMAT='%R %U %S'
 import json, re, sys
 work = sys.argv[1]
 # A cell's time as the executed notebook writes it: "4.15 s" or, from a minute on, "2 min 34 s".
-cells = {m.group(1): 60 * int(m.group(2) or 0) + float(m.group(3))
-         for m in re.finditer(r"\*cell \d+ \[([\w-]+)\] · ok · (?:(\d+) min )?([\d.]+) s", open(f"{work}/study.md").read())}
+executed = open(f"{work}/study.md").read()
+cells, cell_epochs, previous = {}, {}, 0
+for m in re.finditer(r"\*cell \d+ \[([\w-]+)\] · ok · (?:(\d+) min )?([\d.]+) s", executed):
+    cells[m.group(1)] = 60 * int(m.group(2) or 0) + float(m.group(3))
+    # The epochs each training of the cell ran, from its output ("fit = training run on naive: 37 epochs, …").
+    cell_epochs[m.group(1)] = [int(e) for e in re.findall(r"= training run on [^\n:]*: (\d+) epochs", executed[previous:m.start()])]
+    previous = m.end()
 ser_acc = {}
 for line in open(f"{work}/ser-results.md"):
     parts = [p.strip() for p in line.strip().strip("|").split("|")]
@@ -76,7 +82,9 @@ rows = [  # (step, ser cells, keras step, results row)
     ("augmented, LOSO + transfer", ["augmented-loso-transfer"], "augmented, LOSO + transfer (last conv trainable)", "augmented LOSO + transfer"),
 ]
 k = {s["step"]: s for s in keras}
-print(f"{'step':40} {'ser s':>8} {'keras s':>8} {'ratio':>6}   {'ser acc':>7} {'keras acc':>9}")
+# Early stopping ends each training after its own number of epochs, so a step's ratio compares different amounts of
+# work; "per epoch" divides each side's step time by its epochs first (the step's evaluation included).
+print(f"{'step':40} {'ser s':>8} {'keras s':>8} {'ratio':>6} {'ser ep':>6} {'keras ep':>8} {'per epoch':>9}   {'ser acc':>7} {'keras acc':>9}")
 ts = tk = 0.0
 for name, labels, kname, result in rows:
     s = sum(cells.get(l, 0.0) for l in labels)
@@ -84,7 +92,10 @@ for name, labels, kname, result in rows:
     ts += s; tk += kk["wall"]
     sa = f"{ser_acc[result]:.3f}" if result in ser_acc else ""
     ka = f"{kk['accuracy']:.3f}" if kk["accuracy"] is not None else ""
-    print(f"{name:40} {s:8.1f} {kk['wall']:8.1f} {s / kk['wall']:6.2f}   {sa:>7} {ka:>9}")
+    se = sum(sum(cell_epochs.get(l, [])) for l in labels)
+    ke = kk.get("epochs") or 0
+    per_epoch = f"{(s / se) / (kk['wall'] / ke):9.2f}" if se and ke else ""
+    print(f"{name:40} {s:8.1f} {kk['wall']:8.1f} {s / kk['wall']:6.2f} {se or '':>6} {ke or '':>8} {per_epoch:>9}   {sa:>7} {ka:>9}")
 print(f"{'all steps':40} {ts:8.1f} {tk:8.1f} {ts / tk:6.2f}")
 def process(name):
     wall, user, system = map(float, open(f"{work}/{name}.time").read().split()[-3:])
