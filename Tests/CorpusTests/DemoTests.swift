@@ -84,4 +84,30 @@ private func md5ish(_ path: String) throws -> [UInt8] {
         }
         #expect(FileManager.default.fileExists(atPath: t.root + "/precious/data.wav"))
     }
+
+    /// Two runs asking for the same demo folder at once (as two notebooks of one `make test` do): one makes it,
+    /// the other waits and reads it back — never "not a demo corpus" from seeing it half made. A folder left
+    /// incomplete (a file gone, as after a run stopped half-way) is completed by the next run.
+    @Test func concurrentRunsTakeTurnsAndAnIncompleteFolderIsCompleted() throws {
+        let t = try Tree([])
+        let folder = t.root + "/demo"
+        final class Outcomes: @unchecked Sendable {
+            let lock = NSLock()
+            var list: [(Int, Bool)?] = [nil, nil]
+        }
+        let outcomes = Outcomes()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let got = try? DemoCorpus.readOrSynthesize(.emovo, into: folder, seed: 3, size: .small, jobs: 1)
+            outcomes.lock.withLock { outcomes.list[i] = got.map { ($0.corpus.files.count, $0.made) } }
+        }
+        #expect(outcomes.list.compactMap { $0?.0 } == [42, 42])
+        #expect(outcomes.list.compactMap { $0?.1 }.sorted { !$0 && $1 } == [false, true], "one made it, one read it back")
+
+        unlink(folder + "/f1/rab-f1-b1.wav")
+        #expect(!DemoCorpus.isComplete(folder, layout: .emovo, size: .small, seed: 3))
+        let again = try DemoCorpus.readOrSynthesize(.emovo, into: folder, seed: 3, size: .small)
+        #expect(again.made && again.corpus.files.count == 42)
+        #expect(DemoCorpus.isComplete(folder, layout: .emovo, size: .small, seed: 3))
+        #expect(try DemoCorpus.readOrSynthesize(.emovo, into: folder, seed: 3, size: .small).made == false)
+    }
 }

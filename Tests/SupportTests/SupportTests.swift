@@ -203,6 +203,33 @@ import Darwin
         }
     }
 
+    /// Two holders of one lock file — here two threads of one process, which `flock` separates as it does two
+    /// processes — take turns: the second is told it waits, and starts only after the first has finished.
+    @Test func fileLockMakesTheSecondHolderWait() throws {
+        let path = scratch() + "/sub/.lock"
+        let box = OrderedStreamTests.Box()
+        var order: [String] = []
+        var waited = [false, false]
+        runWorkers(2) { worker in
+            if worker == 1 { while box.lock.withLock({ box.delivered }) == 0 { usleep(1000) } }
+            let result = try? FileLock.withLock(path, waiting: { box.lock.withLock { waited[worker] = true } }) { () throws(FileError) in
+                box.lock.withLock { order.append("start \(worker)"); box.delivered += 1 }
+                if worker == 0 { usleep(300_000) }
+                box.lock.withLock { order.append("end \(worker)") }
+            }
+            #expect((try? result?.get()) != nil)
+        }
+        #expect(order == ["start 0", "end 0", "start 1", "end 1"])
+        #expect(waited == [false, true])
+        // A waiter that is cancelled stops with an error instead of waiting on.
+        let outer = try FileLock.withLock(path) { () throws(FileError) in
+            #expect(throws: FileError.self) {
+                _ = try FileLock.withLock(path, cancelled: { true }) { () throws(FileError) in Issue.record("ran") }
+            }
+        }
+        #expect((try? outer.get()) != nil)
+    }
+
     @Test func pathsAndTilde() {
         #expect(Files.parentFolder("a/b/c.md") == "a/b")
         #expect(Files.parentFolder("/c.md") == "/")

@@ -37,6 +37,9 @@ public enum DemoCorpus {
             && plan.sideFiles.allSatisfy { Files.exists(Files.join(folder, $0.0)) }
     }
 
+    /// The lock file inside a demo corpus folder: two runs that make the same folder at once take turns.
+    static let lockName = ".ser-demo.lock"
+
     /// Synthesises the demo corpus `layout` (emovo, ravdess or cremad) into `folder` and reads it back.
     ///
     /// - `seed`: drives every random choice (default 1).
@@ -46,15 +49,66 @@ public enum DemoCorpus {
     ///
     /// `folder` is created if needed. A folder that already holds files must be an earlier demo corpus (it has
     /// `SER-DEMO.txt`); audio files of an earlier run that the new plan does not contain are removed, so the
-    /// folder holds exactly this corpus. Throws `badParameter` for the folders layout or a folder of other
-    /// files, `toolFailed` when espeak-ng is missing or fails, `cannotWrite` when writing fails.
+    /// folder holds exactly this corpus. The marker is written before the audio, so a run that is stopped
+    /// half-way leaves a folder the next run completes. Throws `badParameter` for the folders layout or a folder
+    /// of other files, `toolFailed` when espeak-ng is missing or fails, `cannotWrite` when writing fails.
     @discardableResult
     public static func synthesize(
         _ layout: Layout, into folder: String, seed: UInt64 = 1, size: DemoSize = .full, jobs: Int = 2,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(CorpusError) -> Corpus {
+        try locked(folder, waiting: nil) { () throws(CorpusError) in
+            try synthesizeUnlocked(layout, into: folder, seed: seed, size: size, jobs: jobs, progress: progress)
+        }
+    }
+
+    /// The demo corpus in `folder`: read back when an earlier run made it complete (`made` false), synthesised
+    /// otherwise (`made` true). Two runs asking for the same folder at once take turns on a lock file inside
+    /// it (`waiting` is called when this one has to wait), so the second reads back what the first made
+    /// instead of seeing it half made.
+    public static func readOrSynthesize(
+        _ layout: Layout, into folder: String, seed: UInt64 = 1, size: DemoSize = .full, jobs: Int = 2,
+        waiting: (() -> Void)? = nil, cancelled: () -> Bool = { false },
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws(CorpusError) -> (corpus: Corpus, made: Bool) {
+        try locked(folder, waiting: waiting, cancelled: cancelled) { () throws(CorpusError) in
+            if isComplete(folder, layout: layout, size: size, seed: seed),
+               let existing = try? Corpus.load(folder, layout: layout, calm: .drop) {
+                return (existing, false)
+            }
+            return (try synthesizeUnlocked(layout, into: folder, seed: seed, size: size, jobs: jobs, progress: progress), true)
+        }
+    }
+
+    /// Runs `body` holding the folder's lock; the folder is created first (it must not be a file).
+    static func locked<T>(
+        _ folder: String, waiting: (() -> Void)?, cancelled: () -> Bool = { false }, _ body: () throws(CorpusError) -> T) throws(CorpusError) -> T {
+        if Files.exists(folder), !Files.isDirectory(folder) {
+            throw CorpusError(.badParameter, path: folder, "is a file; give a folder for the demo corpus")
+        }
+        try FileTree.makeDirectories(folder)
+        let outcome: Result<T, CorpusError>
+        do { outcome = try FileLock.withLock(
+            Files.join(folder, lockName), waiting: waiting, cancelled: cancelled, body) } catch {
+            throw CorpusError(.cannotWrite, path: error.path, error.message)
+        }
+        return try outcome.get()
+    }
+
+    static func synthesizeUnlocked(
+        _ layout: Layout, into folder: String, seed: UInt64, size: DemoSize, jobs: Int,
+        progress: (@Sendable (Int, Int) -> Void)?
+    ) throws(CorpusError) -> Corpus {
         let plan = try DemoPlan.make(layout, size: size, seed: seed)
-        try prepare(folder, keeping: Set(plan.utterances.map(\.relativePath) + plan.sideFiles.map(\.0)))
+        try prepare(folder, keeping: Set(plan.utterances.map(\.relativePath) + plan.sideFiles.map(\.0) + [markerName]))
+        let marker = """
+            SYNTHETIC demo corpus made by `ser demo \(layout) --seed \(seed) --size \(size)` with espeak-ng.
+            It copies the layout and file naming of the real \(displayName(layout)) corpus, NOT its recordings:
+            the voices are a speech synthesiser's, with emotions rendered through prosody and voice quality.
+            Use it to try ser; report results on the real corpus.
+
+            """
+        try writeText(marker, to: Files.join(folder, markerName))
         for dir in Set(plan.utterances.map { Files.parentFolder($0.relativePath) }) where !dir.isEmpty {
             try FileTree.makeDirectories(Files.join(folder, dir))
         }
@@ -74,14 +128,6 @@ public enum DemoCorpus {
         for (name, text) in plan.sideFiles {
             try writeText(text, to: Files.join(folder, name))
         }
-        let marker = """
-            SYNTHETIC demo corpus made by `ser demo \(layout) --seed \(seed) --size \(size)` with espeak-ng.
-            It copies the layout and file naming of the real \(displayName(layout)) corpus, NOT its recordings:
-            the voices are a speech synthesiser's, with emotions rendered through prosody and voice quality.
-            Use it to try ser; report results on the real corpus.
-
-            """
-        try writeText(marker, to: Files.join(folder, markerName))
         return try Corpus.load(folder, layout: layout, calm: .drop)
     }
 

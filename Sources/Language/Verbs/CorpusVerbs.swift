@@ -18,7 +18,7 @@ enum CorpusVerbs {
         demoLayouts.map { layout in
             Verb(
                 "demo \(layout.rawValue)",
-                summary: "A synthetic stand-in for \(layout.rawValue.uppercased()) in its exact layout, spoken by espeak-ng with emotional prosody (NOT the real recordings). Made once into a folder under data/demo and read back from there afterwards.",
+                summary: "A synthetic stand-in for \(layout.rawValue.uppercased()) in its exact layout, spoken by espeak-ng with emotional prosody (NOT the real recordings). Made once into a folder under data/demo and read back from there afterwards (a second run asking for it meanwhile waits for the first).",
                 parameters: [
                     Parameter("size", .word(DemoSize.allCases.map(\.rawValue)), default: .text("full"),
                               doc: "full: the corpus's design; small: a reduced set for quick runs"),
@@ -30,18 +30,20 @@ enum CorpusVerbs {
                 let size = DemoSize(rawValue: call.text("size"))!
                 let seed = call.seed
                 let folder = call.optionalText("into") ?? "data/demo/\(layout.rawValue)-\(size.rawValue)-seed\(seed)"
-                // An earlier run's complete folder is read back instead of synthesised again.
-                if DemoCorpus.isComplete(folder, layout: layout, size: size, seed: seed),
-                   let existing = try? Corpus.load(folder, layout: layout) {
-                    call.print("\(folder): demo corpus already there (\(existing.files.count) files)")
-                    return try corpusValue(existing, call)
-                }
+                // An earlier run's complete folder is read back instead of synthesised again; a run making
+                // the same folder at this moment is waited for, then read back.
                 let relay = ProgressRelay(call)
                 do {
-                    let corpus = try DemoCorpus.synthesize(layout, into: folder, seed: seed, size: size, jobs: call.threads) { done, total in
+                    let (corpus, made) = try DemoCorpus.readOrSynthesize(
+                        layout, into: folder, seed: seed, size: size, jobs: call.threads,
+                        waiting: { call.print("\(folder): another run is making this demo corpus; waiting for it") },
+                        cancelled: { call.isCancelled }
+                    ) { done, total in
                         relay.report("demo \(layout.rawValue) \(done)/\(total) files")
                     }
-                    call.print("\(folder): synthesised \(corpus.files.count) files (demo corpus, not the real \(layout.rawValue.uppercased()))")
+                    call.print(made
+                        ? "\(folder): synthesised \(corpus.files.count) files (demo corpus, not the real \(layout.rawValue.uppercased()))"
+                        : "\(folder): demo corpus already there (\(corpus.files.count) files)")
                     return try corpusValue(corpus, call)
                 } catch let error as VerbFailure {
                     throw error
