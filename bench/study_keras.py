@@ -46,8 +46,8 @@ class Step:
         wall, cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
         acc, epochs = getattr(self, "accuracy", None), getattr(self, "epochs", None)
         steps.append({"step": self.name, "wall": wall, "cpu": cpu, "accuracy": acc, "epochs": epochs})
-        print(f"keras: {self.name}: {wall:.1f} s wall, {cpu:.1f} s CPU" + (f", accuracy {acc:.3f}" if acc is not None else "")
-              + (f", {epochs} epochs" if epochs is not None else ""), flush=True)
+        print(f"keras: {self.name}: {wall:.1f} s wall, {cpu:.1f} s CPU" + (f", {epochs} epochs" if epochs is not None else "")
+              + (f", accuracy {acc:.3f}" if acc is not None else ""), flush=True)
 
 
 # Corpora: file → (speaker, sentence, emotion), as ser's layouts harmonise them.
@@ -143,9 +143,9 @@ def model():
     return net
 
 
-def fit(net, X, y, train, val, trainable_convs=None, step=None):
+def fit(net, X, y, train, val, trainable_convs=None):
     """Trains `net` (conv layers frozen but the last `trainable_convs` when given) on rows `train`, early
-    stopping on `val`; returns the z-score it used (and records the epochs run in `step`)."""
+    stopping on `val`; returns the z-score it used and the number of epochs it ran."""
     import keras
     if trainable_convs is not None:
         convs = [l for l in net.layers if isinstance(l, keras.layers.Conv1D)]
@@ -156,10 +156,9 @@ def fit(net, X, y, train, val, trainable_convs=None, step=None):
     Z = ((X - mean) / std)[..., None]
     net.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=PATIENCE, restore_best_weights=True)
-    history = net.fit(Z[train], y[train], validation_data=(Z[val], y[val]), epochs=EPOCHS, batch_size=32, callbacks=[stop], verbose=0)
-    if step is not None:
-        step.epochs = len(history.history["loss"])
-    return mean, std
+    history = net.fit(Z[train], y[train], validation_data=(Z[val], y[val]), epochs=EPOCHS, batch_size=32, callbacks=[stop],
+                      verbose=0)
+    return (mean, std), len(history.history["loss"])
 
 
 def accuracy(net, X, y, rows, zscore):
@@ -218,42 +217,42 @@ def main():
     with Step("EMOVO only (naive)") as s:
         train, val, test = naive(len(y), rng)
         net = model()
-        z = fit(net, X, y, train, val, step=s)
+        z, s.epochs = fit(net, X, y, train, val)
         s.accuracy = accuracy(net, X, y, test, z)
     emovo_split = (train, val, test)
     with Step("source model (RAVDESS + CREMA-D, files split first)") as s:
         strain, sval, stest = by_files(S[4], rng)
         source = model()
-        sz = fit(source, S[0], S[1], strain, sval, step=s)
+        sz, s.epochs = fit(source, S[0], S[1], strain, sval)
         s.accuracy = accuracy(source, S[0], S[1], stest, sz)
     with Step("source model on EMOVO") as s:
         s.accuracy = accuracy(source, X, y, np.arange(len(y)), sz)
     with Step("fine-tuned on EMOVO, conv frozen") as s:
         tuned = keras.models.clone_model(source)
         tuned.set_weights(source.get_weights())
-        z = fit(tuned, X, y, *emovo_split[:2], trainable_convs=0, step=s)
+        z, s.epochs = fit(tuned, X, y, *emovo_split[:2], trainable_convs=0)
         s.accuracy = accuracy(tuned, X, y, emovo_split[2], z)
 
     AX, Ay, Aspk, Asent, Aids, Aaug = A
     with Step("augmented, naive") as s:
         train, val, test = naive(len(Ay), rng, Aaug, Aids)
         net = model()
-        z = fit(net, AX, Ay, train, val, step=s)
+        z, s.epochs = fit(net, AX, Ay, train, val)
         s.accuracy = accuracy(net, AX, Ay, test, z)
     with Step("augmented, LOSO (speaker f1)") as s:
         loso = leave_out(Aspk, "f1", Aids, Aaug, rng)
         net = model()
-        z = fit(net, AX, Ay, *loso[:2], step=s)
+        z, s.epochs = fit(net, AX, Ay, *loso[:2])
         s.accuracy = accuracy(net, AX, Ay, loso[2], z)
     with Step("augmented, LOPO (phrase l1)") as s:
         lopo = leave_out(Asent, "l1", Aids, Aaug, rng)
         net = model()
-        z = fit(net, AX, Ay, *lopo[:2], step=s)
+        z, s.epochs = fit(net, AX, Ay, *lopo[:2])
         s.accuracy = accuracy(net, AX, Ay, lopo[2], z)
     with Step("augmented, LOSO + transfer (last conv trainable)") as s:
         tuned = keras.models.clone_model(source)
         tuned.set_weights(source.get_weights())
-        z = fit(tuned, AX, Ay, *loso[:2], trainable_convs=1, step=s)
+        z, s.epochs = fit(tuned, AX, Ay, *loso[:2], trainable_convs=1)
         s.accuracy = accuracy(tuned, AX, Ay, loso[2], z)
 
     os.makedirs(OUT, exist_ok=True)

@@ -257,7 +257,9 @@ static void kernel_avx512_narrow(long k, const float *a, long rs, long cs, const
 
 // MARK: Choosing the kernel
 
-ser_gemm_kernel ser_gemm_best_kernel(void) {
+/// What the CPU and its operating system offer, from `cpuid` and `xgetbv` (`cpuid` traps to the hypervisor under
+/// virtualisation: about 5 µs on a KVM guest, more than a small product takes).
+static ser_gemm_kernel detect_best_kernel(void) {
 #if defined(__x86_64__)
     unsigned eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return SER_GEMM_GENERIC;
@@ -272,6 +274,18 @@ ser_gemm_kernel ser_gemm_best_kernel(void) {
     if (avx2) return SER_GEMM_AVX2;
 #endif
     return SER_GEMM_GENERIC;
+}
+
+static _Atomic int best_kernel = -1;
+
+/// Detected once: every product asks.
+ser_gemm_kernel ser_gemm_best_kernel(void) {
+    int kernel = atomic_load_explicit(&best_kernel, memory_order_relaxed);
+    if (kernel < 0) {
+        kernel = detect_best_kernel();
+        atomic_store_explicit(&best_kernel, kernel, memory_order_relaxed);
+    }
+    return (ser_gemm_kernel)kernel;
 }
 
 static _Atomic int current_kernel = -1;

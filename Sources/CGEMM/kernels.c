@@ -61,6 +61,14 @@
             if (length % 2) memset(dx + (b * length + length - 1) * channels, 0, (size_t)channels * sizeof(float)); \
         }                                                                                                             \
     }                                                                                                                 \
+    ATTRIBUTES static void transpose_##SUFFIX(long rows, long columns, const float *restrict x, float *restrict y) {  \
+        for (long r0 = 0; r0 < rows; r0 += 16)                                                                       \
+            for (long c0 = 0; c0 < columns; c0 += 16) {                                                               \
+                long r1 = r0 + 16 < rows ? r0 + 16 : rows, c1 = c0 + 16 < columns ? c0 + 16 : columns;              \
+                for (long c = c0; c < c1; c++)                                                                        \
+                    for (long r = r0; r < r1; r++) y[c * rows + r] = x[r * columns + c];                             \
+            }                                                                                                         \
+    }                                                                                                                 \
     ATTRIBUTES static void copy_##SUFFIX(long count, float *restrict dst, const float *restrict src) {               \
         for (long i = 0; i < count; i++) dst[i] = src[i];                                                            \
     }                                                                                                                 \
@@ -193,6 +201,8 @@ void ser_max_pool_pairs(long batch, long length, long channels, const float *x, 
 void ser_max_pool_pairs_backward(long batch, long length, long channels, const float *x, const float *dy, float *dx) {
     DISPATCH(max_pool_pairs_backward, batch, length, channels, x, dy, dx)
 }
+
+void ser_transpose(long rows, long columns, const float *x, float *y) { DISPATCH(transpose, rows, columns, x, y) }
 
 void ser_im2col(long batch, long length, long channels, long kernel, long out_length, long pad_left,
                 const float *x, float *cols) {

@@ -96,6 +96,9 @@ final class Conv1DKernel: LayerKernel {
     let inLength: Int, inChannels: Int, kernelSize: Int, filters: Int, outLength: Int, padLeft: Int
     let activation: Activation
     let cols = FloatBuffer(count: 1)
+    /// The kernel transposed (filters × rowWidth), made once per backward pass: the input gradient's products then
+    /// read it in place, chunk after chunk, instead of packing Wᵀ again for every chunk.
+    let transposed: FloatBuffer
     /// Floats of one chunk's column matrix (256 KiB: an eighth of this machine's 2 MiB L2, beside the chunk's
     /// input, output and gradients).
     static let columnBudget = 64 * 1024
@@ -114,6 +117,7 @@ final class Conv1DKernel: LayerKernel {
             outLength = inLength
             padLeft = (kernelSize - 1) / 2
         }
+        transposed = FloatBuffer(count: kernelSize * inChannels * filters)
     }
 
     var inputSize: Int { inLength * inChannels }
@@ -153,7 +157,8 @@ final class Conv1DKernel: LayerKernel {
     func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
                   dx: UnsafeMutablePointer<Float>?, batch: Int,
                   params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
-        let kc = rowWidth, c = cols.pointer, size = chunks(batch).size
+        let kc = rowWidth, c = cols.pointer, size = chunks(batch).size, wT = transposed.pointer
+        if dx != nil { ser_transpose(kc, filters, params, wT) }
         var first = 0
         while first < batch {
             let samples = min(size, batch - first), rows = samples * outLength
@@ -168,7 +173,7 @@ final class Conv1DKernel: LayerKernel {
             }
             if let dx {
                 // The chunk's columns receive d(cols) = dy · Wᵀ, then col2im scatters them.
-                GEMM.multiply(m: rows, n: kc, k: filters, a: dyc, lda: filters, b: params, ldb: filters, transB: true, c: c, ldc: kc)
+                GEMM.multiply(m: rows, n: kc, k: filters, a: dyc, lda: filters, b: wT, ldb: kc, c: c, ldc: kc)
                 ser_col2im(samples, inLength, inChannels, kernelSize, outLength, padLeft, c, dx + first * inputSize)
             }
             first += samples

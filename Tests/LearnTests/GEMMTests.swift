@@ -1,3 +1,4 @@
+import CGEMM
 import Testing
 @testable import Learn
 import Support
@@ -124,6 +125,18 @@ import Support
             }
             if relu { #expect(expected.contains(0) && expected.contains { $0 > 0 }, "the case exercises both sides of the ReLU") }
         }
+    }
+
+    /// `ser_transpose` (Conv1D's backward pass transposes its kernel once per batch with it), on shapes that are
+    /// not multiples of its 16 × 16 blocks.
+    @Test(arguments: [(1, 1), (3, 17), (35, 16), (33, 50), (384, 256)])
+    func transposeCopiesEveryValue(rows: Int, cols: Int) {
+        let x = (0..<(rows * cols)).map { Float($0) * 0.5 - 3 }
+        var y = [Float](repeating: .nan, count: rows * cols)
+        ser_transpose(rows, cols, x, &y)
+        var expected = [Float](repeating: 0, count: rows * cols)
+        for r in 0..<rows { for c in 0..<cols { expected[c * rows + r] = x[r * cols + c] } }
+        #expect(y == expected)
     }
 
     @Test func stridedOperandsAndOutput() {

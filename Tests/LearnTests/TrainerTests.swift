@@ -1,7 +1,8 @@
 import Dispatch
+@testable import Learn
+import Support
 import Synchronization
 import Testing
-@testable import Learn
 
 @Suite struct TrainerTests {
     static func smallCNN(classes: Int, width: Int) -> ModelSpec {

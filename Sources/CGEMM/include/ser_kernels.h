@@ -26,6 +26,9 @@ void ser_max_pool_pairs(long batch, long length, long channels, const float *x, 
 /// an odd last row gets 0.
 void ser_max_pool_pairs_backward(long batch, long length, long channels, const float *x, const float *dy, float *dx);
 
+/// y = xᵀ: x is rows × columns, y columns × rows, both row-major (copies only).
+void ser_transpose(long rows, long columns, const float *x, float *y);
+
 /// Conv1D's column matrix (stride 1): for each sample b and output step t < out_length, the row
 /// cols[(b · out_length + t) · kernel · channels + j · channels + c] = x[b][t − pad_left + j][c], or 0 where
 /// t − pad_left + j falls outside 0 ..< length.
