@@ -1,37 +1,13 @@
 import Support
+
 /// An error from the Audio module: what went wrong and with which file.
-public struct AudioError: ModuleError, Equatable {
-    /// What kind of failure this is; extensible.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        let name: String
-        public static let cannotOpen = Code(name: "cannotOpen")
-        public static let notAudio = Code(name: "notAudio")
-        public static let empty = Code(name: "empty")
-        public static let corrupt = Code(name: "corrupt")
-        public static let cannotWrite = Code(name: "cannotWrite")
-        public static let badParameter = Code(name: "badParameter")
-        public static let resampleFailed = Code(name: "resampleFailed")
-        /// Longer than ser holds in memory (`SoundFile.maxSamples`) or than a command accepts.
-        public static let tooLong = Code(name: "tooLong")
-        /// Samples that are NaN or infinite.
-        public static let notFinite = Code(name: "notFinite")
-        public var description: String { name }
-    }
+public typealias AudioError = CodedError<AudioErrorCode>
 
-    public var code: Code
-    /// The file involved, if any.
-    public var path: String?
-    /// A sentence a user can act on.
-    public var message: String
-
-    public init(_ code: Code, path: String? = nil, _ message: String) {
-        self.code = code
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String {
-        if let path { return "\(path): \(message)" }
-        return message
-    }
+/// What kind of failure an `AudioError` is:
+/// - `tooLong`: longer than ser holds in memory (`SoundFile.maxSamples`) or than a command accepts.
+/// - `notFinite`: samples that are NaN or infinite.
+///
+/// The other codes say what they name. Add a case for a new kind of failure.
+public enum AudioErrorCode: String, ModuleErrorCode {
+    case cannotOpen, notAudio, empty, corrupt, cannotWrite, badParameter, resampleFailed, tooLong, notFinite
 }

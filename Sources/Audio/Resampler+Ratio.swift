@@ -1,3 +1,4 @@
+import Support
 extension Resampler {
     /// The output length librosa gives for non-integer rates: `ceil(n * (target / source))`, computed in
     /// double precision exactly as `librosa.resample` does (`ratio = target_sr / orig_sr`, then `np.ceil`).

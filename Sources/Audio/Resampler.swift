@@ -1,4 +1,5 @@
 import CSoxr
+import Support
 
 /// Sample-rate conversion with libsoxr.
 public enum Resampler {

@@ -1,4 +1,5 @@
 import CSoxr
+import Support
 
 extension Resampler {
     /// A reusable resampler for one thread: keeps one soxr converter per (source, target, quality) and resets

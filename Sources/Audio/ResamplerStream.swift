@@ -1,4 +1,5 @@
 import CSoxr
+import Support
 
 extension Resampler {
     /// Resampling of a signal that arrives in pieces (a microphone, a pipe): samples go in as they come and

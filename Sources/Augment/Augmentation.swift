@@ -1,3 +1,4 @@
+import Support
 /// One augmentation: a single transform or a combination of different ones (at most one of each kind),
 /// e.g. `stretch+pitch`.
 ///

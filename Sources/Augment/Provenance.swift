@@ -1,4 +1,5 @@
 import Audio
+import Support
 
 /// Where a signal came from: the original file, the augmentation applied to it (none for the original),
 /// and the seed of the random generator that made its noise.

@@ -1,5 +1,6 @@
 import Audio
 import Features
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import Support
 /// How much noise to add: relative to the signal's peak (the common Keras-era recipe) or at a target SNR.
 public enum NoiseLevel: Sendable, Hashable {
     /// `amp = factor · U(0, 1) · max|x|`, then `y = x + amp · N(0, 1)` per sample: the recipe most SER

@@ -1,3 +1,4 @@
+import Support
 /// A mean and standard deviation over folds or seeds.
 public struct MeanStd: Sendable, Equatable, Hashable, CustomStringConvertible {
     public var mean: Double

@@ -1,3 +1,4 @@
+import Support
 /// A set of class names and the integer codes rows carry (`0..<count`), like scikit-learn's `LabelEncoder`.
 ///
 /// Class names are sorted (byte order of their UTF-8), so the same names always get the same codes.

@@ -1,3 +1,4 @@
+import Support
 /// A confusion matrix: `counts[t * classes + p]` = rows of true class `t` predicted as class `p`.
 public struct ConfusionMatrix: Sendable, Equatable, Hashable {
     /// The number of classes (the matrix is classes × classes).

@@ -1,3 +1,4 @@
+import Support
 /// Where a feature row's audio comes from: its original recording, the span of that recording (seconds) it
 /// was made from, and whether it is an augmented copy. For an original window the span is the window; for a
 /// window of an augmented copy it is the window mapped back through the transforms (stretch included) and

@@ -1,3 +1,4 @@
+import Support
 /// One division of feature rows into training, validation and test rows, by row index.
 ///
 /// Index arrays are sorted ascending and pairwise disjoint; together they cover every row the protocol uses.

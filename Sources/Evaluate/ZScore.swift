@@ -1,3 +1,4 @@
+import Support
 /// A z-score normaliser, `(x − mean) / std` per column, like scikit-learn's `StandardScaler`.
 ///
 /// Fit it on training rows only: statistics from test rows would leak information into training.

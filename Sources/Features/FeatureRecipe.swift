@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One block of the study's feature vector.
 public enum FeatureBlock: String, Sendable, Hashable, CaseIterable {

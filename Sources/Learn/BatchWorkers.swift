@@ -1,5 +1,6 @@
 import Dispatch
 import Support
+import Synchronization
 
 /// Batch-parallel training: each batch is cut into `count` contiguous shards that run forward, loss and
 /// backward at once on their own network replica (own workspaces and gradients, shared weights, the GEMM on the
@@ -54,9 +55,12 @@ final class BatchWorkers {
     private var lowest = 0
 
     /// One batch: the rows `rows[0..<n]` of `data`; leaves the summed weight gradients in `networks[0].gradients`
-    /// and returns the (class-weighted) loss sum and the number of correct predictions. Allocates nothing.
+    /// and returns the (class-weighted) loss sum and the number of correct predictions. The shards run on
+    /// `concurrency` threads (the caller's among them; 1: one after another on the caller's): each shard's
+    /// result, and so the sums, do not depend on it. Allocates nothing.
     func step(model: Model, rows: UnsafePointer<Int>, n: Int, data: Dataset, x: UnsafePointer<Float>,
-              classWeights: UnsafePointer<Float>?, trainable: [Bool], lowest: Int, ranges: [Range<Int>]) -> (loss: Double, correct: Int) {
+              classWeights: UnsafePointer<Float>?, trainable: [Bool], lowest: Int, ranges: [Range<Int>],
+              concurrency: Int) -> (loss: Double, correct: Int) {
         self.model = model
         self.rows = rows
         rowCount = n
@@ -65,14 +69,16 @@ final class BatchWorkers {
         self.classWeights = classWeights
         self.trainable = trainable
         self.lowest = lowest
-        let count = networks.count
-        if count == 1 {
-            runShard(0)
+        let count = networks.count, threads = max(1, min(concurrency, count))
+        if threads == 1 {
+            for w in 0..<count { runShard(w) }
         } else {
             // Safe: shard w touches only its own replica, label slice, generator and result slots; the shared
             // weights and the data are only read during the step.
             let shared = UncheckedSendable(self)
-            DispatchQueue.concurrentPerform(iterations: count) { shared.value.runShard($0) }
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                for w in stride(from: t, to: count, by: threads) { shared.value.runShard(w) }
+            }
         }
         self.model = nil
         self.data = nil
@@ -114,4 +120,20 @@ final class BatchWorkers {
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// The trainings running in this process, so that each batch can choose how many threads run its shards: all of
+/// them for a training alone, one each when several share the cores (independent trainings of a notebook cell,
+/// the seeds of `repeat`), where a barrier every batch would only make each wait for the others' time slices.
+final class RunningTrainings: Sendable {
+    static let shared = RunningTrainings()
+    private let count = Atomic<Int>(0)
+
+    func begin() { count.add(1, ordering: .relaxed) }
+    func end() { count.subtract(1, ordering: .relaxed) }
+
+    /// Threads for a batch of `shards` shards: all of them while this is the only training, else 1.
+    func shardWorkers(for shards: Int) -> Int {
+        count.load(ordering: .relaxed) > 1 ? 1 : shards
+    }
 }

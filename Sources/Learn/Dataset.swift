@@ -1,3 +1,4 @@
+import Support
 /// Rows of input values with their class ids: what the trainer fits and evaluates on.
 ///
 /// `values` is rows × width, row-major, raw (a model's `normalization` is applied when rows are loaded);

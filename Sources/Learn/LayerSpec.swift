@@ -1,3 +1,4 @@
+import Support
 /// Activation functions, by their Keras names.
 public enum Activation: String, Codable, Sendable, CaseIterable {
     /// Identity (Keras `"linear"`, the default of Conv1D and Dense).

@@ -63,6 +63,11 @@ public struct TrainingOptions: Equatable, Sendable {
     /// machine one thread was faster than two (the shards meet at a barrier every batch); 2 pays on an idle
     /// one. Same seed and thread count → same weights, bit for bit.
     public var threads: Int = 1
+    /// How many OS threads run those shards: nil lets each batch decide — all `threads` when this is the only
+    /// training of the process running, one (the shards one after another on the training's own thread) while
+    /// other trainings run beside it, so that several trainings share the cores without meeting at a barrier
+    /// every batch. It changes only the speed: the shards, their order and their sums are the same.
+    public var shardWorkers: Int? = nil
 
     public init() {}
 }
@@ -160,6 +165,7 @@ public enum Trainer {
             throw LearnError(.badParameter, "class weights need \(classes) non-negative values, got \(w.count)")
         }
         guard options.threads > 0 else { throw LearnError(.badParameter, "threads must be positive, got \(options.threads)") }
+        if let w = options.shardWorkers, w < 1 { throw LearnError(.badParameter, "shard workers must be positive, got \(w)") }
 
         var ranges: [Range<Int>] = []
         var trainable = [Bool](repeating: false, count: network.kernels.count)
@@ -176,6 +182,8 @@ public enum Trainer {
         var learningRate = options.adam.learningRate
         var shuffleRNG = SplitMix64(seed: options.seed, stream: RandomStream.shuffle.rawValue)
         let workers = try BatchWorkers(model: model, count: options.threads, batch: batchSize, seed: options.seed)
+        RunningTrainings.shared.begin()
+        defer { RunningTrainings.shared.end() }
         var order = Array(0..<train.count)
         let classWeights = options.classWeights
         let best = FloatBuffer(count: network.parameterCount)
@@ -204,7 +212,8 @@ public enum Trainer {
                     train.values.withUnsafeBufferPointer { x in
                         let run = { (w: UnsafePointer<Float>?) in
                             workers.step(model: model, rows: o.baseAddress! + start, n: n, data: train, x: x.baseAddress!,
-                                         classWeights: w, trainable: trainable, lowest: lowest, ranges: ranges)
+                                         classWeights: w, trainable: trainable, lowest: lowest, ranges: ranges,
+                                         concurrency: options.shardWorkers ?? RunningTrainings.shared.shardWorkers(for: options.threads))
                         }
                         return classWeights.map { $0.withUnsafeBufferPointer { run($0.baseAddress!) } } ?? run(nil)
                     }

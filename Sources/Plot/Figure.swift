@@ -3,7 +3,6 @@ import Support
 public struct PlotError: ModuleError, Equatable {
     public var message: String
     public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }
 
 /// A finished or in-progress figure: a canvas plus panel layout. Figure functions (`Figure.waveform`,

@@ -1,6 +1,7 @@
-import Foundation
-import Testing
 @testable import Audio
+import Foundation
+import Support
+import Testing
 
 /// Files that are not what they claim: each gives an error that names the file and says what is wrong.
 @Suite struct DamagedFileTests {

@@ -1,6 +1,7 @@
-import Foundation
-import Testing
 @testable import Audio
+import Foundation
+import Support
+import Testing
 
 @Suite struct ResamplerTests {
     /// Frequency of the strongest DFT bin in the middle of a signal, by direct correlation over 1-Hz steps.

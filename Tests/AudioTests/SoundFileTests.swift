@@ -1,6 +1,7 @@
-import Foundation
-import Testing
 @testable import Audio
+import Foundation
+import Support
+import Testing
 
 @Suite struct SoundFileTests {
     let dir: String = {

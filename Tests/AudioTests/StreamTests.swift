@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Testing
 @testable import Audio
+import Support
 
 /// Audio that arrives in pieces (`Resampler.Stream`, `PCMStream`) gives the samples the whole file gives.
 @Suite struct StreamTests {

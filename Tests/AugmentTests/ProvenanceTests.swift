@@ -1,5 +1,6 @@
-import Testing
 @testable import Augment
+import Support
+import Testing
 
 @Suite struct ProvenanceTests {
     @Test func studyRecipeIsSevenCombinations() {

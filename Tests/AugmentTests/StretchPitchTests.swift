@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 import Audio
 @testable import Augment
+import Foundation
+import Support
+import Testing
 
 @Suite struct StretchPitchTests {
     @Test(arguments: [0.8, 1.25])

@@ -1,6 +1,7 @@
 import Audio
 @testable import Corpus
 import Foundation
+import Support
 import Testing
 
 private func md5ish(_ path: String) throws -> [UInt8] {

@@ -1,5 +1,6 @@
-import Testing
 @testable import Evaluate
+import Support
+import Testing
 
 /// Augmented rows in splits: originals split first, copies train only when none of their audio is held out.
 @Suite struct AugmentationSplitTests {

@@ -1,5 +1,6 @@
 import Evaluate
 import Foundation
+import Support
 import Testing
 
 private struct MetricsFixture: Decodable {

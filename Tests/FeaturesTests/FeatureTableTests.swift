@@ -1,6 +1,7 @@
-import Foundation
-import Testing
 @testable import Features
+import Foundation
+import Support
+import Testing
 
 @Suite struct FeatureTableTests {
     let dir: String = {

@@ -1,7 +1,8 @@
+@testable import Features
 import Foundation
 import FuzzSupport
+import Support
 import Testing
-@testable import Features
 
 /// The .npy and .csv readers never crash or hang: mutated feature tables are read or refused with a
 /// `FeaturesError`. CI runs 10 000 inputs of each; `make fuzz` runs SER_FUZZ_COUNT.

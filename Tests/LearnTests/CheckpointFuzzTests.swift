@@ -1,7 +1,8 @@
 import Foundation
 import FuzzSupport
-import Testing
 @testable import Learn
+import Support
+import Testing
 
 /// The safetensors reader never crashes, hangs or allocates without bound: mutated checkpoints are read or
 /// refused with a `badCheckpoint` error. CI runs 10 000 inputs; `make fuzz` runs SER_FUZZ_COUNT.

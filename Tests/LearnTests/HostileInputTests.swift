@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import Learn
+import Support
+import Testing
 
 /// Issue 12: model descriptions and files a hostile user can give. Every size that reaches an allocation is
 /// range-checked with a message naming it; files are read only when regular.

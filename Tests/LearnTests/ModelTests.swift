@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import Learn
+import Support
+import Testing
 
 @Suite struct ModelTests {
     @Test func cnn1dSummaryIsKerasLike() throws {

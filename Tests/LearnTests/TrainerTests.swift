@@ -1,5 +1,8 @@
-import Testing
+import Dispatch
 @testable import Learn
+import Support
+import Synchronization
+import Testing
 
 @Suite struct TrainerTests {
     static func smallCNN(classes: Int, width: Int) -> ModelSpec {
@@ -71,6 +74,37 @@ import Testing
         let one = try run(4, threads: 1, dropout: 0), two = try run(4, threads: 2, dropout: 0)
         let gap = zip(one, two).map { abs($0 - $1) }.max() ?? .infinity
         #expect(gap < 1e-4, "1 vs 2 threads: max weight difference \(gap)")
+    }
+
+    /// The shards of every batch give the same weights, bit for bit, whether they run at once on their own
+    /// threads or one after another on the training's thread (as while other trainings run beside it).
+    @Test func shardWorkersChangeNoBit() throws {
+        let train = try blobs(classes: 3, perClass: 21, width: 16, spread: 2, seed: 7)
+        @Sendable func run(threads: Int, workers: Int?) throws -> [Float] {
+            let spec = ModelSpec.cnn1d(classes: 3, inputLength: 16, blocks: [(4, 3), (8, 3)], dense: [16], dropout: 0.2)
+            let model = try Model(spec: spec, seed: 5)
+            var options = Self.options(epochs: 3, seed: 5)
+            options.batchSize = 10
+            options.threads = threads
+            options.shardWorkers = workers
+            try Trainer.fit(model, train: train, validation: train, options: options)
+            return model.flatWeights
+        }
+        for threads in [2, 3] {
+            let alone = try run(threads: threads, workers: threads)
+            #expect(try run(threads: threads, workers: 1) == alone)
+            #expect(try run(threads: threads, workers: 2) == alone)
+            #expect(try run(threads: threads, workers: nil) == alone)
+        }
+        #expect(try run(threads: 3, workers: 1) != run(threads: 1, workers: 1), "the shard count itself is part of the result")
+        // Several trainings at once (each running its shards on its own thread) give each one's weights alone.
+        let alone = try run(threads: 2, workers: nil)
+        let together = Mutex<[[Float]]>([])
+        DispatchQueue.concurrentPerform(iterations: 3) { _ in
+            let w = try? run(threads: 2, workers: nil)
+            together.withLock { $0.append(w ?? []) }
+        }
+        #expect(together.withLock { $0 } == [alone, alone, alone])
     }
 
     @Test func frozenLayersDoNotChange() throws {

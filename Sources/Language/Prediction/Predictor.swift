@@ -1,6 +1,7 @@
 import Audio
 import Features
 import Learn
+import Support
 
 /// One window's prediction: where it is and every class's probability.
 public struct WindowPrediction: Sendable, Equatable {

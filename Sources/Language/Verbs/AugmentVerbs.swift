@@ -1,5 +1,6 @@
 import Audio
 import Augment
+import Support
 
 /// `augment`: ser's `study` recipe or a custom one, on signals.
 enum AugmentVerbs {

@@ -322,7 +322,7 @@ enum LearnVerbs {
     }
 
     static let train = Verb(
-        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Every batch is cut into `threads` shards trained at once (the session's threads unless given, as `ser train --threads`): the same seed and threads give the same weights. Ctrl-C stops at the next batch, keeping the best weights.",
+        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Trainings of a cell that do not need each other's results run side by side. Every batch is cut into `threads` shards (the session's threads unless given, as `ser train --threads`), trained at once when the training runs alone, one after another while others run beside it: the same seed and threads give the same weights either way. Ctrl-C stops at the next batch, keeping the best weights.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model (or a run, to fine-tune its model)"),
             Parameter("split", .value([.split]), positional: true, doc: "a one-fold split (pick a fold with s[0] or s[\"f1\"])"),
