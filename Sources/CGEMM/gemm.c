@@ -20,6 +20,7 @@
 #pragma STDC FP_CONTRACT OFF
 
 #include "ser_gemm.h"
+#include "ser_kernels.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -411,8 +412,12 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
     if (trans_b && !accumulate && !bias && !relu && n >= 8 * m) {
         float *t = workspace(2, (size_t)(m * n));
         ser_sgemm_with(which, 0, !trans_a, n, m, k, b, ldb, a, lda, 0, t, m, 0, 0);
-        for (long i = 0; i < m; i++)
-            for (long j = 0; j < n; j++) c[i * ldc + j] = t[j * m + i];
+        if (ldc == n) {
+            ser_transpose(n, m, t, c);
+        } else {
+            for (long i = 0; i < m; i++)
+                for (long j = 0; j < n; j++) c[i * ldc + j] = t[j * m + i];
+        }
         return;
     }
     if (n <= narrow_nr) product(narrow, MR, narrow_nr, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu);

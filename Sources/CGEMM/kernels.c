@@ -45,29 +45,28 @@
     }                                                                                                                 \
     ATTRIBUTES static void max_pool_pairs_backward_##SUFFIX(long batch, long length, long channels,                  \
                                                             const float *restrict x, const float *restrict dy,        \
-                                                            float *restrict dx) {                                     \
+                                                            float *restrict dx, int relu) {                           \
         long pairs = length / 2;                                                                                      \
         for (long b = 0; b < batch; b++) {                                                                            \
             for (long t = 0; t < pairs; t++) {                                                                        \
                 const float *restrict x0 = x + (b * length + 2 * t) * channels, *restrict x1 = x0 + channels;         \
                 float *restrict d0 = dx + (b * length + 2 * t) * channels, *restrict d1 = d0 + channels;              \
                 const float *restrict g = dy + (b * pairs + t) * channels;                                            \
-                for (long c = 0; c < channels; c++) {                                                                \
-                    int second = x1[c] > x0[c];                                                                       \
-                    d0[c] = second ? 0.0f : g[c];                                                                     \
-                    d1[c] = second ? g[c] : 0.0f;                                                                     \
-                }                                                                                                     \
+                if (relu)                                                                                             \
+                    for (long c = 0; c < channels; c++) {                                                            \
+                        int second = x1[c] > x0[c];                                                                   \
+                        d0[c] = second ? 0.0f : (x0[c] > 0.0f ? g[c] : 0.0f);                                         \
+                        d1[c] = second ? (x1[c] > 0.0f ? g[c] : 0.0f) : 0.0f;                                         \
+                    }                                                                                                 \
+                else                                                                                                  \
+                    for (long c = 0; c < channels; c++) {                                                            \
+                        int second = x1[c] > x0[c];                                                                   \
+                        d0[c] = second ? 0.0f : g[c];                                                                 \
+                        d1[c] = second ? g[c] : 0.0f;                                                                 \
+                    }                                                                                                 \
             }                                                                                                         \
             if (length % 2) memset(dx + (b * length + length - 1) * channels, 0, (size_t)channels * sizeof(float)); \
         }                                                                                                             \
-    }                                                                                                                 \
-    ATTRIBUTES static void transpose_##SUFFIX(long rows, long columns, const float *restrict x, float *restrict y) {  \
-        for (long r0 = 0; r0 < rows; r0 += 16)                                                                       \
-            for (long c0 = 0; c0 < columns; c0 += 16) {                                                               \
-                long r1 = r0 + 16 < rows ? r0 + 16 : rows, c1 = c0 + 16 < columns ? c0 + 16 : columns;              \
-                for (long c = c0; c < c1; c++)                                                                        \
-                    for (long r = r0; r < r1; r++) y[c * rows + r] = x[r * columns + c];                             \
-            }                                                                                                         \
     }                                                                                                                 \
     ATTRIBUTES static void copy_##SUFFIX(long count, float *restrict dst, const float *restrict src) {               \
         for (long i = 0; i < count; i++) dst[i] = src[i];                                                            \
@@ -117,6 +116,56 @@ DEFINE_PASSES(generic, )
 #if defined(__x86_64__)
 DEFINE_PASSES(avx2, __attribute__((target("avx2"))))
 DEFINE_PASSES(avx512, __attribute__((target("avx512f"))))
+#endif
+
+// MARK: Transposition (copies only; explicit vectors: 8 × 8 blocks through registers)
+
+static void transpose_generic(long rows, long columns, const float *restrict x, float *restrict y) {
+    for (long r = 0; r < rows; r++)
+        for (long c = 0; c < columns; c++) y[c * rows + r] = x[r * columns + c];
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static void transpose_avx2(long rows, long columns, const float *restrict x, float *restrict y) {
+    long r0 = 0;
+    for (; r0 + 8 <= rows; r0 += 8) {
+        const float *in = x + r0 * columns;
+        long c0 = 0;
+        for (; c0 + 8 <= columns; c0 += 8) {
+            __m256 a0 = _mm256_loadu_ps(in + c0), a1 = _mm256_loadu_ps(in + columns + c0);
+            __m256 a2 = _mm256_loadu_ps(in + 2 * columns + c0), a3 = _mm256_loadu_ps(in + 3 * columns + c0);
+            __m256 a4 = _mm256_loadu_ps(in + 4 * columns + c0), a5 = _mm256_loadu_ps(in + 5 * columns + c0);
+            __m256 a6 = _mm256_loadu_ps(in + 6 * columns + c0), a7 = _mm256_loadu_ps(in + 7 * columns + c0);
+            __m256 t0 = _mm256_unpacklo_ps(a0, a1), t1 = _mm256_unpackhi_ps(a0, a1);
+            __m256 t2 = _mm256_unpacklo_ps(a2, a3), t3 = _mm256_unpackhi_ps(a2, a3);
+            __m256 t4 = _mm256_unpacklo_ps(a4, a5), t5 = _mm256_unpackhi_ps(a4, a5);
+            __m256 t6 = _mm256_unpacklo_ps(a6, a7), t7 = _mm256_unpackhi_ps(a6, a7);
+            __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+            __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+            __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+            __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+            float *out = y + c0 * rows + r0;
+            _mm256_storeu_ps(out, _mm256_permute2f128_ps(u0, u4, 0x20));
+            _mm256_storeu_ps(out + rows, _mm256_permute2f128_ps(u1, u5, 0x20));
+            _mm256_storeu_ps(out + 2 * rows, _mm256_permute2f128_ps(u2, u6, 0x20));
+            _mm256_storeu_ps(out + 3 * rows, _mm256_permute2f128_ps(u3, u7, 0x20));
+            _mm256_storeu_ps(out + 4 * rows, _mm256_permute2f128_ps(u0, u4, 0x31));
+            _mm256_storeu_ps(out + 5 * rows, _mm256_permute2f128_ps(u1, u5, 0x31));
+            _mm256_storeu_ps(out + 6 * rows, _mm256_permute2f128_ps(u2, u6, 0x31));
+            _mm256_storeu_ps(out + 7 * rows, _mm256_permute2f128_ps(u3, u7, 0x31));
+        }
+        for (; c0 < columns; c0++)
+            for (long r = r0; r < r0 + 8; r++) y[c0 * rows + r] = x[r * columns + c0];
+    }
+    for (; r0 < rows; r0++)
+        for (long c = 0; c < columns; c++) y[c * rows + r0] = x[r0 * columns + c];
+}
+
+__attribute__((target("avx512f")))
+static void transpose_avx512(long rows, long columns, const float *restrict x, float *restrict y) {
+    transpose_avx2(rows, columns, x, y);
+}
 #endif
 
 // MARK: Adam (explicit vectors: the square root)
@@ -198,8 +247,9 @@ void ser_max_pool_pairs(long batch, long length, long channels, const float *x, 
     DISPATCH(max_pool_pairs, batch, length, channels, x, y)
 }
 
-void ser_max_pool_pairs_backward(long batch, long length, long channels, const float *x, const float *dy, float *dx) {
-    DISPATCH(max_pool_pairs_backward, batch, length, channels, x, dy, dx)
+void ser_max_pool_pairs_backward(long batch, long length, long channels, const float *x, const float *dy, float *dx,
+                                 int relu) {
+    DISPATCH(max_pool_pairs_backward, batch, length, channels, x, dy, dx, relu)
 }
 
 void ser_transpose(long rows, long columns, const float *x, float *y) { DISPATCH(transpose, rows, columns, x, y) }

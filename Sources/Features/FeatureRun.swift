@@ -82,10 +82,43 @@ public struct FeatureRun: Sendable {
     /// The corpus layout the items come from and whether it is a synthetic demo corpus (for the recipe).
     public var corpus: String?
     public var demo = false
+    /// Which blocks of the vector each row keeps, in this order (default: mel, MFCC, chroma — all 160 values).
+    public var blocks: [FeatureBlock] = FeatureBlock.allCases
+    /// Signals made from each item's signal, after it: each gets rows of its own with its own attributes,
+    /// named like the item (the `features` verb's `augment=study` passes the augmented copies). The item's
+    /// own signal keeps `attributes(original)`'s columns. nil: only the item's own signal.
+    public var derived: (@Sendable (_ signal: Signal, _ item: Item) throws -> Derived)?
+    /// The attribute columns `derived` adds (`write` names its columns before the first row).
+    public var derivedAttributeNames: [String] = []
+
+    /// What `derived` makes of one item's signal: the attributes of the original's rows, and the copies.
+    public struct Derived: Sendable {
+        public var original: [String: String]
+        public var copies: [(signal: Signal, attributes: [String: String])]
+        public init(original: [String: String], copies: [(signal: Signal, attributes: [String: String])]) {
+            self.original = original
+            self.copies = copies
+        }
+    }
 
     /// How the rows of this run are made (the table's recipe, `PREFIX.json`).
     public var recipe: FeatureRecipe {
-        FeatureRecipe(settings: settings, windowing: windowing, corpus: corpus, demo: demo)
+        FeatureRecipe(settings: settings, windowing: windowing, blocks: blocks, corpus: corpus, demo: demo)
+    }
+
+    /// Values per row: the widths of `blocks`.
+    public var width: Int { blocks.reduce(0) { $0 + $1.width(settings) } }
+
+    /// The row of `blocks` out of full vectors (`settings.vectorLength` values each), or the same vectors
+    /// when every block is kept in order.
+    func selected(_ full: [Float]) -> [Float] {
+        guard blocks != FeatureBlock.allCases else { return full }
+        let columns = blocks.flatMap { Array($0.columns(settings)) }
+        let n = settings.vectorLength
+        var out: [Float] = []
+        out.reserveCapacity(full.count / n * columns.count)
+        for r in 0..<(full.count / n) { for c in columns { out.append(full[r * n + c]) } }
+        return out
     }
 
     public init(settings: FeatureSettings = FeatureSettings(), windowing: Windowing = Windowing(), threads: Int = 1,
@@ -106,7 +139,7 @@ public struct FeatureRun: Sendable {
     public func table(_ items: [Item], progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in })
         throws(Failure) -> (table: FeatureTable, report: Report)
     {
-        var table = FeatureTable(width: settings.vectorLength)
+        var table = FeatureTable(width: width)
         table.recipe = recipe
         let width = table.width
         let report = try run(items, progress: progress) { (result) throws(Failure) in
@@ -124,8 +157,9 @@ public struct FeatureRun: Sendable {
     {
         let writer: FeatureTableWriter
         do {
-            writer = try FeatureTableWriter(prefix: prefix, width: settings.vectorLength,
-                                            attributeNames: FeatureRun.attributeNames(items), recipe: recipe)
+            writer = try FeatureTableWriter(prefix: prefix, width: width,
+                                            attributeNames: FeatureTable.columnOrder(Set(FeatureRun.attributeNames(items) + derivedAttributeNames)),
+                                            recipe: recipe)
         } catch { throw Failure(name: prefix, message: error.description) }
         let width = writer.width
         let report = try run(items, progress: progress) { (result) throws(Failure) in
@@ -204,7 +238,7 @@ public struct FeatureRun: Sendable {
             switch item.source {
             case .file(let path):
                 let reader = try SoundFile.Reader(path)
-                if let frames = reader.frames, Double(frames) / Double(reader.sampleRate) > streamAbove {
+                if derived == nil, let frames = reader.frames, Double(frames) / Double(reader.sampleRate) > streamAbove {
                     return try streamed(item, reader: reader, extractor: extractor, resampler: resampler, load: &load)
                 }
                 samples = try Audio.load(path, sampleRate: sr, profile: &load, session: resampler).samples
@@ -220,17 +254,25 @@ public struct FeatureRun: Sendable {
             guard !samples.isEmpty else {
                 return Result(failure: Failure(name: item.name, message: "\(item.name): the signal is empty"))
             }
-            if let problem = FeatureRun.nonFinite(samples: samples, sampleRate: sr) {
-                return Result(failure: Failure(name: item.name, message: "\(item.name): \(problem)"))
+            var signals = [(samples: samples, attributes: item.attributes)]
+            if let derived {
+                let made = try derived(Signal(samples: samples, sampleRate: sr), item)
+                signals = [(samples, made.original)] + made.copies.map { ($0.signal.samples, $0.attributes) }
             }
-            let ranges = windowing.ranges(sampleCount: samples.count, sampleRate: sr)
-            result.values = extractor.vectors(samples, windows: ranges)
-            if let problem = FeatureRun.nonFinite(features: result.values, width: settings.vectorLength, samples: samples) {
-                return Result(failure: Failure(name: item.name, message: "\(item.name): \(problem)"))
-            }
-            result.rows = ranges.enumerated().map { i, r in
-                FeatureRow(file: item.name, window: i, start: Double(r.lowerBound) / Double(sr),
-                           end: Double(r.upperBound) / Double(sr), attributes: item.attributes)
+            for (samples, attributes) in signals {
+                if let problem = FeatureRun.nonFinite(samples: samples, sampleRate: sr) {
+                    return Result(failure: Failure(name: item.name, message: "\(item.name): \(problem)"))
+                }
+                let ranges = windowing.ranges(sampleCount: samples.count, sampleRate: sr)
+                let values = extractor.vectors(samples, windows: ranges)
+                if let problem = FeatureRun.nonFinite(features: values, width: settings.vectorLength, samples: samples) {
+                    return Result(failure: Failure(name: item.name, message: "\(item.name): \(problem)"))
+                }
+                result.values += selected(values)
+                result.rows += ranges.enumerated().map { i, r in
+                    FeatureRow(file: item.name, window: i, start: Double(r.lowerBound) / Double(sr),
+                               end: Double(r.upperBound) / Double(sr), attributes: attributes)
+                }
             }
         } catch {
             result.failure = Failure(name: item.name, message: userMessage(error))
@@ -320,7 +362,7 @@ extension FeatureRun {
         buffer += try stream.finish()
         try drain()
         var result = Result()
-        result.values = values
+        result.values = selected(values)
         result.rows = ranges.enumerated().map { i, r in
             FeatureRow(file: item.name, window: i, start: Double(r.lowerBound) / Double(sr),
                        end: Double(r.upperBound) / Double(sr), attributes: item.attributes)

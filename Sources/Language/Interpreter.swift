@@ -223,7 +223,10 @@ extension Session {
     /// are computed first.
     private func perform(_ p: Prepared, lines: inout [String], figures: inout [String], cached: inout Bool) throws(Diagnostic) -> Value? {
         let verb = p.verb
-        if verb.cached, let cache, let value = Self.cachedValue(p.key, verb: verb, in: cache, warnings: &lines) {
+        var warnings: [String] = []
+        let found = verb.cached ? cache.flatMap { Self.cachedValue(p.key, verb: verb, in: $0, warnings: &warnings) } : nil
+        lines += routeCacheWarnings(warnings)
+        if let value = found {
             countCache(hit: true)
             cached = true
             return value
@@ -245,7 +248,7 @@ extension Session {
         if verb.cached, let cache, !cancellation.isRequested {
             countCache(hit: false)
             do { try cache.store(try ValueCoder.encode(value), for: p.key) } catch {
-                lines.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
+                lines += routeCacheWarnings(["warning: could not cache the result of '\(verb.name)': \(userMessage(error))"])
             }
         }
         return value
@@ -287,8 +290,11 @@ extension Session {
         let session = Unchecked(self)
         let cacheBox = Unchecked(cache)
         let compute: @Sendable ([String]) throws -> Deferred.Computed = { earlier in
-            var warnings = earlier
-            if verb.cached, let cache = cacheBox.value, let value = Self.cachedValue(key, verb: verb, in: cache, warnings: &warnings) {
+            // `earlier` (the note's) were routed when found; the value's own are routed here.
+            var fresh: [String] = []
+            let found = verb.cached ? cacheBox.value.flatMap { Self.cachedValue(key, verb: verb, in: $0, warnings: &fresh) } : nil
+            let warnings = earlier + session.value.routeCacheWarnings(fresh)
+            if let value = found, let cache = cacheBox.value {
                 // An entry without a note (made by an older ser, or a damaged note): served, and noted for next time.
                 session.value.countCache(hit: true)
                 try? cache.store(CacheNote(type: type, summary: value.summary, lines: []).encoded, for: CacheNote.key(for: key))
@@ -314,7 +320,7 @@ extension Session {
                 if verb.cached {
                     session.value.countCache(hit: false)
                     do { try cache.store(try ValueCoder.encode(value), for: key) } catch {
-                        lines.append("warning: could not cache the result of '\(verb.name)': \(userMessage(error))")
+                        lines += session.value.routeCacheWarnings(["warning: could not cache the result of '\(verb.name)': \(userMessage(error))"])
                         noted = lines
                     }
                 }
@@ -333,6 +339,7 @@ extension Session {
             } catch {
                 noteWarnings.append("warning: \(userMessage(error))")
             }
+            noteWarnings = routeCacheWarnings(noteWarnings)
             if let note, note.type == type {
                 if verb.cached { countCache(hit: true) }
                 let deferred = Deferred(origin: origin, summary: note.summary) {

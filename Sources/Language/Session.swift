@@ -65,6 +65,15 @@ public final class Session {
     private let lateWarnings = Mutex<[String]>([])
     /// Names whose current value was served by the cache rather than computed (`:vars` marks them).
     public internal(set) var cachedNames: Set<String> = []
+    /// Receives each warning about the cache — a damaged entry (checksum mismatch, cut, foreign) that is
+    /// recomputed and replaced, an entry that cannot be decoded or stored — once, from whichever thread found
+    /// it, instead of the statement's output (or as well: `keepsCacheWarningsInOutput`). `ser` sends them to
+    /// stderr; a notebook run adds the notebook and the cell. nil (the default): they are lines of the
+    /// statement's output only.
+    public var cacheWarningHandler: (@Sendable (String) -> Void)?
+    /// With a `cacheWarningHandler`, whether the warnings are also lines of the statement's output (a
+    /// notebook's executed form keeps them beside the cell; the prompt shows them once, on stderr).
+    public var keepsCacheWarningsInOutput = false
     /// Whether an assignment served by the cache says so (`fit = training run … (cached)`): on at the prompt
     /// and in `ser exec`; off in notebooks, whose executed form must not depend on what was cached.
     public var showsCacheHits = false
@@ -173,8 +182,17 @@ public final class Session {
         return (out, nil)
     }
 
+    /// Warnings about the cache (a damaged entry, one that cannot be stored): to `cacheWarningHandler` when
+    /// there is one, and left for the statement's output unless the handler took them.
+    func routeCacheWarnings(_ warnings: [String]) -> [String] {
+        guard !warnings.isEmpty, let handler = cacheWarningHandler else { return warnings }
+        for warning in warnings { handler(warning) }
+        return keepsCacheWarningsInOutput ? warnings : []
+    }
+
     /// Keeps `warnings` to be printed after the statement being finished.
     func warnLate(_ warnings: [String]) {
+        let warnings = routeCacheWarnings(warnings)
         guard !warnings.isEmpty else { return }
         lateWarnings.withLock { $0 += warnings }
     }

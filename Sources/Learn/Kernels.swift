@@ -99,6 +99,9 @@ final class Conv1DKernel: LayerKernel {
     /// The kernel transposed (filters × rowWidth), made once per backward pass: the input gradient's products then
     /// read it in place, chunk after chunk, instead of packing Wᵀ again for every chunk.
     let transposed: FloatBuffer
+    /// Whether the layer above (a pair max-pooling, `MaxPooling1DKernel.masksReLUBelow`) already applied this
+    /// layer's ReLU gradient to `dy`: backward then skips its own pass over it (the mask is the same either way).
+    var receivesMaskedGradient = false
     /// Floats of one chunk's column matrix (256 KiB: an eighth of this machine's 2 MiB L2, beside the chunk's
     /// input, output and gradients).
     static let columnBudget = 64 * 1024
@@ -163,7 +166,7 @@ final class Conv1DKernel: LayerKernel {
         while first < batch {
             let samples = min(size, batch - first), rows = samples * outLength
             let dyc = dy + first * outputSize
-            if activation == .relu { maskReLU(dyc, output: y + first * outputSize, count: rows * filters) }
+            if activation == .relu && !receivesMaskedGradient { maskReLU(dyc, output: y + first * outputSize, count: rows * filters) }
             if let grads {
                 // Weight and bias gradients: sums over the batch's rows in order, continued chunk after chunk.
                 ser_im2col(samples, inLength, inChannels, kernelSize, outLength, padLeft, x + first * inputSize, c)
@@ -190,6 +193,9 @@ final class Conv1DKernel: LayerKernel {
 final class MaxPooling1DKernel: LayerKernel {
     let inLength: Int, channels: Int, poolSize: Int, stride: Int, outLength: Int
     let argmax = IndexBuffer(count: 1)
+    /// Whether backward also applies the ReLU gradient of the Conv1D below it (pairs only; `Network` sets it
+    /// together with that layer's `receivesMaskedGradient`): one pass over the gradient instead of two.
+    var masksReLUBelow = false
 
     init(inLength: Int, channels: Int, poolSize: Int, stride: Int) {
         self.inLength = inLength
@@ -237,7 +243,7 @@ final class MaxPooling1DKernel: LayerKernel {
         guard let dx else { return }
         if pairs {
             // Each input row gets its gradient or 0 directly; only an odd last row is zeroed.
-            ser_max_pool_pairs_backward(batch, inLength, channels, x, dy, dx)
+            ser_max_pool_pairs_backward(batch, inLength, channels, x, dy, dx, masksReLUBelow ? 1 : 0)
             return
         }
         let arg = argmax.pointer

@@ -28,6 +28,13 @@ final class Network {
             input = output
         }
         self.kernels = kernels
+        // A ReLU convolution under a pair max-pooling: the pooling's backward applies the ReLU's gradient too.
+        for (below, above) in zip(kernels, kernels.dropFirst()) {
+            if let conv = below as? Conv1DKernel, let pool = above as? MaxPooling1DKernel, conv.activation == .relu, pool.pairs {
+                pool.masksReLUBelow = true
+                conv.receivesMaskedGradient = true
+            }
+        }
         var offsets: [Int] = []
         var total = 0
         for k in kernels { offsets.append(total); total += k.parameterCount }

@@ -38,15 +38,25 @@ public final class LanguageNotebookSession: NotebookSession {
         }
     }
 
+    /// Receives each warning about the cache (a damaged entry recomputed and replaced…) while a cell runs,
+    /// once; the warning stays in the cell's output too. nil: the session's own handler, if any, is used.
+    public var onCacheWarning: (@Sendable (String) -> Void)?
+
     public func execute(_ source: String, file: String, firstLine: Int, useCache: Bool) throws -> CellOutput {
         let cache = session.cache
         let shows = session.showsCacheHits
+        let (handler, keeps) = (session.cacheWarningHandler, session.keepsCacheWarningsInOutput)
         if !useCache { session.cache = nil }
         // A cell's output is what `ser run` writes, whoever runs it: no "(cached)" marks.
         session.showsCacheHits = false
+        if let onCacheWarning {
+            session.cacheWarningHandler = onCacheWarning
+            session.keepsCacheWarningsInOutput = true
+        }
         defer {
             session.cache = cache
             session.showsCacheHits = shows
+            (session.cacheWarningHandler, session.keepsCacheWarningsInOutput) = (handler, keeps)
         }
         let hitsBefore = session.cacheHits
         let (execution, diagnostic) = session.executePartial(source, file: file, firstLine: firstLine)

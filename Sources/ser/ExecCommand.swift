@@ -1,6 +1,5 @@
 import ArgumentParser
 import Console
-import Foundation
 import Language
 import Notebook
 
@@ -37,8 +36,7 @@ struct ExecCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = Session(cache: cache.valueCache)
-        session.showsCacheHits = true
+        let session = cache.session()
         if reference {
             print(Help.markdownReference(session.registry), terminator: "")
             return
@@ -48,7 +46,7 @@ struct ExecCommand: ParsableCommand {
         if let file {
             let text: String
             do { text = try ScriptFile.read(file) } catch {
-                FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+                Output.message(error.description)
                 throw ExitCode(2)
             }
             ok = ScriptRunner(session: session, file: file).run(text: text)
@@ -71,5 +69,14 @@ struct CacheOptions: ParsableArguments {
     /// The disk cache, or nil with --no-cache.
     var valueCache: (any ValueCache)? {
         noCache ? nil : DiskCache(folder: cacheFolder)
+    }
+
+    /// A session on this cache as the prompt and `ser exec` use it: assignments served by the cache say so,
+    /// and a damaged cache entry is said once on stderr (it is recomputed and replaced).
+    func session() -> Session {
+        let session = Session(cache: valueCache)
+        session.showsCacheHits = true
+        session.cacheWarningHandler = { Output.message($0) }
+        return session
     }
 }

@@ -1,13 +1,6 @@
 import ArgumentParser
 import Notebook
 
-import Support
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `ser figures`: runs the study's notebooks headlessly and regenerates every figure and Table 1.
 struct FiguresCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,63 +46,42 @@ struct FiguresCommand: ParsableCommand {
                                valueName: "mode"))
     var progress: ProgressMode = .auto
 
+    /// The options as Notebook's `StudyFigures`.
+    var study: StudyFigures {
+        var study = StudyFigures()
+        (study.data, study.seeds, study.size, study.epochs, study.patience) = (data, seeds, size, epochs, patience)
+        (study.out, study.notebooks, study.cacheFolder) = (out, notebooks, cacheFolder)
+        return study
+    }
+
     func validate() throws {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
         guard ["small", "full"].contains(size) else { throw ValidationError("--size is small or full, got '\(size)'") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         if let patience, patience < 0 { throw ValidationError("--patience must be 0 (never stop early) or more, got \(patience)") }
-        if let data {
-            let missing = ["EMOVO", "RAVDESS", "CREMA-D"].filter { !isFolder(data + "/" + $0) }
-            guard missing.isEmpty else {
-                throw ValidationError("--data \(data) must hold EMOVO/, RAVDESS/ and CREMA-D/; missing: "
-                    + missing.map { "\($0)/" }.joined(separator: ", "))
-            }
+        if let data, !study.missingCorpora.isEmpty {
+            throw ValidationError("--data \(data) must hold EMOVO/, RAVDESS/ and CREMA-D/; missing: " + study.missingCorpora.joined(separator: ", "))
         }
     }
 
     func run() throws {
-        // The study is notebooks 01–06 (00 is the tour; later ones are not the paper's).
-        let study = Set((1...6).map { "0\($0)-" })
-        let paths = (Files.entries(notebooks, hidden: true) ?? [])
-            .filter { $0.hasSuffix(".md") && study.contains(String($0.prefix(3))) }
-            .map { notebooks + "/" + $0 }
-        guard !paths.isEmpty else {
-            Output.message("\(notebooks): error: no study notebooks (01-*.md … 06-*.md) in this folder")
+        let job: NotebookJob
+        do { job = try study.job() } catch {
+            Output.message(error.description)
             throw ExitCode(1)
         }
-        var parameters = ["figures=\(out)", "seeds=" + (1...seeds).map(String.init).joined(separator: ","), "size=\(size)"]
-        if let data { parameters.append("data=\(data)") }
-        if let epochs { parameters.append("epochs=\(epochs)") }
-        if let patience { parameters.append("patience=\(patience)") }
-        // Only pass what the notebooks declare.
-        let declared = Set(paths.compactMap { try? Notebook(contentsOf: $0) }.flatMap(\.parameters).map(\.name))
-        parameters = parameters.filter { declared.contains(String($0.prefix { $0 != "=" })) }
-
         let clock = ContinuousClock()
         let start = clock.now
-        var options = RunOptions()
-        options.outputFolder = "build/notebooks"
-        let executed = try NotebookRun.run(paths: paths, parameters: parameters, options: options, cacheFolder: cacheFolder,
-                                           progress: progress)
+        let executed = try NotebookRun.run(job, progress: progress)
         let elapsed = clock.now - start
         let figures = executed.flatMap { $0.results.flatMap(\.output.figures) }
         let hits = executed.reduce(0) { $0 + $1.results.reduce(0) { $0 + $1.output.cacheHits } }
         print("\(figures.count) figures in \(out)/ from \(executed.count) notebooks in "
             + NotebookRun.seconds(Double(elapsed.components.seconds)) + (hits > 0 ? " (\(hits) results from the cache)" : ""))
-        let names = Files.entries(out, hidden: true) ?? []
-        let missing = (1...8).filter { n in !names.contains { $0.hasPrefix("fig\(n)-") && $0.hasSuffix(".png") } }
-        if !missing.isEmpty {
-            Output.message("missing: " + missing.map { "fig\($0)-*.png" }.joined(separator: ", "))
-        }
-        let tables = ["table1.md", "table1.csv", "table1.png"].filter { !names.contains($0) }
-            + ((Files.entries(out + "/extra", hidden: true) ?? []).contains("table-extras.md") ? [] : ["extra/table-extras.md"])
+        let (missing, tables) = study.missing()
+        if !missing.isEmpty { Output.message("missing: " + missing.joined(separator: ", ")) }
         if executed.contains(where: \.cancelled) { throw ExitCode(130) }
         if !tables.isEmpty { Output.message("missing: " + tables.joined(separator: ", ")) }
         if executed.contains(where: { !$0.succeeded }) || !missing.isEmpty || !tables.isEmpty { throw ExitCode(1) }
     }
-}
-
-func isFolder(_ path: String) -> Bool {
-    var info = stat()
-    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
 }

@@ -35,8 +35,7 @@ struct ImportCommand: ParsableCommand {
             return
         }
         do { try AtomicFile.write(Array(text.utf8), to: output) } catch {
-            Output.message("error: \(error.description)")
-            throw ExitCode(1)
+            throw Failure.exit("import", error.description)
         }
     }
 }

@@ -21,6 +21,8 @@ struct ReplCommand: ParsableCommand {
 
     func run() throws {
         let session = Session(cache: cache.valueCache)
+        // A damaged cache entry is said once, on stderr (it is recomputed and replaced).
+        session.cacheWarningHandler = { Output.message($0) }
         if Terminal.stdinIsTerminal {
             Repl(session: session).run()
         } else {

@@ -81,8 +81,10 @@ struct RunCommand: ParsableCommand {
         options.useCache = !noCache
         options.outputFolder = out
         options.figuresBesideOutput = true
-        let executed = try NotebookRun.run(paths: notebooks, parameters: parameters, options: options, cacheFolder: cacheFolder,
-                                           progress: progress, formats: formats)
+        var job = NotebookJob(paths: notebooks, parameters: parameters, options: options)
+        job.cacheFolder = cacheFolder
+        job.formats = formats
+        let executed = try NotebookRun.run(job, progress: progress)
         if executed.contains(where: \.cancelled) { throw ExitCode(130) }
         if executed.contains(where: { !$0.succeeded }) { throw ExitCode(1) }
     }
@@ -95,55 +97,38 @@ enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
 
 extension ExportFormat: ExpressibleByArgument {}
 
-/// What `ser run` and `ser figures` share: reading notebooks, running them with progress on a TTY,
-/// reporting each run on stdout and failures on stderr.
+/// What `ser run` and `ser figures` share: Notebook's `NotebookJob` runs the notebooks; this prints progress
+/// (in place on a TTY), a line per notebook on stdout, failures and cache warnings on stderr.
 enum NotebookRun {
-    /// Runs the notebooks; returns nil-free results or throws `ExitCode(1)` after printing a clear error
-    /// when a notebook cannot be read or a parameter does not type-check.
-    static func run(paths: [String], parameters: [String], options: RunOptions, cacheFolder: String,
-                    quiet: Bool = false, progress mode: ProgressMode = .auto, formats: [ExportFormat] = []) throws -> [ExecutedNotebook] {
-        var options = options
+    /// Runs `job`; throws `ExitCode(1)` after printing a clear error when a notebook cannot be read, a
+    /// parameter does not type-check or an export fails.
+    static func run(_ job: NotebookJob, quiet: Bool = false, progress mode: ProgressMode = .auto) throws -> [ExecutedNotebook] {
+        let onEvent: @Sendable (RunEvent) -> Void
+        switch mode {
+        case .none: onEvent = { _ in }
+        case .plain: onEvent = plainProgress()
+        case .auto:
+            if isatty(1) == 1 {
+                let line = ProgressLine()
+                onEvent = { line.handle($0) }
+            } else {
+                onEvent = plainProgress()
+            }
+        }
+        let outcomes: [NotebookJob.Outcome]
         do {
-            options.overrides += try parameters.map { text throws(NotebookError) in try ParameterOverride(parsing: text) }
-            let notebooks = try paths.map { path throws(NotebookError) in try Notebook(contentsOf: path) }
-            let onEvent: @Sendable (RunEvent) -> Void
-            switch mode {
-            case .none: onEvent = { _ in }
-            case .plain: onEvent = plainProgress()
-            case .auto:
-                if isatty(1) == 1 {
-                    let line = ProgressLine()
-                    onEvent = { line.handle($0) }
-                } else {
-                    onEvent = plainProgress()
-                }
-            }
-            let runner = NotebookRunner(
-                makeSession: { LanguageNotebookSession(cache: DiskCache(folder: cacheFolder)) },
-                onEvent: onEvent
-            )
-            // Ctrl-C stops at the next batch and the executed notebooks are still written; a second ends ser.
-            Cancellation.installInterruptHandler(secondInterruptExits: true)
-            let executed = try runner.run(notebooks, options: options)
-            var exportFailed = false
-            for run in executed {
-                if !quiet || !run.succeeded { report(run) }
-                for format in formats {
-                    do {
-                        let path = try NotebookExport.write(run, as: format)
-                        if !quiet { print("  → \(path)") }
-                    } catch {
-                        Output.message(error.description)
-                        exportFailed = true
-                    }
-                }
-            }
-            if exportFailed { throw ExitCode(1) }
-            return executed
+            outcomes = try job.run(onEvent: onEvent, onCacheWarning: { Output.message($0) })
         } catch let error as NotebookError {
             Output.message(error.description)
             throw ExitCode(1)
         }
+        for outcome in outcomes {
+            if !quiet || !outcome.executed.succeeded { report(outcome.executed) }
+            if !quiet { for path in outcome.exported { print("  → \(path)") } }
+            for failure in outcome.exportFailures { Output.message(failure) }
+        }
+        if outcomes.contains(where: { !$0.exportFailures.isEmpty }) { throw ExitCode(1) }
+        return outcomes.map(\.executed)
     }
 
     /// Plain progress lines on stdout (a log, a pipe, CI).
@@ -155,11 +140,7 @@ enum NotebookRun {
     /// `--list-params`: each notebook's parameters with type, default and meaning.
     static func listParameters(paths: [String]) throws {
         do throws(NotebookError) {
-            for (n, path) in paths.enumerated() {
-                let notebook = try Notebook(contentsOf: path)
-                if n > 0 { print("") }
-                print(ParameterListing(notebook).text, terminator: "")
-            }
+            print(try NotebookJob.parameterListings(paths: paths).joined(separator: "\n"), terminator: "")
         } catch {
             Output.message(error.description)
             throw ExitCode(1)

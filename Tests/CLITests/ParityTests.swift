@@ -115,6 +115,31 @@ import Testing
         #expect(try Self.bytes(cli + ".npy") == Self.bytes(verb + ".npy"))
     }
 
+    /// A corpus folder (`folders` layout: one folder per emotion): `ser features FOLDER --layout folders` (only the
+    /// study corpora are detected without it) and `features (load
+    /// corpus FOLDER)` give the same rows, the same label columns and the same recipe — one `FeatureRun` under both.
+    @Test func featuresOfACorpusGiveTheVerbsTableColumnsAndRecipe() throws {
+        let corpus = "\(Self.work)/feats-corpus"
+        for (emotion, frequency) in [("anger", 250.0), ("sadness", 180.0)] {
+            try FileManager.default.createDirectory(atPath: corpus + "/" + emotion, withIntermediateDirectories: true)
+            for take in 1...2 {
+                let tone = try Self.tone("fc-\(emotion)-\(take)", frequency: frequency + Double(take) * 7)
+                try FileManager.default.moveItem(atPath: tone, toPath: "\(corpus)/\(emotion)/take\(take).wav")
+            }
+        }
+        let cli = "\(Self.work)/feats-corpus-cli", verb = "\(Self.work)/feats-corpus-verb"
+        try Self.ser(["features", corpus, "--layout", "folders", "--out", cli, "--window", "0.5", "--hop", "0.5", "--threads", "2"])
+        _ = try Self.session("""
+            c = load corpus "\(corpus)"
+            f = features c window=0.5s hop=0.5s
+            export f to "\(verb)"
+            """)
+        for suffix in [".npy", ".csv", ".json"] {
+            #expect(try Self.bytes(cli + suffix) == Self.bytes(verb + suffix), "\(suffix)")
+        }
+        #expect(try String(contentsOfFile: cli + ".csv", encoding: .utf8).contains("anger/take1.wav"))
+    }
+
     @Test func augmentGivesTheVerbsCopies() throws {
         let x = try Self.tone("ax", frequency: 260)
         let out = "\(Self.work)/aug-cli"

@@ -139,6 +139,23 @@ import Support
         #expect(y == expected)
     }
 
+    /// Pair max-pooling's backward with the ReLU below fused in gives the bits of the two passes it replaces
+    /// (pool gradient, then `ser_mask_relu` on the convolution's output): ties, zeros, −0, negatives, NaN and an
+    /// odd last row included.
+    @Test(arguments: [4, 5])
+    func poolBackwardWithReLUEqualsPoolThenMask(length: Int) {
+        let batch = 3, channels = 17
+        let specials: [Float] = [0, -0.0, 1, -1, .nan, 2, 2, 0.5, -3, 0]
+        let x = (0..<(batch * length * channels)).map { i in i % 3 == 0 ? specials[(i / 3) % specials.count] : Float((i * 37) % 11) - 5 }
+        let dy = (0..<(batch * (length / 2) * channels)).map { Float($0 % 13) - 6.5 }
+        var separate = [Float](repeating: .nan, count: x.count), fused = separate
+        ser_max_pool_pairs_backward(batch, length, channels, x, dy, &separate, 0)
+        ser_mask_relu(x.count, &separate, x)
+        ser_max_pool_pairs_backward(batch, length, channels, x, dy, &fused, 1)
+        #expect(fused.map(\.bitPattern) == separate.map(\.bitPattern))
+        #expect(fused.contains { $0 != 0 } && fused.contains(0), "the case has gradients that pass and that are masked")
+    }
+
     @Test func stridedOperandsAndOutput() {
         // A 3×4 block of a 5×6 matrix times a 4×2 block of a 4×9 matrix into a 3×2 block of a 3×7 one.
         let a = (0..<30).map { Float($0) / 7 }, b = (0..<36).map { Float($0 % 5) - 2 }
@@ -158,6 +175,21 @@ import Support
 /// Conv1D runs a batch in chunks of samples; its column workspace must hold the largest chunk of every batch up
 /// to the reserved one (a smaller batch may cut into fewer, larger chunks: 8 samples → 2 × 4, 7 → 1 × 7).
 @Suite struct ConvChunkTests {
+    /// cnn1d's five ReLU convolutions each hand their ReLU's gradient to the pair max-pooling above them; a linear
+    /// convolution, or a pooling that is not of pairs, keeps both passes.
+    @Test func reluConvolutionsUnderPairPoolingsShareOnePass() throws {
+        let cnn = try Network(spec: .cnn1d(classes: 7))
+        let convs = cnn.kernels.compactMap { $0 as? Conv1DKernel }, pools = cnn.kernels.compactMap { $0 as? MaxPooling1DKernel }
+        #expect(convs.count == 5 && convs.allSatisfy(\.receivesMaskedGradient))
+        #expect(pools.count == 5 && pools.allSatisfy(\.masksReLUBelow))
+        let other = try Network(spec: ModelSpec(inputLength: 30, kinds: [
+            .conv1D(filters: 3, kernelSize: 5, padding: .same, activation: .linear), .maxPooling1D(poolSize: 2),
+            .conv1D(filters: 3, kernelSize: 3, padding: .same, activation: .relu), .maxPooling1D(poolSize: 3, strides: 2),
+            .flatten, .dense(units: 2, activation: .softmax)]))
+        #expect(other.kernels.compactMap { $0 as? Conv1DKernel }.allSatisfy { !$0.receivesMaskedGradient })
+        #expect(other.kernels.compactMap { $0 as? MaxPooling1DKernel }.allSatisfy { !$0.masksReLUBelow })
+    }
+
     @Test func theColumnWorkspaceHoldsEveryBatchesLargestChunk() {
         // 100 steps × (3 × 31) columns: 7 samples per chunk.
         let conv = Conv1DKernel(inLength: 100, inChannels: 31, filters: 4, kernelSize: 3, padding: .same, activation: .relu)

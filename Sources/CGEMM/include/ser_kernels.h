@@ -23,8 +23,10 @@ void ser_add(long count, float *dst, const float *src);
 void ser_max_pool_pairs(long batch, long length, long channels, const float *x, float *y);
 
 /// Its gradient: of each pair, the row forward chose gets dy and the other 0 (second > first ? (0, dy) : (dy, 0));
-/// an odd last row gets 0.
-void ser_max_pool_pairs_backward(long batch, long length, long channels, const float *x, const float *dy, float *dx);
+/// an odd last row gets 0. With `relu` non-zero it is also the gradient of the ReLU below, in the same pass: the
+/// chosen row gets dy only where its x > 0 (as `ser_mask_relu` would leave it afterwards, bit for bit).
+void ser_max_pool_pairs_backward(long batch, long length, long channels, const float *x, const float *dy, float *dx,
+                                 int relu);
 
 /// y = xᵀ: x is rows × columns, y columns × rows, both row-major (copies only).
 void ser_transpose(long rows, long columns, const float *x, float *y);

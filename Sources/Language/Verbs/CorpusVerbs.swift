@@ -145,15 +145,6 @@ enum CorpusVerbs {
         return call.make(.string(order[0]))
     }
 
-    /// The job `features` runs on a corpus: each file decoded and resampled to 22050 Hz as librosa.load does.
-    static func loader(_ c: CorpusValue) -> FeatureVerbs.SignalJob {
-        let files = c.corpus.files
-        return FeatureVerbs.SignalJob(count: files.count, name: { files[$0].relativePath }) { i in
-            let f = files[i]
-            return [SignalValue(name: f.relativePath, signal: try Audio.load(f.path, sampleRate: 22050), attributes: f.metadata)]
-        }
-    }
-
     static func summary(_ c: CorpusValue) -> String {
         let k = c.corpus
         return "corpus \(k.layout.rawValue) \(k.root): \(k.files.count) files, \(k.speakers.count) speakers, \(k.emotions.count) emotions"

@@ -31,130 +31,69 @@ enum FeatureVerbs {
         }
         let windowing = Windowing(length: call.number("window"), hop: call.number("hop"))
         let sets = call.list("sets").compactMap { b -> String? in if case .text(let s) = b { s } else { nil } }
-        var job = try loader(call.value("source"), argument: "source")
-        if call.text("augment") == "study" { job = job.augmented(recipe: .study, seed: call.seed) }
-        var table = try computeFeatures(job, windowing: windowing, sets: sets, call: call)
+        var seen = Set<String>()
+        for s in sets where !seen.insert(s).inserted {
+            throw VerbFailure("'\(s)' is listed twice", argument: "sets")
+        }
+        var run = FeatureRun(windowing: windowing, threads: call.threads)
+        run.blocks = sets.compactMap(FeatureBlock.init(rawValue:))
+        let items = try items(call.value("source"), argument: "source", sampleRate: run.settings.sampleRate)
         if case .corpus(let c) = call.value("source").payload {
-            table.recipe?.corpus = c.corpus.layout.rawValue
-            table.recipe?.demo = c.corpus.isSyntheticDemo
+            run.corpus = c.corpus.layout.rawValue
+            run.demo = c.corpus.isSyntheticDemo
         }
-        return call.make(.features(table))
-    }
-
-    /// How `features` gets its signals: `count` items, each loaded (and possibly augmented) by a worker.
-    struct SignalJob: Sendable {
-        var count: Int
-        /// The item's name, for errors.
-        var name: @Sendable (Int) -> String
-        /// The signals of item `i` (one, or an original and its copies).
-        var load: @Sendable (Int) throws -> [SignalValue]
-
-        /// Each item followed by its augmented copies; every signal gets the provenance columns.
-        func augmented(recipe: Recipe, seed: UInt64) -> SignalJob {
-            let base = load
-            return SignalJob(count: count, name: name) { i in
-                var out: [SignalValue] = []
-                for original in try base(i) {
-                    let item = AugmentedSignal(original: original.signal, source: original.name)
-                    var attributes = original.attributes
-                    for (k, v) in item.provenance.attributes { attributes[k] = v }
-                    out.append(SignalValue(name: original.name, signal: original.signal, attributes: attributes))
-                    for copy in try Augmenter.augment(item, recipe: recipe, seed: seed) {
-                        var a = original.attributes
-                        for (k, v) in copy.provenance.attributes { a[k] = v }
-                        out.append(SignalValue(name: original.name, signal: copy.signal, attributes: a))
-                    }
-                }
-                return out
-            }
-        }
+        if call.text("augment") == "study" { run.derived = augmentedCopies(recipe: .study, seed: call.seed) }
+        return call.make(.features(try table(run, items, call: call)))
     }
 
     static let sourceTypes: [ValueType] = [.corpus, .signal, .list]
     static let sourceDoc = "a corpus (every file, decoded at 22050 Hz), a signal or a list of signals"
 
-    /// The job for a `source` argument.
-    static func loader(_ value: Value, argument: String) throws(VerbFailure) -> SignalJob {
-        if case .corpus(let c) = value.payload { return CorpusVerbs.loader(c) }
-        let signals = try signalList(value, argument: argument)
-        return SignalJob(count: signals.count, name: { signals[$0].name }) { [signals[$0]] }
+    /// The items of a `source` argument: a corpus's files (decoded by the run's workers, with the files'
+    /// labels as columns), or signals already at the analysis rate.
+    static func items(_ value: Value, argument: String, sampleRate: Int) throws(VerbFailure) -> [FeatureRun.Item] {
+        if case .corpus(let c) = value.payload {
+            return c.corpus.files.map { FeatureRun.Item(source: .file($0.path), name: $0.relativePath, attributes: $0.metadata) }
+        }
+        return try signalList(value, argument: argument).map { sv throws(VerbFailure) in
+            guard sv.signal.sampleRate == sampleRate else {
+                throw VerbFailure("\(sv.name) is at \(sv.signal.sampleRate) Hz; features need \(sampleRate) Hz (load audio rate=22050Hz)",
+                                  argument: argument)
+            }
+            return FeatureRun.Item(source: .signal(sv.signal), name: sv.name, attributes: sv.attributes)
+        }
     }
 
-    /// Feature rows of every item, in input order, on the call's `threads` threads (one extractor each).
-    static func computeFeatures(_ job: SignalJob, windowing: Windowing, sets: [String], call: Call) throws -> FeatureTable {
-        let settings = FeatureSettings()
-        let blocks: [String: Range<Int>] = ["mel": 0..<settings.nMels,
-                                            "mfcc": settings.nMels..<(settings.nMels + settings.nMFCC),
-                                            "chroma": (settings.nMels + settings.nMFCC)..<settings.vectorLength]
-        var seen = Set<String>()
-        for s in sets where !seen.insert(s).inserted {
-            throw VerbFailure("'\(s)' is listed twice", argument: "sets")
+    /// `augment=study`: each signal's copies by `recipe`, with the provenance columns (the original's too).
+    static func augmentedCopies(recipe: Recipe, seed: UInt64) -> @Sendable (Signal, FeatureRun.Item) throws -> FeatureRun.Derived {
+        { signal, item in
+            let original = AugmentedSignal(original: signal, source: item.name)
+            var attributes = item.attributes
+            for (k, v) in original.provenance.attributes { attributes[k] = v }
+            let copies = try Augmenter.augment(original, recipe: recipe, seed: seed).map { copy in
+                var a = item.attributes
+                for (k, v) in copy.provenance.attributes { a[k] = v }
+                return (signal: copy.signal, attributes: a)
+            }
+            return FeatureRun.Derived(original: attributes, copies: copies)
         }
-        let columns = sets.flatMap { Array(blocks[$0]!) }
-        struct Piece: Sendable {
-            var name: String
-            var attributes: [String: String]
-            var rate: Int
-            var ranges: [Range<Int>]
-            var values: [Float]
-        }
-        let workers = max(1, min(call.threads, job.count))
-        let extractors = Extractors((0..<workers).map { _ in FeatureExtractor(settings: settings) })
+    }
+
+    /// The rows of every item through Features' `FeatureRun` — the pipeline `ser features` streams to disk —
+    /// on the call's threads, with progress, Ctrl-C and the first failure in input order naming its item.
+    static func table(_ run: FeatureRun, _ items: [FeatureRun.Item], call: Call) throws -> FeatureTable {
+        var run = run
         let cancellation = call.session.cancellation
+        run.isCancelled = { cancellation.isRequested }
         let relay = ProgressRelay(call)
-        let results: [[Piece]]
+        let table: FeatureTable
         do {
-            results = try parallelMap(count: job.count, threads: workers, progress: { n, total in relay.report("features \(n)/\(total) files") },
-                                      isCancelled: { cancellation.isRequested }) { (i: Int, worker: Int) throws(VerbFailure) -> [Piece] in
-                do {
-                    var pieces: [Piece] = []
-                    for sv in try job.load(i) {
-                        let s = sv.signal
-                        guard s.sampleRate == settings.sampleRate else {
-                            throw VerbFailure("\(sv.name) is at \(s.sampleRate) Hz; features need \(settings.sampleRate) Hz (load audio rate=22050Hz)")
-                        }
-                        if let problem = FeatureRun.nonFinite(samples: s.samples, sampleRate: s.sampleRate) {
-                            throw VerbFailure("\(sv.name): \(problem)")
-                        }
-                        let ranges = windowing.ranges(sampleCount: s.samples.count, sampleRate: s.sampleRate)
-                        let full = extractors.all[worker].vectors(s.samples, windows: ranges)
-                        if let problem = FeatureRun.nonFinite(features: full, width: settings.vectorLength, samples: s.samples) {
-                            throw VerbFailure("\(sv.name): \(problem)")
-                        }
-                        var picked: [Float] = []
-                        picked.reserveCapacity(ranges.count * columns.count)
-                        for r in 0..<ranges.count { for c in columns { picked.append(full[r * settings.vectorLength + c]) } }
-                        pieces.append(Piece(name: sv.name, attributes: sv.attributes, rate: s.sampleRate, ranges: ranges, values: picked))
-                    }
-                    return pieces
-                } catch let e as VerbFailure {
-                    throw e
-                } catch {
-                    throw VerbFailure("\(job.name(i)): \(userMessage(error))")
-                }
-            }
+            table = try run.table(items) { n, total in relay.report("features \(n)/\(total) files") }.table
         } catch {
-            // The first failure in input order names its file.
-            switch error {
-            case .failed(var e):
-                e.argument = e.argument ?? "source"
-                throw e
-            case .cancelled: throw Cancelled()
-            }
+            if error.isCancellation { throw Cancelled() }
+            throw VerbFailure(error.message, argument: "source")
         }
         try call.checkCancelled()
-        let recipe = FeatureRecipe(settings: settings, windowing: windowing, blocks: sets.compactMap(FeatureBlock.init(rawValue:)))
-        var table = FeatureTable(width: columns.count, recipe: recipe)
-        for pieces in results {
-            for p in pieces {
-                for (w, r) in p.ranges.enumerated() {
-                    let start = Double(r.lowerBound) / Double(p.rate)
-                    let end = Double(r.upperBound) / Double(p.rate)
-                    table.append(p.values[(w * columns.count)..<((w + 1) * columns.count)],
-                                 FeatureRow(file: p.name, window: w, start: start, end: end, attributes: p.attributes))
-                }
-            }
-        }
         return table
     }
 
@@ -230,12 +169,6 @@ enum FeatureVerbs {
             throw VerbFailure("expected signals, given \(value.type.withArticle)", argument: argument)
         }
     }
-}
-
-/// One feature extractor per worker of `parallelMap`, each used only by its worker.
-final class Extractors: @unchecked Sendable {
-    let all: [FeatureExtractor]
-    init(_ all: [FeatureExtractor]) { self.all = all }
 }
 
 /// Lets worker threads report progress through the session's sink, one at a time.
