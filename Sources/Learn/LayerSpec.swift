@@ -172,7 +172,8 @@ public enum LayerValue: Equatable, Sendable {
 /// of automatic names, the language's call name, the fine-tuning group and the arguments. JSON coding
 /// (`SpecCoding`), the language's `model custom layers=[conv1d(…), …]` parsing and `summary` all read it, so a
 /// new layer kind is added in two files: this one (a `LayerKind` case, its schema below, and the cases of
-/// the switches above, which the compiler asks for) and `Kernels.swift` (its forward and backward pass).
+/// the switches above, which the compiler asks for) and `Kernels.swift` (its forward and backward pass); then
+/// `scripts/language-reference` regenerates docs/language.md (see docs/architecture.md, "Adding a layer kind").
 public struct LayerSchema: Sendable {
     public let typeName: String
     public let baseName: String

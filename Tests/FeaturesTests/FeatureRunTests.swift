@@ -21,6 +21,49 @@ import Testing
         }
     }
 
+    /// `blocks` keeps those columns of the full vector, in the order given; the recipe says so; `write` streams
+    /// the same rows.
+    @Test func blocksKeepTheirColumnsInOrder() throws {
+        let items = try makeFiles(3)
+        let (full, _) = try FeatureRun(threads: 2).table(items)
+        var run = FeatureRun(threads: 2)
+        run.blocks = [.chroma, .mel]
+        let (picked, _) = try run.table(items)
+        #expect(picked.width == 12 + 128 && picked.rows == full.rows)
+        #expect(picked.recipe?.blocks == [.chroma, .mel])
+        for r in 0..<full.rows.count {
+            let row = Array(full.values[(r * 160)..<((r + 1) * 160)])
+            #expect(Array(picked.values[(r * 140)..<((r + 1) * 140)]) == Array(row[148..<160] + row[0..<128]))
+        }
+        let prefix = dir + "/picked"
+        _ = try run.write(items, to: prefix)
+        #expect(try FeatureTable.read(prefix: prefix).values == picked.values)
+    }
+
+    /// `derived` signals follow their item's rows, named like it, with their own attributes (as the verb's
+    /// `augment=study` copies); `write` names the columns they add.
+    @Test func derivedSignalsFollowTheirItem() throws {
+        let items = try makeFiles(2)
+        var run = FeatureRun(threads: 2)
+        run.derived = { signal, item in
+            FeatureRun.Derived(original: item.attributes.merging(["augmentation": "none"]) { $1 },
+                               copies: [(Signal(samples: signal.samples.map { $0 * 0.5 }, sampleRate: signal.sampleRate),
+                                         item.attributes.merging(["augmentation": "half"]) { $1 })])
+        }
+        run.derivedAttributeNames = ["augmentation"]
+        let (table, _) = try run.table(items)
+        let (plain, _) = try FeatureRun(threads: 2).table(items)
+        #expect(table.rows.count == 2 * plain.rows.count)
+        let first = table.rows.filter { $0.file == items[0].name }
+        #expect(first.map { $0.attributes["augmentation"] } == first.indices.map { $0 < first.count / 2 ? "none" : "half" })
+        #expect(first.allSatisfy { $0.attributes["speaker"] == "s0" })
+        #expect(table.rows.prefix(first.count).elementsEqual(first))
+        let prefix = dir + "/derived"
+        _ = try run.write(items, to: prefix)
+        let back = try FeatureTable.read(prefix: prefix)
+        #expect(back.values == table.values && back.rows.map { $0.attributes["augmentation"] } == table.rows.map { $0.attributes["augmentation"] })
+    }
+
     @Test func threadsGiveTheSameTableInInputOrder() throws {
         let items = try makeFiles(9)
         let (one, report1) = try FeatureRun(threads: 1).table(items)
