@@ -22,9 +22,10 @@ struct FeaturesCommand: ParsableCommand {
         (extensions libsndfile reads), taken in sorted relative-path order; `file` is the path relative to \
         the folder given, or the path as given for a file.
 
-        When the one folder given is a corpus (EMOVO, RAVDESS or CREMA-D, detected from its file names, or \
-        any layout named with --layout), the CSV also gets the columns corpus, speaker, gender, sentence, \
-        emotion, intensity, and files whose names do not fit the layout are listed and left out.
+        When the one folder given is a corpus, the CSV also gets the columns corpus, speaker, gender, sentence, \
+        emotion, intensity, and files whose names do not fit the layout are listed and left out. The layout is \
+        detected as the language's `load corpus` detects it (EMOVO, RAVDESS or CREMA-D from the file names, \
+        else one folder per label when most files lie one folder deep), or named with --layout.
 
         Examples:
           ser features corpus/ --out build/feats
@@ -53,7 +54,7 @@ struct FeaturesCommand: ParsableCommand {
     var threads: Int?
 
     @Option(help: ArgumentHelp(
-        "Corpus layout of the folder: emovo, ravdess, cremad or folders (default: detected for the first three).",
+        "Corpus layout of the folder: emovo, ravdess, cremad or folders (default: detected, as `load corpus` does).",
         valueName: "layout"))
     var layout: String?
 

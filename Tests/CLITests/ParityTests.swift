@@ -115,11 +115,12 @@ import Testing
         #expect(try Self.bytes(cli + ".npy") == Self.bytes(verb + ".npy"))
     }
 
-    /// A corpus folder (`folders` layout: one folder per emotion): `ser features FOLDER --layout folders` (only the
-    /// study corpora are detected without it) and `features (load
-    /// corpus FOLDER)` give the same rows, the same label columns and the same recipe — one `FeatureRun` under both.
-    @Test func featuresOfACorpusGiveTheVerbsTableColumnsAndRecipe() throws {
-        let corpus = "\(Self.work)/feats-corpus"
+    /// A corpus folder (`folders` layout: one folder per emotion): `ser features FOLDER`, with or without
+    /// `--layout folders` (detected as `load corpus` detects it), and `features (load corpus FOLDER)` give the
+    /// same rows, the same label columns and the same recipe — one `FeatureRun` under both.
+    @Test(arguments: [["--layout", "folders"], []])
+    func featuresOfACorpusGiveTheVerbsTableColumnsAndRecipe(layout: [String]) throws {
+        let corpus = "\(Self.work)/feats-corpus\(layout.count)"
         for (emotion, frequency) in [("anger", 250.0), ("sadness", 180.0)] {
             try FileManager.default.createDirectory(atPath: corpus + "/" + emotion, withIntermediateDirectories: true)
             for take in 1...2 {
@@ -127,8 +128,8 @@ import Testing
                 try FileManager.default.moveItem(atPath: tone, toPath: "\(corpus)/\(emotion)/take\(take).wav")
             }
         }
-        let cli = "\(Self.work)/feats-corpus-cli", verb = "\(Self.work)/feats-corpus-verb"
-        try Self.ser(["features", corpus, "--layout", "folders", "--out", cli, "--window", "0.5", "--hop", "0.5", "--threads", "2"])
+        let cli = "\(Self.work)/feats-corpus\(layout.count)-cli", verb = "\(Self.work)/feats-corpus\(layout.count)-verb"
+        try Self.ser(["features", corpus] + layout + ["--out", cli, "--window", "0.5", "--hop", "0.5", "--threads", "2"])
         _ = try Self.session("""
             c = load corpus "\(corpus)"
             f = features c window=0.5s hop=0.5s

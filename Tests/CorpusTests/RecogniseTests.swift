@@ -8,8 +8,11 @@ import Testing
         let emovo = try Tree(["f1/rab-f1-b1.wav", "m2/tri-m2-n3.wav"])
         let labels = try Tree(["anger/a.wav", "sadness/b.wav"])
         #expect(try Corpus.recognise([emovo.root], layout: nil)?.layout == .emovo)
-        // The generic layout is used only when asked for: any folder of subfolders would fit it.
-        #expect(try Corpus.recognise([labels.root], layout: nil) == nil)
+        // One folder per label is detected as `load corpus` detects it; `ser predict` leaves it to --layout.
+        #expect(try Corpus.recognise([labels.root], layout: nil)?.layout == .folders)
+        #expect(try Corpus.recognise([labels.root], layout: nil) == Corpus.load(labels.root))
+        #expect(try Corpus.recognise([labels.root], layout: nil, detectingFolders: false) == nil)
+        #expect(try Corpus.recognise([emovo.root], layout: nil, detectingFolders: false)?.layout == .emovo)
         #expect(try Corpus.recognise([labels.root], layout: .folders)?.files.map(\.emotion) == ["anger", "sadness"])
         // Several paths or a file are not a corpus …
         #expect(try Corpus.recognise([emovo.root, labels.root], layout: nil) == nil)

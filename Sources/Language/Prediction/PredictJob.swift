@@ -52,7 +52,7 @@ public struct PredictJob: Sendable {
         let files = audio.filter { $0 != "-" }
         if !files.isEmpty {
             let corpus: Corpus?
-            do { corpus = try Corpus.recognise(files, layout: nil) } catch { throw VerbFailure(error.description, argument: "audio") }
+            do { corpus = try Corpus.recognise(files, layout: nil, detectingFolders: false) } catch { throw VerbFailure(error.description, argument: "audio") }
             if let corpus {
                 inputs = corpus.files.map { ($0.relativePath, $0.path, $0.emotion) }
                 do { try predictor.check(labels: inputs.compactMap(\.truth), source: "the \(corpus.layout) corpus \(files[0])") } catch {
