@@ -3,7 +3,8 @@
 # deterministic synthetic table made by bench/learn_table.py) with batch 32 for the same number of epochs,
 # in ser (release build) and in Keras on the CPU (bench/keras_train.py), and prints seconds per epoch
 # (epochs 2.., i.e. without start-up or graph tracing; wall clock, and CPU time of all threads, which a busy
-# machine disturbs less), the ratio ser/Keras (target ≤ 0.3), test accuracies and
+# machine disturbs less), the ratio ser/Keras (target ≤ 0.3) — also of the median and of the fastest epoch's CPU
+# time, which other processes on a shared machine disturb least —, test accuracies and
 # peak memory (maximum resident set size of each process, /usr/bin/time -v).
 # It also reports ser's training rate in GFLOP/s — the cnn1d's forward + backward FLOPs per training row
 # (and forward FLOPs per validation row) over the epoch's CPU time at --threads 1, Adam and validation
@@ -90,6 +91,17 @@ for t in (1, 2):
           f"peak memory {peak_mb(f'ser{t}'):.0f} MB")
     print(f"      ratio ser/keras: {wall / k['seconds_per_epoch']:.2f} wall (target <= 0.30), "
           f"{cpu / k['cpu_seconds_per_epoch']:.2f} CPU")
+    # On a shared machine other processes slow some epochs of either side: the median and the fastest epoch
+    # (epochs 2..) are steadier than the mean.
+    def median(xs):
+        xs = sorted(xs[1:] or xs)
+        return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2
+    def fastest(xs):
+        return min(xs[1:] or xs)
+    kc = k["epoch_cpu_seconds"]
+    print(f"      CPU per epoch, median: ser {median(s['epoch_cpu_seconds']):.3f} s, keras {median(kc):.3f} s, ratio "
+          f"{median(s['epoch_cpu_seconds']) / median(kc):.2f}; fastest: ser {fastest(s['epoch_cpu_seconds']):.3f} s, "
+          f"keras {fastest(kc):.3f} s, ratio {fastest(s['epoch_cpu_seconds']) / fastest(kc):.2f}")
     if t == 1:
         flops = 2 * (s["train_rows"] * train_macs + s["validation_rows"] * fwd_macs)
         rate = flops / cpu * 1e-9

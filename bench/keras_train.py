@@ -75,6 +75,8 @@ print(json.dumps({
     "seconds_per_epoch": sum(steady) / len(steady),
     "cpu_seconds_per_epoch": sum(steady_cpu) / len(steady_cpu),
     "first_epoch_seconds": timer.seconds[0],
+    "epoch_seconds": timer.seconds,
+    "epoch_cpu_seconds": timer.cpu,
     "epochs": len(timer.seconds),
     "test_accuracy": accuracy,
     "train_rows": len(train),

@@ -68,9 +68,6 @@
             if (length % 2) memset(dx + (b * length + length - 1) * channels, 0, (size_t)channels * sizeof(float)); \
         }                                                                                                             \
     }                                                                                                                 \
-    ATTRIBUTES static void copy_##SUFFIX(long count, float *restrict dst, const float *restrict src) {               \
-        for (long i = 0; i < count; i++) dst[i] = src[i];                                                            \
-    }                                                                                                                 \
     ATTRIBUTES static void im2col_##SUFFIX(long batch, long length, long channels, long kernel, long out_length,     \
                                            long pad_left, const float *restrict x, float *restrict cols) {            \
         long width = kernel * channels;                                                                               \
@@ -111,6 +108,35 @@
             }                                                                                                         \
         }                                                                                                             \
     }
+
+// MARK: Short copies (im2col's rows: 9 to a few hundred floats), inline rather than a call to memcpy per row
+
+static void copy_generic(long count, float *restrict dst, const float *restrict src) {
+    memcpy(dst, src, (size_t)count * sizeof(float));
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2")))
+static void copy_avx2(long count, float *restrict dst, const float *restrict src) {
+    long i = 0;
+    for (; i + 8 <= count; i += 8) _mm256_storeu_ps(dst + i, _mm256_loadu_ps(src + i));
+    if (i < count) {
+        __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(count - i)), lanes);
+        _mm256_maskstore_ps(dst + i, mask, _mm256_maskload_ps(src + i, mask));
+    }
+}
+
+__attribute__((target("avx512f")))
+static void copy_avx512(long count, float *restrict dst, const float *restrict src) {
+    long i = 0;
+    for (; i + 16 <= count; i += 16) _mm512_storeu_ps(dst + i, _mm512_loadu_ps(src + i));
+    if (i < count) {
+        __mmask16 mask = (__mmask16)((1u << (count - i)) - 1);
+        _mm512_mask_storeu_ps(dst + i, mask, _mm512_maskz_loadu_ps(mask, src + i));
+    }
+}
+#endif
 
 DEFINE_PASSES(generic, )
 #if defined(__x86_64__)

@@ -91,6 +91,30 @@ import Testing
         #expect(hashes[1] != hashes[2], "the thread count is part of train's recipe")
     }
 
+    /// Trainings of one execution run side by side, each running its two shards one after another on its own
+    /// thread: every one gives the weights it gives alone (where its shards run at once).
+    @Test func trainingsSideBySideGiveTheWeightsOfEachAlone() throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let splits = "s = split feats naive seed=1\nt = split feats grouped seed=2"
+        let trainings = ["a = train net s epochs=3 patience=0", "b = train net t epochs=3 patience=0",
+                         "c = train net s epochs=3 patience=0 seed=5"]
+        func probabilities(_ session: Session, _ name: String) throws -> [UInt8] {
+            guard case .run(let run) = try #require(session.values[name]).payload else { Issue.record("not a run"); return [] }
+            let p = try run.model.copy().predict(StudyVerbTests.table().values)
+            return p.flatMap { withUnsafeBytes(of: $0.bitPattern, Array.init) }
+        }
+        let together = try Self.session(threads: 2, folder: folder)
+        try together.execute(([splits] + trainings).joined(separator: "\n"), file: "t")
+        for (name, training) in zip(["a", "b", "c"], trainings) {
+            let alone = try Self.session(threads: 2, folder: folder)
+            try alone.execute(splits, file: "t")
+            try alone.execute(training, file: "t")
+            #expect(try probabilities(together, name) == probabilities(alone, name), "\(name): side by side = alone")
+        }
+        #expect(try probabilities(together, "a") != probabilities(together, "c"))
+    }
+
     /// `wait NAME` (deferred, cached): announces NAME and waits up to 20 s for the other name to be
     /// announced, returning 1 if it was (the two ran at once), 0 if not.
     static func rendezvousRegistry(_ board: Rendezvous) -> VerbRegistry {

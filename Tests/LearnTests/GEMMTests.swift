@@ -156,6 +156,27 @@ import Support
         #expect(fused.contains { $0 != 0 } && fused.contains(0), "the case has gradients that pass and that are masked")
     }
 
+    /// `ser_im2col` against its definition, on row widths (kernel × channels) that leave every vector tail: 9, 15,
+    /// 16 and 35 floats, with zero padding on both sides.
+    @Test(arguments: [(9, 1), (5, 3), (1, 16), (7, 5)])
+    func im2colCopiesEveryWindow(kernel: Int, channels: Int) {
+        let batch = 3, length = 11, padLeft = (kernel - 1) / 2, width = kernel * channels
+        let x = (0..<(batch * length * channels)).map { Float($0) + 0.25 }
+        var cols = [Float](repeating: .nan, count: batch * length * width)
+        ser_im2col(batch, length, channels, kernel, length, padLeft, x, &cols)
+        var expected = [Float](repeating: 0, count: cols.count)
+        for b in 0..<batch {
+            for t in 0..<length {
+                for j in 0..<kernel where (0..<length).contains(t - padLeft + j) {
+                    for c in 0..<channels {
+                        expected[(b * length + t) * width + j * channels + c] = x[(b * length + t - padLeft + j) * channels + c]
+                    }
+                }
+            }
+        }
+        #expect(cols.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
     @Test func stridedOperandsAndOutput() {
         // A 3×4 block of a 5×6 matrix times a 4×2 block of a 4×9 matrix into a 3×2 block of a 3×7 one.
         let a = (0..<30).map { Float($0) / 7 }, b = (0..<36).map { Float($0 % 5) - 2 }
