@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import Support
 
 /// ser's version, part of every cache key.
 public let serVersion = "0.1.0"
@@ -90,11 +91,10 @@ public final class Session {
         self.progressSink = Session.terminalProgress
     }
 
-    /// Progress on stderr when it is a terminal: one line, rewritten in place.
+    /// Progress on stderr when it is a terminal: one line, rewritten in place (`StatusLine`, which also keeps
+    /// `ser`'s warnings off it).
     public static func terminalProgress(_ message: String?) {
-        guard isatty(2) == 1 else { return }
-        let line = message.map { "\r\u{1B}[K" + $0 } ?? "\r\u{1B}[K"
-        _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+        StatusLine.standardError.show(message ?? "")
     }
 
     /// Binds `name` to `value`, replacing any previous value of that name.

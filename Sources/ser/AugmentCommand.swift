@@ -91,10 +91,10 @@ struct AugmentCommand: ParsableCommand {
         let showProgress = Output.isTerminal
         let written = try Failure.reporting("augment") {
             try job.run(progress: { done, all in
-                if showProgress { Output.standardError("\r\u{1B}[Kser augment: \(done)/\(all) files") }
+                if showProgress { Output.progress("ser augment: \(done)/\(all) files") }
             })
         }
-        if showProgress { Output.standardError("\r\u{1B}[K") }
+        if showProgress { Output.clearProgress() }
         if written.count <= 20 {
             for path in written { Output.line(path) }
         }

@@ -48,7 +48,8 @@ struct DemoCommand: ParsableCommand {
         if Output.isTerminal {
             progress = { done, total in
                 guard done == total || done % 10 == 0 else { return }
-                Output.standardError("\rsynthesizing \(name): \(done)/\(total) files" + (done == total ? "\n" : ""))
+                let text = "synthesizing \(name): \(done)/\(total) files"
+                if done == total { Output.clearProgress(); Output.message(text) } else { Output.progress(text) }
             }
         }
         let lines = try Failure.reporting("demo") { try job.run(progress: progress) }

@@ -116,12 +116,12 @@ final class ProgressBar: @unchecked Sendable {
         let width = 30
         let filled = total == 0 ? width : width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        Output.standardError("\r\(label) [\(bar)] \(done)/\(total) files")
+        Output.progress("\(label) [\(bar)] \(done)/\(total) files")
         drawn = true
     }
 
     func finish() {
         guard enabled, drawn else { return }
-        Output.standardError("\r\u{1B}[2K")
+        Output.clearProgress()
     }
 }

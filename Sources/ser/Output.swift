@@ -16,24 +16,33 @@ enum Output {
         fflush(nil)
     }
 
-    /// Raw text on stderr (`write(2)`), unbuffered.
-    static func standardError(_ text: String) {
-        _ = Array(text.utf8).withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    /// The progress line drawn in place on stderr (on a terminal only); the lines below are written around it.
+    private static var status: StatusLine { StatusLine.standardError }
+
+    /// Draws `text` as the progress line on stderr, in place of the previous one (nothing when not a terminal).
+    static func progress(_ text: String) {
+        status.show(text)
     }
 
-    /// A line on stderr (a diagnostic that already names its file, a cell's failure).
+    /// Erases the progress line.
+    static func clearProgress() {
+        status.clear()
+    }
+
+    /// A line on stderr (a diagnostic that already names its file, a cell's failure), on a line of its own
+    /// even while progress is drawn in place.
     static func message(_ text: String) {
-        standardError(text.hasSuffix("\n") ? text : text + "\n")
+        status.message(text)
     }
 
     /// `ser <command>: <text>` on stderr: a note, a warning or a skipped file.
     static func note(_ command: String, _ text: String) {
-        standardError("ser \(command): \(text)\n")
+        status.message("ser \(command): \(text)")
     }
 
     /// `ser <command>: error: <message>` on stderr.
     static func error(_ command: String, _ message: String) {
-        standardError("ser \(command): error: \(message)\n")
+        status.message("ser \(command): error: \(message)")
     }
 
     /// Whether stderr is a terminal (progress is drawn in place only there).

@@ -206,6 +206,6 @@ final class ProgressLine: @unchecked Sendable {
         var size = winsize()
         if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 10 { columns = Int(size.ws_col) - 1 }
         let clipped = text.count > columns ? String(text.prefix(columns - 1)) + "…" : text
-        Output.standardError("\r\u{1B}[K" + clipped)
+        Output.progress(clipped)
     }
 }

@@ -252,3 +252,47 @@ import Darwin
         #expect(suggestion("tset", among: ["test"]) == "; did you mean 'test'?")
     }
 }
+
+/// A warning written while progress is drawn in place lands on a line of its own, and the progress comes back.
+@Suite struct StatusLineTests {
+    /// What a terminal shows after `output`: `\r` returns to the line's start, `ESC[K` erases to its end.
+    static func screen(_ output: String) -> [String] {
+        var lines = [""], column = 0
+        var chars = Array(output)[...]
+        while let c = chars.popFirst() {
+            if c == "\r" { column = 0 } else if c == "\n" { lines.append(""); column = 0 } else if c == "\u{1B}" {
+                #expect(chars.prefix(2) == ["[", "K"]); chars = chars.dropFirst(2)
+                lines[lines.count - 1] = String(lines[lines.count - 1].prefix(column))
+            } else {
+                var line = Array(lines[lines.count - 1])
+                if column < line.count { line[column] = c } else { line.append(c) }
+                lines[lines.count - 1] = String(line); column += 1
+            }
+        }
+        return lines
+    }
+
+    final class Sink: @unchecked Sendable { var text = "" }
+
+    @Test func aMessageTakesItsOwnLineAndTheProgressComesBack() {
+        let sink = Sink()
+        let status = StatusLine(drawsProgress: true) { sink.text += $0 }
+        status.show("01-features: cell 3/9 [features] 120/588 files")
+        status.message("warning: cache entry features-1a2b is damaged; recomputing")
+        #expect(Self.screen(sink.text) == ["warning: cache entry features-1a2b is damaged; recomputing",
+                                           "01-features: cell 3/9 [features] 120/588 files"])
+        status.show("01-features: cell 3/9 [features] 121/588 files")
+        status.clear()
+        status.message("ser run: done")
+        #expect(Self.screen(sink.text) == ["warning: cache entry features-1a2b is damaged; recomputing", "ser run: done", ""])
+    }
+
+    @Test func withoutATerminalOnlyMessagesAreWritten() {
+        let sink = Sink()
+        let status = StatusLine(drawsProgress: false) { sink.text += $0 }
+        status.show("cell 1/2")
+        status.message("a note")
+        status.message("another\n")
+        #expect(sink.text == "a note\nanother\n")
+    }
+}
