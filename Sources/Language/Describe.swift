@@ -13,6 +13,14 @@ enum Describe {
         }
     }
 
+    /// What `describe` prints: the detailed table in Markdown, and for a feature table the rows per label
+    /// value in a second table after it.
+    static func markdown(_ value: Value) -> String {
+        let table = detailed(value).markdown()
+        guard case .features(let t) = value.payload, let counts = featureCounts(t) else { return table }
+        return table + "\n\n" + counts.markdown()
+    }
+
     /// One row per value: reports become metric columns (with an `id` column first and a `paper` column
     /// after the experiment's name when given); other values their type and summary.
     static func resultsTable(_ values: [Value], names: [String], ids: [String]? = nil, paper: [Double]? = nil) throws(VerbFailure) -> Table {

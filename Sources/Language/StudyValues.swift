@@ -225,14 +225,7 @@ func featureDescription(_ t: FeatureTable, detailed: Bool) -> Table {
             rows.append([name, "\(range.lowerBound)…\(range.upperBound - 1)", formatNumber(Double(lo)), formatNumber(Double(hi)),
                          formatNumber(mean), formatNumber(std)])
         }
-        var table = Table(title: featureSummary(t), columns: ["block", "columns", "min", "max", "mean", "std"], rows: rows)
-        for name in t.attributeNames where ["corpus", "speaker", "emotion", "augmentation"].contains(name) {
-            var counts: [String: Int] = [:]
-            for row in t.rows { counts[row.attributes[name] ?? "", default: 0] += 1 }
-            let text = counts.keys.sorted().map { "\($0): \(counts[$0]!)" }.joined(separator: ", ")
-            table.rows.append([name, "rows per value", text, "", "", ""])
-        }
-        return table
+        return Table(title: featureSummary(t), columns: ["block", "columns", "min", "max", "mean", "std"], rows: rows)
     }
     let attrs = t.attributeNames
     let shown = min(t.count, 20)
@@ -243,6 +236,19 @@ func featureDescription(_ t: FeatureTable, detailed: Bool) -> Table {
     }
     if t.count > shown { rows.append(["…", "\(t.count - shown) more rows", "", "", ""] + attrs.map { _ in "" }) }
     return Table(title: featureSummary(t), columns: ["row", "file", "window", "start_s", "end_s"] + attrs, rows: rows)
+}
+
+/// How many rows a feature table holds per value of its label columns (corpus, speaker, emotion,
+/// augmentation): a table of its own, one row per column (`emotion | anger 48, disgust 48, …`), nil when the
+/// table has none. `describe` prints it after the numeric table rather than in that table's columns: a
+/// terminal wraps the counts within their wide cell, and Markdown (pipes, notebooks) shows two tables.
+func featureCounts(_ t: FeatureTable) -> Table? {
+    let rows = t.attributeNames.filter { ["corpus", "speaker", "emotion", "augmentation"].contains($0) }.map { name in
+        var counts: [String: Int] = [:]
+        for row in t.rows { counts[row.attributes[name] ?? "", default: 0] += 1 }
+        return [name, counts.keys.sorted().map { "\($0.isEmpty ? "(empty)" : $0) \(counts[$0]!)" }.joined(separator: ", ")]
+    }
+    return rows.isEmpty ? nil : Table(columns: ["label", "rows per value"], rows: rows, alignments: [.left, .left])
 }
 
 func splitDescription(_ s: SplitValue) -> Table {

@@ -1,4 +1,7 @@
 import Console
+import Features
+import Foundation
+import Language
 import Testing
 
 /// Markdown laid out for a terminal: tables fit the width, no Markdown syntax is left, styles only when asked.
@@ -50,5 +53,43 @@ import Testing
         let text = "# Title\n\nA first line\nthat goes on.\n\n```\nx = 1\n```\n\n- an item that is long enough to wrap onto a second line here"
         let out = TerminalMarkdown(width: 30, styled: false).render(text)
         #expect(out == "Title\n\nA first line that goes on.\n\n  x = 1\n\n• an item that is long enough\n  to wrap onto a second line\n  here")
+    }
+
+    /// `describe` of a labelled feature table at an 80-column terminal: the numeric table keeps its columns and
+    /// the rows per value (24 speakers here, as in RAVDESS) wrap within their cell of a second table.
+    @Test func describeOfFeaturesReadsAt80Columns() throws {
+        var t = FeatureTable(width: 160)
+        for actor in 1...24 {
+            for emotion in ["anger", "happiness", "sadness"] {
+                t.append([Float](repeating: Float(actor), count: 160),
+                         FeatureRow(file: "Actor_\(actor)/\(emotion).wav", window: 0, start: 0, end: 2,
+                                    attributes: ["corpus": "ravdess", "speaker": String(format: "%02d", actor), "emotion": emotion]))
+            }
+        }
+        let dir = NSTemporaryDirectory() + "ser-describe-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try t.write(prefix: dir + "/f")
+        let markdown = try Session().execute("f = load features \"\(dir)/f\"\ndescribe f", file: "t").text
+        let out = TerminalMarkdown(width: 79, styled: false).render(markdown)
+        let lines = out.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 79 }, "\(out)")
+        // The numeric table is one line per block, its "min" column holding numbers only.
+        #expect(lines.filter { $0.hasPrefix("mel ") || $0.hasPrefix("mfcc ") || $0.hasPrefix("chroma ") }.count == 3, "\(out)")
+        // The counts: a second table, one row per label column, the values wrapping within their own cell.
+        #expect(lines.contains { $0.hasPrefix("corpus ") && $0.hasSuffix(" ravdess 72") }, "\(out)")
+        #expect(lines.contains { $0.hasPrefix("emotion ") && $0.hasSuffix(" anger 24, happiness 24, sadness 24") }, "\(out)")
+        let speakers = lines.firstIndex { $0.hasPrefix("speaker ") }
+        #expect(speakers != nil, "\(out)")
+        if let speakers, let first = lines[speakers].range(of: "01 3, ") {
+            let column = lines[speakers].distance(from: lines[speakers].startIndex, to: first.lowerBound)
+            // Continuation lines start blank up to the counts' column, every count next to its value.
+            let cell = lines[(speakers + 1)...].prefix { $0.prefix(column).allSatisfy { $0 == " " } && $0.count > column }
+            #expect(!cell.isEmpty, "\(out)")
+            let text = ([lines[speakers]] + cell).map { String($0.dropFirst(column)) }.joined(separator: " ")
+            for actor in 1...24 { #expect(text.contains(String(format: "%02d 3", actor)), "\(actor): \(out)") }
+        } else {
+            Issue.record("no speaker counts: \(out)")
+        }
     }
 }

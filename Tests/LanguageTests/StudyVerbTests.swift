@@ -363,6 +363,23 @@ import Testing
         #expect(back.count == 240)
     }
 
+    /// `describe` of a feature table: the numeric table holds the blocks only; the rows per label value follow
+    /// in a table of their own (they used to be crammed into the numeric table's "min" column).
+    @Test func describeShowsRowsPerValueInATableOfTheirOwn() throws {
+        let (session, dir) = try StudyVerbTests.session()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try session.execute("describe feats", file: "t").text
+        // Two Markdown tables, parted by a blank line.
+        let tables = out.split(separator: "\n\n").filter { $0.hasPrefix("|") }.map { $0.split(separator: "\n").map(String.init) }
+        #expect(tables.count == 2, "\(out)")
+        guard tables.count == 2 else { return }
+        #expect(tables[0].count == 5 && tables[0].allSatisfy { !$0.contains("rows per") }, "\(out)")   // header, rule, 3 blocks
+        #expect(tables[1].count == 4, "\(out)")   // header, rule, speaker, emotion
+        #expect(tables[1][0].hasPrefix("| label ") && tables[1][0].contains("| rows per value"), "\(out)")
+        #expect(tables[1][2].hasPrefix("| speaker |") && tables[1][3].hasPrefix("| emotion |"), "\(out)")
+        #expect(tables[1][2].contains("f1 30, f2 30, m1 30, m2 30") && tables[1][3].contains("ang 40, hap 40, sad 40"), "\(out)")
+    }
+
     @Test func studyValuesRoundTripThroughTheCoder() throws {
         let (session, dir) = try StudyVerbTests.session()
         defer { try? FileManager.default.removeItem(atPath: dir) }

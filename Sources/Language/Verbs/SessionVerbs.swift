@@ -43,11 +43,11 @@ enum SessionVerbs {
     }
 
     static let describe = Verb(
-        "describe", summary: "Shows a value in detail: per-column statistics of a feature table, class counts of a corpus.",
+        "describe", summary: "Shows a value in detail: per-block statistics of a feature table, then its rows per corpus, speaker, emotion and augmentation; class counts of a corpus.",
         parameters: [Parameter("value", .value(ValueType.allCases), positional: true, doc: "the value to describe")],
         examples: ["describe feats"], result: nil, scheduling: .output
     ) { call in
-        call.print(Describe.detailed(call.value("value")).markdown())
+        call.print(Describe.markdown(call.value("value")))
         return .none
     }
 
