@@ -161,16 +161,9 @@ public enum DemoCorpus {
         }
     }
 
-    /// Makes `folder` ready: creates it, or checks it is an earlier demo corpus and removes its audio files
-    /// that are not in `keeping`.
+    /// Makes `folder` (created by `locked`, so a folder) ready: checks it is empty or an earlier demo corpus and
+    /// removes its audio files that are not in `keeping`.
     static func prepare(_ folder: String, keeping: Set<String>) throws(CorpusError) {
-        if !Files.exists(folder) {
-            try FileTree.makeDirectories(folder)
-            return
-        }
-        guard Files.isDirectory(folder) else {
-            throw CorpusError(.badParameter, path: folder, "is a file; give a folder for the demo corpus")
-        }
         let existing = FileTree.files(under: folder)
         guard existing.isEmpty || existing.contains(markerName) else {
             throw CorpusError(.badParameter, path: folder,
