@@ -84,6 +84,9 @@ private func md5ish(_ path: String) throws -> [UInt8] {
             (error as? CorpusError)?.code == .badParameter && "\(error)".contains("is not a demo corpus")
         }
         #expect(FileManager.default.fileExists(atPath: t.root + "/precious/data.wav"))
+        #expect { try DemoCorpus.readOrSynthesize(.emovo, into: t.root + "/precious/data.wav", size: .small) } throws: { error in
+            (error as? CorpusError)?.code == .badParameter && "\(error)".contains("is a file; give a folder")
+        }
     }
 
     /// Two runs asking for the same demo folder at once (as two notebooks of one `make test` do): one makes it,
