@@ -194,56 +194,6 @@ static void transpose_avx512(long rows, long columns, const float *restrict x, f
 }
 #endif
 
-// MARK: Adam (explicit vectors: the square root)
-
-static void adam_generic(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha,
-                         float eps) {
-    for (long i = 0; i < count; i++) {
-        float gi = g[i];
-        float mi = m[i] + (gi - m[i]) * c1;
-        float vi = v[i] + (gi * gi - v[i]) * c2;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] = w[i] - (mi * alpha) / (sqrtf(vi) + eps);
-    }
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx2")))
-static void adam_avx2(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha,
-                      float eps) {
-    __m256 c1v = _mm256_set1_ps(c1), c2v = _mm256_set1_ps(c2), av = _mm256_set1_ps(alpha), ev = _mm256_set1_ps(eps);
-    long i = 0;
-    for (; i + 8 <= count; i += 8) {
-        __m256 gi = _mm256_loadu_ps(g + i), mi = _mm256_loadu_ps(m + i), vi = _mm256_loadu_ps(v + i);
-        mi = _mm256_add_ps(mi, _mm256_mul_ps(_mm256_sub_ps(gi, mi), c1v));
-        vi = _mm256_add_ps(vi, _mm256_mul_ps(_mm256_sub_ps(_mm256_mul_ps(gi, gi), vi), c2v));
-        _mm256_storeu_ps(m + i, mi);
-        _mm256_storeu_ps(v + i, vi);
-        __m256 step = _mm256_div_ps(_mm256_mul_ps(mi, av), _mm256_add_ps(_mm256_sqrt_ps(vi), ev));
-        _mm256_storeu_ps(w + i, _mm256_sub_ps(_mm256_loadu_ps(w + i), step));
-    }
-    adam_generic(count - i, w + i, m + i, v + i, g + i, c1, c2, alpha, eps);
-}
-
-__attribute__((target("avx512f")))
-static void adam_avx512(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha,
-                        float eps) {
-    __m512 c1v = _mm512_set1_ps(c1), c2v = _mm512_set1_ps(c2), av = _mm512_set1_ps(alpha), ev = _mm512_set1_ps(eps);
-    long i = 0;
-    for (; i + 16 <= count; i += 16) {
-        __m512 gi = _mm512_loadu_ps(g + i), mi = _mm512_loadu_ps(m + i), vi = _mm512_loadu_ps(v + i);
-        mi = _mm512_add_ps(mi, _mm512_mul_ps(_mm512_sub_ps(gi, mi), c1v));
-        vi = _mm512_add_ps(vi, _mm512_mul_ps(_mm512_sub_ps(_mm512_mul_ps(gi, gi), vi), c2v));
-        _mm512_storeu_ps(m + i, mi);
-        _mm512_storeu_ps(v + i, vi);
-        __m512 step = _mm512_div_ps(_mm512_mul_ps(mi, av), _mm512_add_ps(_mm512_sqrt_ps(vi), ev));
-        _mm512_storeu_ps(w + i, _mm512_sub_ps(_mm512_loadu_ps(w + i), step));
-    }
-    adam_generic(count - i, w + i, m + i, v + i, g + i, c1, c2, alpha, eps);
-}
-#endif
-
 // MARK: Dispatch
 
 #if defined(__x86_64__)
@@ -256,10 +206,6 @@ static void adam_avx512(long count, float *w, float *m, float *v, const float *g
 #else
 #define DISPATCH(NAME, ...) NAME##_generic(__VA_ARGS__)
 #endif
-
-void ser_adam(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha, float eps) {
-    DISPATCH(adam, count, w, m, v, g, c1, c2, alpha, eps)
-}
 
 void ser_mask_relu(long count, float *dy, const float *y) { DISPATCH(mask_relu, count, dy, y) }
 

@@ -1,12 +1,19 @@
 #ifndef SER_KERNELS_H
 #define SER_KERNELS_H
+#include "ser_gemm.h"
 // The element-wise passes of training around ser's GEMM (see kernels.c): vectorised for the CPU at hand (AVX-512,
 // AVX2 or plain C, as `ser_gemm_current_kernel` chooses), with the same operations in the same order on every
 // element, so every CPU gives the same bits.
 
 /// One Adam update of `count` weights, element by element in float:
 /// m ← m + (g − m)·c1;  v ← v + (g·g − v)·c2;  w ← w − (m·alpha) / (sqrt(v) + eps).
+/// (adam.c: vectors near the subnormal range are computed exactly in double precision, without the CPU's slow
+/// subnormal path.)
 void ser_adam(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha, float eps);
+
+/// `ser_adam` with the given kernel (or the best one the CPU has, when it lacks that one): for tests.
+void ser_adam_with(ser_gemm_kernel kernel, long count, float *w, float *m, float *v, const float *g, float c1, float c2,
+                   float alpha, float eps);
 
 /// dy[i] = y[i] > 0 ? dy[i] : 0 (the ReLU's gradient, 0 at 0 and for NaN).
 void ser_mask_relu(long count, float *dy, const float *y);
