@@ -38,6 +38,22 @@ public enum GEMM {
         ser_sgemm_bias(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, bias, relu ? 1 : 0)
     }
 
+    /// The same, and the pair max-pooling of C's rows (MaxPooling1D(2) of a channels-last Conv1D output) into
+    /// `pooled` (m / 2 rows of n, row stride n) in the same output pass: each pooled value is
+    /// second > first ? second : first of rows 2q and 2q + 1, as `ser_max_pool_pairs` computes it. m must be even.
+    ///
+    /// Wraps `ser_sgemm_bias_pool`.
+    @inlinable
+    public static func multiply(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, transA: Bool = false,
+        b: UnsafePointer<Float>, ldb: Int, transB: Bool = false,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        bias: UnsafePointer<Float>, relu: Bool, pooled: UnsafeMutablePointer<Float>
+    ) {
+        ser_sgemm_bias_pool(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, bias, relu ? 1 : 0, pooled, n)
+    }
+
     /// The instruction sets the GEMM can run on; all give the same bits.
     public enum Kernel: String, CaseIterable, Sendable {
         case generic, avx2, avx512
@@ -74,9 +90,9 @@ public enum GEMM {
         b: UnsafePointer<Float>, ldb: Int, transB: Bool = false,
         accumulate: Bool = false,
         c: UnsafeMutablePointer<Float>, ldc: Int,
-        bias: UnsafePointer<Float>? = nil, relu: Bool = false
+        bias: UnsafePointer<Float>? = nil, relu: Bool = false, pooled: UnsafeMutablePointer<Float>? = nil
     ) {
         ser_sgemm_with(kernel.code, transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc,
-                       bias, relu ? 1 : 0)
+                       bias, relu ? 1 : 0, pooled, n)
     }
 }
