@@ -213,7 +213,7 @@ final class NotebookAtPrompt {
         Terminal.writeOut(display.markdownText(trimmed) + "\n\n")
     }
 
-    /// Runs a cell through the stepper and shows it: header, source, replay note, output, status.
+    /// Runs a cell through the stepper and shows it: header, source, what it replays (as it starts), output, status.
     private func run(_ cell: Cell) {
         var out = headerLine(cell) + "\n"
         let source = stepper.source(of: cell)
@@ -224,7 +224,14 @@ final class NotebookAtPrompt {
             }
         }
         Terminal.writeOut(out)
+        // Each replayed statement is announced before it runs, ahead of its own progress lines.
+        stepper.willReplay = { [cells] index, statement in
+            let title = cells[index - 1].label.map { "cell \(index) · \($0)" } ?? "cell \(index)"
+            let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+            Terminal.writeOut("(replaying \(title): \(text.count > 60 ? text.prefix(59) + "…" : text))\n")
+        }
         let result = stepper.run(cell)
+        stepper.willReplay = nil
         if let replay = result.replaySummary { Terminal.writeOut("(\(replay))\n") }
         display.show(result.output.items)
         switch result.status {

@@ -211,7 +211,6 @@ extension Session {
             recipe += "\(p.name)=\(line)\n"
         }
         if verb.seeded, ranges["seed"] == nil { recipe += "seed=\(seed)\n" }
-        if verb.threaded { recipe += "threads=\(threads)\n" }
         let key = CacheKey(verb: verb.name, recipe: recipe)
         let invocation = Call(verb: verb, session: self, arguments: bound, given: Set(ranges.keys), resultHash: key.hash)
         return Prepared(verb: verb, invocation: invocation, key: key,

@@ -194,15 +194,12 @@ public struct Verb: Sendable {
     public var cached: Bool
     /// Whether its result depends on the seed (the session seed joins its hash unless `seed=` is given).
     public var seeded: Bool
-    /// Whether its result depends on the session's thread count (`train` cuts every batch into that many
-    /// shards): the count then joins its hash.
-    public var threaded: Bool
     /// When its statements run.
     public var scheduling: Scheduling
     public var body: @Sendable (Call) throws -> Outcome
 
     public init(_ name: String, summary: String, parameters: [Parameter], examples: [String], result: ValueType?,
-                cached: Bool = false, seeded: Bool = false, threaded: Bool = false, scheduling: Scheduling = .session,
+                cached: Bool = false, seeded: Bool = false, scheduling: Scheduling = .session,
                 body: @escaping @Sendable (Call) throws -> Outcome) {
         self.name = name
         self.summary = summary
@@ -211,7 +208,6 @@ public struct Verb: Sendable {
         self.result = result
         self.cached = cached
         self.seeded = seeded
-        self.threaded = threaded
         self.scheduling = scheduling
         self.body = body
     }

@@ -13,6 +13,9 @@ public final class NotebookStepper {
     public let session: any NotebookSession
     /// false with `--no-cache`: nothing reads or writes the value cache.
     public var useCache: Bool
+    /// Called before each earlier statement a cell replays (its cell's number and its text), so that a front-end
+    /// can say why work it did not ask for is running before that work's own progress lines.
+    public var willReplay: ((_ cell: Int, _ statement: String) -> Void)?
     /// What became of each cell so far, by index − 1; nil while a cell has not run.
     public private(set) var results: [CellResult?]
 
@@ -209,6 +212,7 @@ public final class NotebookStepper {
         plan.sort { ($0.cell.index, $0.index) < ($1.cell.index, $1.index) }
         var replayed: [ReplayedStatement] = []
         for step in plan {
+            willReplay?(step.cell.index, step.statement.text)
             do {
                 let output = try session.execute(step.statement.text, file: notebook.path, firstLine: step.statement.line,
                                                  useCache: useCache && step.cell.options.cache)

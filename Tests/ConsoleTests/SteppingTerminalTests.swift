@@ -131,7 +131,9 @@ import Testing
             }
             // :cell runs the last cell, replaying (through the cache) what it needs from the cells not run yet;
             // its figure goes beside the executed notebook, not over the committed figures/.
-            try term.type(":cell \(shipped.reference(last))", expecting: shipped.header(last), "(replayed ", timeout: 300)
+            // Each replayed statement is announced before it runs (ahead of its progress lines), then summed up.
+            try term.type(":cell \(shipped.reference(last))", expecting: shipped.header(last), "(replaying cell ", "(replayed ",
+                          timeout: 300)
             try term.expect("(\(last.title) · ok", timeout: 300)
             if last.source.contains("plot ") {
                 #expect(term.shownText(from: start).contains("wrote build/notebooks/\(shipped.notebook.name)/"))

@@ -69,26 +69,35 @@ import Testing
         #expect(all.reports[1].accuracy == one.reports[0].accuracy)
     }
 
-    @Test func trainUsesTheSessionThreadsAndTheyJoinTheHash() throws {
+    /// The session's threads (the machine's cores unless set) change no weight and no hash: a training's shards
+    /// are its own `threads=` (default 1), so a notebook trains the same model on any machine.
+    @Test func trainGivesTheSameWeightsForAnySessionThreadCount() throws {
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let program = "s = split feats naive seed=1\nfit = train net s epochs=3 patience=0"
-        var weights: [Int: [UInt8]] = [:]
-        var hashes: [Int: ContentHash] = [:]
-        for threads in [1, 2, 2] {
-            let session = try Self.session(threads: threads, folder: folder)
-            try session.execute(program, file: "t")
+        func trained(sessionThreads: Int, argument: String) throws -> (bytes: [UInt8], hash: ContentHash) {
+            let session = try Self.session(threads: sessionThreads, folder: folder)
+            try session.execute("s = split feats naive seed=1\nfit = train net s epochs=3 patience=0\(argument)", file: "t")
             let fit = try #require(session.values["fit"])
-            guard case .run(let run) = fit.payload else { Issue.record("not a run"); return }
+            guard case .run(let run) = fit.payload else { Issue.record("not a run"); return ([], fit.hash) }
             // The trained weights, seen through the probabilities they give every row (bit for bit).
             let probabilities = try run.model.copy().predict(StudyVerbTests.table().values)
-            let bytes = probabilities.flatMap { withUnsafeBytes(of: $0.bitPattern, Array.init) }
-            if let earlier = weights[threads] { #expect(bytes == earlier, "same threads, same weights") }
-            weights[threads] = bytes
-            hashes[threads] = fit.hash
+            return (probabilities.flatMap { withUnsafeBytes(of: $0.bitPattern, Array.init) }, fit.hash)
         }
-        #expect(weights[1] != weights[2], "two shards per batch sum gradients in another order")
-        #expect(hashes[1] != hashes[2], "the thread count is part of train's recipe")
+        let one = try trained(sessionThreads: 1, argument: "")
+        for sessionThreads in [2, 3] {
+            let other = try trained(sessionThreads: sessionThreads, argument: "")
+            #expect(other.bytes == one.bytes, "session threads \(sessionThreads): the same weights")
+            #expect(other.hash == one.hash, "session threads \(sessionThreads): the same recipe")
+        }
+        #expect(try trained(sessionThreads: 2, argument: " threads=1").hash == one.hash, "threads=1 is the default")
+        // Two shards sum each batch's gradients in another order: other weights, another recipe — the same
+        // whether the session lets them run at once (3 threads) or one after another (1 thread).
+        let sharded = try trained(sessionThreads: 3, argument: " threads=2")
+        #expect(sharded.bytes != one.bytes)
+        #expect(sharded.hash != one.hash)
+        let serial = try trained(sessionThreads: 1, argument: " threads=2")
+        #expect(serial.bytes == sharded.bytes)
+        #expect(serial.hash == sharded.hash)
     }
 
     /// Trainings of one execution run side by side, each running its two shards one after another on its own
@@ -97,8 +106,8 @@ import Testing
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let splits = "s = split feats naive seed=1\nt = split feats grouped seed=2"
-        let trainings = ["a = train net s epochs=3 patience=0", "b = train net t epochs=3 patience=0",
-                         "c = train net s epochs=3 patience=0 seed=5"]
+        let trainings = ["a = train net s epochs=3 patience=0 threads=2", "b = train net t epochs=3 patience=0 threads=2",
+                         "c = train net s epochs=3 patience=0 seed=5 threads=2"]
         func probabilities(_ session: Session, _ name: String) throws -> [UInt8] {
             guard case .run(let run) = try #require(session.values[name]).payload else { Issue.record("not a run"); return [] }
             let p = try run.model.copy().predict(StudyVerbTests.table().values)

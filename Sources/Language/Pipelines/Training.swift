@@ -21,8 +21,12 @@ public struct TrainOptions: Sendable, Equatable {
     public var patience = 20
     /// Seed of the split, the initial weights, shuffling and dropout (the session's default seed).
     public var seed: UInt64 = Session.defaultSeed
-    /// Threads, each training a shard of every batch; the same threads give the same weights.
+    /// Shards of every batch, each trained on its own thread when the cores are free; the same threads give the
+    /// same weights. Never taken from the machine (its cores) or the session, so that no result depends on them.
     public var threads = 1
+    /// At most this many OS threads run one training's shards (the session's `threads`); nil: as many as
+    /// shards. Changes only the speed.
+    public var workers: Int? = nil
 
     public init() {}
 
@@ -42,6 +46,7 @@ public struct TrainOptions: Sendable, Equatable {
         o.patience = patience
         o.seed = seed
         o.threads = threads
+        if let workers, workers < threads { o.shardWorkers = max(1, workers) }
         return o
     }
 }

@@ -300,13 +300,9 @@ enum LearnVerbs {
         Parameter("patience", .integer(0...100_000), default: .number(20, .none), doc: "epochs without a lower validation loss before stopping (0: never)"),
         labelParameter,
         Parameter("seed", .integer(0...Int(UInt32.max)), defaultText: "session seed", doc: "seed of shuffling and dropout"),
-        Parameter("threads", .integer(1...256), default: .number(1, .none),
-                  doc: "threads, each training a shard of every batch (the same threads give the same weights)"),
+        Parameter("threads", .integer(1...256), default: .number(Double(TrainOptions().threads), .none),
+                  doc: "shards of every batch (the same threads give the same weights on any machine)"),
     ]
-
-    /// `train`'s threads: the session's unless given (`threads N` sets them; they join its hash).
-    static let sessionThreadsParameter = Parameter("threads", .integer(1...256), defaultText: "the session's threads",
-                                                   doc: "threads, each training a shard of every batch (the same threads give the same weights)")
 
     /// The verb's arguments bound into the options `ser train` parses into.
     static func options(_ call: Call, label: String) -> TrainOptions {
@@ -317,17 +313,18 @@ enum LearnVerbs {
         o.learningRate = call.number("lr")
         o.patience = call.integer("patience")
         o.seed = call.seed
-        o.threads = call.optionalInteger("threads") ?? call.threads
+        o.threads = call.integer("threads")
+        o.workers = call.threads
         return o
     }
 
     static let train = Verb(
-        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Trainings of a cell that do not need each other's results run side by side. Every batch is cut into `threads` shards (the session's threads unless given, as `ser train --threads`), trained at once when the training runs alone, one after another while others run beside it: the same seed and threads give the same weights either way. Ctrl-C stops at the next batch, keeping the best weights.",
+        "train", summary: "Trains a copy of a model on a split's training rows (z-scored with training statistics), early-stopping on the validation rows and keeping the best weights. Trainings of a cell that do not need each other's results run side by side. Every batch is cut into `threads=` shards (1 unless given, as `ser train --threads`; not the session's threads, so that the weights do not depend on the machine's cores), trained at once when the training runs alone and the session's threads allow, one after another otherwise: the same seed and threads give the same weights either way. Ctrl-C stops at the next batch, keeping the best weights.",
         parameters: [
             Parameter("model", .value([.model, .run]), positional: true, doc: "the model (or a run, to fine-tune its model)"),
             Parameter("split", .value([.split]), positional: true, doc: "a one-fold split (pick a fold with s[0] or s[\"f1\"])"),
-        ] + trainingParameters.map { $0.name == "threads" ? sessionThreadsParameter : $0 },
-        examples: ["fit = train net s epochs=200 patience=20 batch=32 lr=1e-3"], result: .run, cached: true, seeded: true, threaded: true,
+        ] + trainingParameters,
+        examples: ["fit = train net s epochs=200 patience=20 batch=32 lr=1e-3"], result: .run, cached: true, seeded: true,
         scheduling: .deferred
     ) { call in
         guard case .split(let split) = call.value("split").payload else { throw VerbFailure("not a split", argument: "split") }
