@@ -13,7 +13,9 @@
 # ser runs twice: --threads 1 (the default) and --threads 2 (two batch shards at once); on a CPU with AVX-512 a
 # third time at --threads 1 with its AVX2 kernel (SER_GEMM_KERNEL=avx2: the GEMM and the element-wise passes as
 # an AVX2-only CPU runs them, same bits), whose ratio and GFLOP/s beside the AVX2 FMA peak tell readers on such
-# machines what they get. The load average before and after is printed: on a shared machine, compare the CPU ratio.
+# machines what they get; its ratio is also given against Keras with oneDNN held to AVX2 (ONEDNN_MAX_CPU_ISA=AVX2,
+# a second Keras run), as TensorFlow runs on such a CPU. The load average before and after is printed: on a shared
+# machine, compare the CPU ratio.
 # LEARN_BENCH_EPOCHS (default 20) sets the epochs; LEARN_BENCH_FEATURES=PREFIX uses a real table instead
 # (its CSV needs an `emotion` column).
 set -euo pipefail
@@ -58,6 +60,10 @@ if (( avx512 )); then
     --patience 0 --seed 0 --threads 1 --json
 fi
 timed keras env CUDA_VISIBLE_DEVICES= TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" bench/keras_train.py "$prefix" emotion "$epochs" 0
+if (( avx512 )); then
+  timed kerasavx2 env CUDA_VISIBLE_DEVICES= TF_CPP_MIN_LOG_LEVEL=3 ONEDNN_MAX_CPU_ISA=AVX2 "$venv/bin/python" bench/keras_train.py \
+    "$prefix" emotion "$epochs" 0
+fi
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -71,6 +77,13 @@ def peak_mb(name):
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(f"{work}/{name}.time").read())
     return int(m.group(1)) / 1024
 k = last_json("keras")
+# On a shared machine other processes slow some epochs of either side: the median and the fastest epoch
+# (epochs 2..) are steadier than the mean.
+def median(xs):
+    xs = sorted(xs[1:] or xs)
+    return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2
+def fastest(xs):
+    return min(xs[1:] or xs)
 def mean_after_first(xs):
     xs = xs[1:] or xs
     return sum(xs) / len(xs)
@@ -106,13 +119,11 @@ for name, title in runs:
     if name == "ser1avx2":
         same = s.get("weights_sha256") == last_json("ser1").get("weights_sha256")
         print(f"      weights sha256 {'the same as' if same else 'DIFFERENT from'} the default kernel's")
-    # On a shared machine other processes slow some epochs of either side: the median and the fastest epoch
-    # (epochs 2..) are steadier than the mean.
-    def median(xs):
-        xs = sorted(xs[1:] or xs)
-        return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2
-    def fastest(xs):
-        return min(xs[1:] or xs)
+        k2 = last_json("kerasavx2")
+        print(f"      keras with oneDNN held to AVX2 (ONEDNN_MAX_CPU_ISA=AVX2): {k2['seconds_per_epoch']:.3f} s/epoch, "
+              f"CPU {k2['cpu_seconds_per_epoch']:.3f} s/epoch (median {median(k2['epoch_cpu_seconds']):.3f} s); ratio ser/keras "
+              f"{wall / k2['seconds_per_epoch']:.2f} wall, {cpu / k2['cpu_seconds_per_epoch']:.2f} CPU, median epoch "
+              f"{median(s['epoch_cpu_seconds']) / median(k2['epoch_cpu_seconds']):.2f}")
     kc = k["epoch_cpu_seconds"]
     print(f"      CPU per epoch, median: ser {median(s['epoch_cpu_seconds']):.3f} s, keras {median(kc):.3f} s, ratio "
           f"{median(s['epoch_cpu_seconds']) / median(kc):.2f}; fastest: ser {fastest(s['epoch_cpu_seconds']):.3f} s, "
