@@ -207,15 +207,18 @@ static inline void tile_avx2(int ROWS, long k, const float *a, long rs, long cs,
     ROW_CASE(TILE, 10, __VA_ARGS__) ROW_CASE(TILE, 9, __VA_ARGS__) ROW_CASE(TILE, 8, __VA_ARGS__) \
     ROW_CASE(TILE, 7, __VA_ARGS__) ROW_CASES_6(TILE, __VA_ARGS__)
 
-__attribute__((target("avx2,fma")))
-static void kernel_avx2(int rows, long k, const float *a, long rs, long cs, const float *bp, long bs, float *c,
-                        long ldc, int accumulate, const float *bias, int relu, float *pool, long ldp) {
-    if (cs == 1) {
-        switch (rows) { ROW_CASES_6(tile_avx2, k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu, pool, ldp) }
-    } else {
-        switch (rows) { ROW_CASES_6(tile_avx2, k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu, pool, ldp) }
+#define DEFINE_KERNEL(NAME, TARGET, ROW_CASES, TILE)                                                                \
+    __attribute__((target(TARGET))) static void NAME(int rows, long k, const float *a, long rs, long cs,             \
+                                                     const float *bp, long bs, float *c, long ldc, int accumulate,    \
+                                                     const float *bias, int relu, float *pool, long ldp) {            \
+        if (cs == 1) {                                                                                                \
+            switch (rows) { ROW_CASES(TILE, k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu, pool, ldp) }        \
+        } else {                                                                                                      \
+            switch (rows) { ROW_CASES(TILE, k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu, pool, ldp) }        \
+        }                                                                                                             \
     }
-}
+
+DEFINE_KERNEL(kernel_avx2, "avx2,fma", ROW_CASES_6, tile_avx2)
 
 // AVX-512: 12 rows × NV vectors of 16 columns (NV = 2: 12 × 32 tiles; NV = 1: 12 × 16, for products with at most
 // 16 columns, which would waste half of a 32-column tile).
@@ -267,25 +270,8 @@ static inline void tile_avx512(int NV, int ROWS, long k, const float *a, long rs
 #define TILE_AVX512_WIDE(R, ...) tile_avx512(2, R, __VA_ARGS__)
 #define TILE_AVX512_NARROW(R, ...) tile_avx512(1, R, __VA_ARGS__)
 
-__attribute__((target("avx512f")))
-static void kernel_avx512(int rows, long k, const float *a, long rs, long cs, const float *bp, long bs, float *c,
-                          long ldc, int accumulate, const float *bias, int relu, float *pool, long ldp) {
-    if (cs == 1) {
-        switch (rows) { ROW_CASES_12(TILE_AVX512_WIDE, k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu, pool, ldp) }
-    } else {
-        switch (rows) { ROW_CASES_12(TILE_AVX512_WIDE, k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu, pool, ldp) }
-    }
-}
-
-__attribute__((target("avx512f")))
-static void kernel_avx512_narrow(int rows, long k, const float *a, long rs, long cs, const float *bp, long bs, float *c,
-                                 long ldc, int accumulate, const float *bias, int relu, float *pool, long ldp) {
-    if (cs == 1) {
-        switch (rows) { ROW_CASES_12(TILE_AVX512_NARROW, k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu, pool, ldp) }
-    } else {
-        switch (rows) { ROW_CASES_12(TILE_AVX512_NARROW, k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu, pool, ldp) }
-    }
-}
+DEFINE_KERNEL(kernel_avx512, "avx512f", ROW_CASES_12, TILE_AVX512_WIDE)
+DEFINE_KERNEL(kernel_avx512_narrow, "avx512f", ROW_CASES_12, TILE_AVX512_NARROW)
 
 #endif
 
@@ -343,12 +329,6 @@ void ser_sgemm(int trans_a, int trans_b, long m, long n, long k,
                const float *a, long lda, const float *b, long ldb,
                int accumulate, float *c, long ldc) {
     ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, 0, 0, 0, 0);
-}
-
-void ser_sgemm_bias(int trans_a, int trans_b, long m, long n, long k,
-                    const float *a, long lda, const float *b, long ldb,
-                    float *c, long ldc, const float *bias, int relu) {
-    ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, 0, c, ldc, bias, relu, 0, 0);
 }
 
 void ser_sgemm_bias_pool(int trans_a, int trans_b, long m, long n, long k,
@@ -433,7 +413,7 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
                     int accumulate, float *c, long ldc, const float *bias, int relu, float *pool, long ldp) {
     if (m <= 0 || n <= 0) return;
     if (pool && (m % 2)) { // pairs of rows only
-        fputs("ser: ser_sgemm_bias_pool needs an even number of rows\n", stderr);
+        fputs("ser: pooling pairs of rows needs an even number of rows\n", stderr);
         abort();
     }
     if (which > ser_gemm_best_kernel()) which = ser_gemm_best_kernel();

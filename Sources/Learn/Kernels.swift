@@ -61,12 +61,8 @@ func multiplyAddBias(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, 
     let bias = weights + k * n
     switch activation {
     case .linear, .relu:
-        if let pooled {
-            GEMM.multiply(m: m, n: n, k: k, a: a, lda: lda, b: weights, ldb: n, c: y, ldc: n, bias: bias,
-                          relu: activation == .relu, pooled: pooled)
-        } else {
-            GEMM.multiply(m: m, n: n, k: k, a: a, lda: lda, b: weights, ldb: n, c: y, ldc: n, bias: bias, relu: activation == .relu)
-        }
+        GEMM.multiply(m: m, n: n, k: k, a: a, lda: lda, b: weights, ldb: n, c: y, ldc: n, bias: bias,
+                      relu: activation == .relu, pooled: pooled)
     case .softmax:
         precondition(pooled == nil, "pooling is fused only into a linear or ReLU output pass")
         GEMM.multiply(m: m, n: n, k: k, a: a, lda: lda, b: weights, ldb: n, c: y, ldc: n)
