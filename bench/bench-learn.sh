@@ -10,8 +10,12 @@
 # (and forward FLOPs per validation row) over the epoch's CPU time at --threads 1, Adam and validation
 # included — beside this core's FMA peak (bench/fma_peak.c: independent FMAs on the widest vectors ser's
 # GEMM uses here).
-# ser runs twice: --threads 1 (the default) and --threads 2 (two batch shards at once). The load average before
-# and after is printed: on a shared machine, compare the CPU ratio.
+# ser runs twice: --threads 1 (the default) and --threads 2 (two batch shards at once); on a CPU with AVX-512 a
+# third time at --threads 1 with its AVX2 kernel (SER_GEMM_KERNEL=avx2: the GEMM and the element-wise passes as
+# an AVX2-only CPU runs them, same bits), whose ratio and GFLOP/s beside the AVX2 FMA peak tell readers on such
+# machines what they get; its ratio is also given against Keras with oneDNN held to AVX2 (ONEDNN_MAX_CPU_ISA=AVX2,
+# a second Keras run), as TensorFlow runs on such a CPU. The load average before and after is printed: on a shared
+# machine, compare the CPU ratio.
 # LEARN_BENCH_EPOCHS (default 20) sets the epochs; LEARN_BENCH_FEATURES=PREFIX uses a real table instead
 # (its CSV needs an `emotion` column).
 set -euo pipefail
@@ -42,18 +46,29 @@ timed() { # timed NAME command...: stdout to $work/NAME.out, peak memory to $wor
 cc=${CC:-$(command -v clang || command -v cc)}
 "$cc" -O2 bench/fma_peak.c -o "$work/fma_peak"
 "$work/fma_peak" > "$work/peak.out"
+"$work/fma_peak" avx2 > "$work/peak-avx2.out"
+avx512=0
+grep -q '"avx512"' "$work/peak.out" && avx512=1
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for t in 1 2; do
   timed ser$t "$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 --patience 0 --seed 0 \
     --threads $t --json
 done
+if (( avx512 )); then
+  timed ser1avx2 env SER_GEMM_KERNEL=avx2 "$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 \
+    --patience 0 --seed 0 --threads 1 --json
+fi
 timed keras env CUDA_VISIBLE_DEVICES= TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" bench/keras_train.py "$prefix" emotion "$epochs" 0
+if (( avx512 )); then
+  timed kerasavx2 env CUDA_VISIBLE_DEVICES= TF_CPP_MIN_LOG_LEVEL=3 ONEDNN_MAX_CPU_ISA=AVX2 "$venv/bin/python" bench/keras_train.py \
+    "$prefix" emotion "$epochs" 0
+fi
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 "$venv/bin/python" - "$work" "$epochs" "$load_before" "$load_after" "$(nproc)" <<'PY'
-import json, re, sys
+import json, os, re, sys
 work, epochs = sys.argv[1], int(sys.argv[2])
 load_before, load_after, cores = sys.argv[3], sys.argv[4], sys.argv[5]
 def last_json(name):
@@ -62,6 +77,13 @@ def peak_mb(name):
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(f"{work}/{name}.time").read())
     return int(m.group(1)) / 1024
 k = last_json("keras")
+# On a shared machine other processes slow some epochs of either side: the median and the fastest epoch
+# (epochs 2..) are steadier than the mean.
+def median(xs):
+    xs = sorted(xs[1:] or xs)
+    return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2
+def fastest(xs):
+    return min(xs[1:] or xs)
 def mean_after_first(xs):
     xs = xs[1:] or xs
     return sum(xs) / len(xs)
@@ -81,28 +103,33 @@ def cnn1d_macs(width=160, classes=7):
     # Backward: weight gradients for every layer, input gradients for all but the first.
     return forward, forward + forward + (forward - conv[0])
 fwd_macs, train_macs = cnn1d_macs(classes=len(last_json("ser1")["classes"]))
-peak = json.loads(open(f"{work}/peak.out").read())
+peaks = {"ser1": json.loads(open(f"{work}/peak.out").read()), "ser1avx2": json.loads(open(f"{work}/peak-avx2.out").read())}
 print(f"  keras (CPU)        {k['seconds_per_epoch']:.3f} s/epoch   CPU {k['cpu_seconds_per_epoch']:.3f} s/epoch   "
       f"test accuracy {k['test_accuracy']:.3f}   peak memory {peak_mb('keras'):.0f} MB")
-for t in (1, 2):
-    s = last_json(f"ser{t}")
+runs = [("ser1", "ser --threads 1   "), ("ser2", "ser --threads 2   ")]
+if os.path.exists(f"{work}/ser1avx2.out"):
+    runs.append(("ser1avx2", "ser --threads 1, AVX2 kernel (SER_GEMM_KERNEL=avx2)\n                    "))
+for name, title in runs:
+    s = last_json(name)
     wall, cpu = mean_after_first(s["epoch_seconds"]), mean_after_first(s["epoch_cpu_seconds"])
-    print(f"  ser --threads {t}    {wall:.3f} s/epoch   CPU {cpu:.3f} s/epoch   test accuracy {s['test_accuracy']:.3f}   "
-          f"peak memory {peak_mb(f'ser{t}'):.0f} MB")
+    print(f"  {title} {wall:.3f} s/epoch   CPU {cpu:.3f} s/epoch   test accuracy {s['test_accuracy']:.3f}   "
+          f"peak memory {peak_mb(name):.0f} MB")
     print(f"      ratio ser/keras: {wall / k['seconds_per_epoch']:.2f} wall (target <= 0.30), "
           f"{cpu / k['cpu_seconds_per_epoch']:.2f} CPU")
-    # On a shared machine other processes slow some epochs of either side: the median and the fastest epoch
-    # (epochs 2..) are steadier than the mean.
-    def median(xs):
-        xs = sorted(xs[1:] or xs)
-        return (xs[(len(xs) - 1) // 2] + xs[len(xs) // 2]) / 2
-    def fastest(xs):
-        return min(xs[1:] or xs)
+    if name == "ser1avx2":
+        same = s.get("weights_sha256") == last_json("ser1").get("weights_sha256")
+        print(f"      weights sha256 {'the same as' if same else 'DIFFERENT from'} the default kernel's")
+        k2 = last_json("kerasavx2")
+        print(f"      keras with oneDNN held to AVX2 (ONEDNN_MAX_CPU_ISA=AVX2): {k2['seconds_per_epoch']:.3f} s/epoch, "
+              f"CPU {k2['cpu_seconds_per_epoch']:.3f} s/epoch (median {median(k2['epoch_cpu_seconds']):.3f} s); ratio ser/keras "
+              f"{wall / k2['seconds_per_epoch']:.2f} wall, {cpu / k2['cpu_seconds_per_epoch']:.2f} CPU, median epoch "
+              f"{median(s['epoch_cpu_seconds']) / median(k2['epoch_cpu_seconds']):.2f}")
     kc = k["epoch_cpu_seconds"]
     print(f"      CPU per epoch, median: ser {median(s['epoch_cpu_seconds']):.3f} s, keras {median(kc):.3f} s, ratio "
           f"{median(s['epoch_cpu_seconds']) / median(kc):.2f}; fastest: ser {fastest(s['epoch_cpu_seconds']):.3f} s, "
           f"keras {fastest(kc):.3f} s, ratio {fastest(s['epoch_cpu_seconds']) / fastest(kc):.2f}")
-    if t == 1:
+    if name in peaks:
+        peak = peaks[name]
         flops = 2 * (s["train_rows"] * train_macs + s["validation_rows"] * fwd_macs)
         rate = flops / cpu * 1e-9
         print(f"      cnn1d forward+backward, batch 32: {rate:.1f} GFLOP/s per core "

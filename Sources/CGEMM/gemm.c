@@ -11,11 +11,12 @@
 // IEEE machine, so the generic C kernel, AVX2 and AVX-512 give the same bits; so would NEON. Contraction of
 // `a * b + c` by the compiler is switched off: every fused operation is written out.
 //
-// Layout: B is packed once per call into column panels of NR (zero-padded) in a per-thread buffer that grows and
-// is reused (no allocation in steady state). Full blocks of MR rows of A are read in place (row-major or
-// transposed); a last, partial block is packed with zero rows. A full MR × NR tile is written straight into C;
-// edge tiles go through a small local tile. An optional epilogue (+ bias, ReLU) runs on each tile while it is
-// still in registers, so a layer's output is written once.
+// Layout: full NR-column panels of a row-major B are read in place; a transposed B and a last, partial panel are
+// packed (zero-padded) into a per-thread buffer that grows and is reused (no allocation in steady state). A is
+// read in place (row-major or transposed) in blocks of MR rows; a last, shorter block runs on a kernel compiled for
+// exactly its row count (no zero rows computed, nothing packed). Tiles of full panels are written straight into C;
+// those of a partial panel go through a small local tile. An optional epilogue (+ bias, ReLU) runs on each tile
+// while it is still in registers, so a layer's output is written once.
 
 #pragma STDC FP_CONTRACT OFF
 
@@ -47,18 +48,18 @@ static pthread_once_t buffer_once = PTHREAD_ONCE_INIT;
 
 static void free_buffers(void *value) {
     buffer *buffers = value;
-    for (int i = 0; i < 3; i++) free(buffers[i].pointer);
+    for (int i = 0; i < 2; i++) free(buffers[i].pointer);
     free(buffers);
 }
 
 static void make_buffer_key(void) { pthread_key_create(&buffer_key, free_buffers); }
 
-/// This thread's buffer `which` (0: A block, 1: packed B, 2: a transposed product) with room for `count` floats, 64-byte aligned.
+/// This thread's buffer `which` (0: packed B, 1: a transposed product) with room for `count` floats, 64-byte aligned.
 static float *workspace(int which, size_t count) {
     pthread_once(&buffer_once, make_buffer_key);
     buffer *buffers = pthread_getspecific(buffer_key);
     if (!buffers) {
-        buffers = calloc(3, sizeof(buffer));
+        buffers = calloc(2, sizeof(buffer));
         if (!buffers || pthread_setspecific(buffer_key, buffers) != 0) {
             fputs("ser: out of memory for the GEMM workspace\n", stderr);
             abort();
@@ -87,25 +88,6 @@ static const long k_block = SER_GEMM_K_BLOCK;
 
 // MARK: Packing
 
-/// Rows i0 ..< i0 + mr of op(A), all k columns, as ap[p * MR + i]; rows mr ..< MR are zero.
-static void pack_a(long MR, int trans, const float *a, long lda, long i0, long mr, long k, float *ap) {
-    if (trans) { // op(A)(i, p) = a[p * lda + i]
-        for (long p = 0; p < k; p++) {
-            const float *src = a + p * lda + i0;
-            float *dst = ap + p * MR;
-            for (long i = 0; i < mr; i++) dst[i] = src[i];
-            for (long i = mr; i < MR; i++) dst[i] = 0;
-        }
-    } else { // op(A)(i, p) = a[i * lda + p]
-        for (long i = 0; i < mr; i++) {
-            const float *row = a + (i0 + i) * lda;
-            for (long p = 0; p < k; p++) ap[p * MR + i] = row[p];
-        }
-        for (long i = mr; i < MR; i++)
-            for (long p = 0; p < k; p++) ap[p * MR + i] = 0;
-    }
-}
-
 /// Columns j0 ..< j0 + nr of op(B), all k rows, as bp[p * NR + j]; columns nr ..< NR are zero.
 static void pack_b(long NR, int trans, const float *b, long ldb, long j0, long nr, long k, float *bp) {
     if (trans) { // op(B)(p, j) = b[j * ldb + p]
@@ -123,7 +105,7 @@ static void pack_b(long NR, int trans, const float *b, long ldb, long j0, long n
     }
 }
 
-// MARK: Kernels: an MR × NR tile of C from MR rows of op(A) and NR columns of op(B)
+// MARK: Kernels: a rows × NR tile of C from `rows` (1 ... MR) rows of op(A) and NR columns of op(B)
 //
 // op(A)(i, p) is read at a[i * rs + p * cs]: a packed block (rs = 1, cs = MR), a transposed A in place (rs = 1,
 // cs = lda) or a row-major A in place (rs = lda, cs = 1). Row p of the B panel is at bp + p * bs: a packed panel
@@ -138,28 +120,34 @@ static void pack_b(long NR, int trans, const float *b, long ldb, long j0, long n
 enum { PREFETCH_STEPS = 16 };
 #endif
 
-typedef void (*tile_kernel)(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
-                            int accumulate, const float *bias, int relu);
+typedef void (*tile_kernel)(int rows, long k, const float *a, long rs, long cs, const float *bp, long bs, float *c,
+                            long ldc, int accumulate, const float *bias, int relu, float *pool, long ldp);
 
 enum { GENERIC_MR = 4, GENERIC_NR = 8 };
 
-static void kernel_generic(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
-                           int accumulate, const float *bias, int relu) {
+static void kernel_generic(int rows, long k, const float *a, long rs, long cs, const float *bp, long bs, float *c,
+                           long ldc, int accumulate, const float *bias, int relu, float *pool, long ldp) {
     float t[GENERIC_MR][GENERIC_NR];
-    for (int i = 0; i < GENERIC_MR; i++)
+    for (int i = 0; i < rows; i++)
         for (int j = 0; j < GENERIC_NR; j++) t[i][j] = accumulate ? c[i * ldc + j] : 0.0f;
     for (long p = 0; p < k; p++) {
-        for (int i = 0; i < GENERIC_MR; i++) {
+        for (int i = 0; i < rows; i++) {
             float x = a[i * rs + p * cs];
             for (int j = 0; j < GENERIC_NR; j++) t[i][j] = fmaf(x, bp[p * bs + j], t[i][j]);
         }
     }
-    for (int i = 0; i < GENERIC_MR; i++)
+    for (int i = 0; i < rows; i++)
         for (int j = 0; j < GENERIC_NR; j++) {
             float v = t[i][j];
             if (bias) v = v + bias[j];
             if (relu) v = (0.0f >= v) ? 0.0f : v;
             c[i * ldc + j] = v;
+            if (pool && (i & 1)) {
+                float first = t[i - 1][j];
+                if (bias) first = first + bias[j];
+                if (relu) first = (0.0f >= first) ? 0.0f : first;
+                pool[(i / 2) * ldp + j] = v > first ? v : first;
+            }
         }
 }
 
@@ -168,11 +156,11 @@ static void kernel_generic(long k, const float *a, long rs, long cs, const float
 enum { AVX2_MR = 6, AVX2_NR = 16 };
 
 __attribute__((target("avx2,fma"), always_inline))
-static inline void tile_avx2(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
-                             int accumulate, const float *bias, int relu) {
+static inline void tile_avx2(int ROWS, long k, const float *a, long rs, long cs, const float *bp, long bs, float *c,
+                             long ldc, int accumulate, const float *bias, int relu, float *pool, long ldp) {
     __m256 c0[AVX2_MR], c1[AVX2_MR];
 #pragma clang loop unroll(full)
-    for (int i = 0; i < AVX2_MR; i++) {
+    for (int i = 0; i < ROWS; i++) {
         c0[i] = accumulate ? _mm256_loadu_ps(c + i * ldc) : _mm256_setzero_ps();
         c1[i] = accumulate ? _mm256_loadu_ps(c + i * ldc + 8) : _mm256_setzero_ps();
     }
@@ -181,7 +169,7 @@ static inline void tile_avx2(long k, const float *a, long rs, long cs, const flo
         if (cs != 1) PREFETCH_AHEAD(a, (p + PREFETCH_STEPS) * cs * 4);
         __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8);
 #pragma clang loop unroll(full)
-        for (int i = 0; i < AVX2_MR; i++) {
+        for (int i = 0; i < ROWS; i++) {
             __m256 x = _mm256_broadcast_ss(a + i * rs + p * cs);
             c0[i] = _mm256_fmadd_ps(x, b0, c0[i]);
             c1[i] = _mm256_fmadd_ps(x, b1, c1[i]);
@@ -192,7 +180,7 @@ static inline void tile_avx2(long k, const float *a, long rs, long cs, const flo
     __m256 bias1 = bias ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
     __m256 zero = _mm256_setzero_ps();
 #pragma clang loop unroll(full)
-    for (int i = 0; i < AVX2_MR; i++) {
+    for (int i = 0; i < ROWS; i++) {
         if (bias) {
             c0[i] = _mm256_add_ps(c0[i], bias0);
             c1[i] = _mm256_add_ps(c1[i], bias1);
@@ -203,26 +191,45 @@ static inline void tile_avx2(long k, const float *a, long rs, long cs, const flo
         }
         _mm256_storeu_ps(c + i * ldc, c0[i]);
         _mm256_storeu_ps(c + i * ldc + 8, c1[i]);
+        if (pool && (i & 1)) { // max(second, first) = second > first ? second : first
+            _mm256_storeu_ps(pool + (i / 2) * ldp, _mm256_max_ps(c0[i], c0[i - 1]));
+            _mm256_storeu_ps(pool + (i / 2) * ldp + 8, _mm256_max_ps(c1[i], c1[i - 1]));
+        }
     }
 }
 
-__attribute__((target("avx2,fma")))
-static void kernel_avx2(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
-                        int accumulate, const float *bias, int relu) {
-    if (cs == 1) tile_avx2(k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu);
-    else tile_avx2(k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu);
-}
+// One instance per row count and A layout (row-major in place: cs = 1; transposed or packed: rs = 1), so that
+// every loop over rows is unrolled with constant offsets.
+#define ROW_CASE(TILE, R, ...) case R: TILE(R, __VA_ARGS__); return;
+#define ROW_CASES_6(TILE, ...) ROW_CASE(TILE, 6, __VA_ARGS__) ROW_CASE(TILE, 5, __VA_ARGS__) ROW_CASE(TILE, 4, __VA_ARGS__) \
+    ROW_CASE(TILE, 3, __VA_ARGS__) ROW_CASE(TILE, 2, __VA_ARGS__) ROW_CASE(TILE, 1, __VA_ARGS__)
+#define ROW_CASES_12(TILE, ...) ROW_CASE(TILE, 12, __VA_ARGS__) ROW_CASE(TILE, 11, __VA_ARGS__) \
+    ROW_CASE(TILE, 10, __VA_ARGS__) ROW_CASE(TILE, 9, __VA_ARGS__) ROW_CASE(TILE, 8, __VA_ARGS__) \
+    ROW_CASE(TILE, 7, __VA_ARGS__) ROW_CASES_6(TILE, __VA_ARGS__)
+
+#define DEFINE_KERNEL(NAME, TARGET, ROW_CASES, TILE)                                                                \
+    __attribute__((target(TARGET))) static void NAME(int rows, long k, const float *a, long rs, long cs,             \
+                                                     const float *bp, long bs, float *c, long ldc, int accumulate,    \
+                                                     const float *bias, int relu, float *pool, long ldp) {            \
+        if (cs == 1) {                                                                                                \
+            switch (rows) { ROW_CASES(TILE, k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu, pool, ldp) }        \
+        } else {                                                                                                      \
+            switch (rows) { ROW_CASES(TILE, k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu, pool, ldp) }        \
+        }                                                                                                             \
+    }
+
+DEFINE_KERNEL(kernel_avx2, "avx2,fma", ROW_CASES_6, tile_avx2)
 
 // AVX-512: 12 rows × NV vectors of 16 columns (NV = 2: 12 × 32 tiles; NV = 1: 12 × 16, for products with at most
 // 16 columns, which would waste half of a 32-column tile).
 enum { AVX512_MR = 12, AVX512_NR = 32, AVX512_NARROW_NR = 16 };
 
 __attribute__((target("avx512f"), always_inline))
-static inline void tile_avx512(int NV, long k, const float *a, long rs, long cs, const float *bp, long bs, float *c,
-                               long ldc, int accumulate, const float *bias, int relu) {
+static inline void tile_avx512(int NV, int ROWS, long k, const float *a, long rs, long cs, const float *bp, long bs,
+                               float *c, long ldc, int accumulate, const float *bias, int relu, float *pool, long ldp) {
     __m512 acc[2][AVX512_MR];
 #pragma clang loop unroll(full)
-    for (int i = 0; i < AVX512_MR; i++)
+    for (int i = 0; i < ROWS; i++)
 #pragma clang loop unroll(full)
         for (int v = 0; v < NV; v++) acc[v][i] = accumulate ? _mm512_loadu_ps(c + i * ldc + 16 * v) : _mm512_setzero_ps();
     for (long p = 0; p < k; p++) {
@@ -231,12 +238,12 @@ static inline void tile_avx512(int NV, long k, const float *a, long rs, long cs,
         if (NV == 2) PREFETCH_AHEAD(bp, (PREFETCH_STEPS * bs + 16) * 4);
         if (cs != 1) {
             PREFETCH_AHEAD(a, (p + PREFETCH_STEPS) * cs * 4);
-            PREFETCH_AHEAD(a, ((p + PREFETCH_STEPS) * cs + AVX512_MR - 1) * 4);
+            if (ROWS > 1) PREFETCH_AHEAD(a, ((p + PREFETCH_STEPS) * cs + ROWS - 1) * 4);
         }
 #pragma clang loop unroll(full)
         for (int v = 0; v < NV; v++) b[v] = _mm512_loadu_ps(bp + 16 * v);
 #pragma clang loop unroll(full)
-        for (int i = 0; i < AVX512_MR; i++) {
+        for (int i = 0; i < ROWS; i++) {
             __m512 x = _mm512_set1_ps(a[i * rs + p * cs]);
 #pragma clang loop unroll(full)
             for (int v = 0; v < NV; v++) acc[v][i] = _mm512_fmadd_ps(x, b[v], acc[v][i]);
@@ -248,28 +255,23 @@ static inline void tile_avx512(int NV, long k, const float *a, long rs, long cs,
     for (int v = 0; v < NV; v++) {
         __m512 bv = bias ? _mm512_loadu_ps(bias + 16 * v) : zero;
 #pragma clang loop unroll(full)
-        for (int i = 0; i < AVX512_MR; i++) {
+        for (int i = 0; i < ROWS; i++) {
             __m512 t = acc[v][i];
             if (bias) t = _mm512_add_ps(t, bv);
             if (relu) t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(zero, t, _CMP_GE_OQ), t, zero);
             _mm512_storeu_ps(c + i * ldc + 16 * v, t);
+            // max(second, first) = second > first ? second : first
+            if (pool && (i & 1)) _mm512_storeu_ps(pool + (i / 2) * ldp + 16 * v, _mm512_max_ps(t, acc[v][i - 1]));
+            acc[v][i] = t;
         }
     }
 }
 
-__attribute__((target("avx512f")))
-static void kernel_avx512(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
-                          int accumulate, const float *bias, int relu) {
-    if (cs == 1) tile_avx512(2, k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu);
-    else tile_avx512(2, k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu);
-}
+#define TILE_AVX512_WIDE(R, ...) tile_avx512(2, R, __VA_ARGS__)
+#define TILE_AVX512_NARROW(R, ...) tile_avx512(1, R, __VA_ARGS__)
 
-__attribute__((target("avx512f")))
-static void kernel_avx512_narrow(long k, const float *a, long rs, long cs, const float *bp, long bs, float *c, long ldc,
-                                 int accumulate, const float *bias, int relu) {
-    if (cs == 1) tile_avx512(1, k, a, rs, 1, bp, bs, c, ldc, accumulate, bias, relu);
-    else tile_avx512(1, k, a, 1, cs, bp, bs, c, ldc, accumulate, bias, relu);
-}
+DEFINE_KERNEL(kernel_avx512, "avx512f", ROW_CASES_12, TILE_AVX512_WIDE)
+DEFINE_KERNEL(kernel_avx512_narrow, "avx512f", ROW_CASES_12, TILE_AVX512_NARROW)
 
 #endif
 
@@ -326,13 +328,13 @@ ser_gemm_kernel ser_gemm_current_kernel(void) {
 void ser_sgemm(int trans_a, int trans_b, long m, long n, long k,
                const float *a, long lda, const float *b, long ldb,
                int accumulate, float *c, long ldc) {
-    ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, 0, 0);
+    ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, 0, 0, 0, 0);
 }
 
-void ser_sgemm_bias(int trans_a, int trans_b, long m, long n, long k,
-                    const float *a, long lda, const float *b, long ldb,
-                    float *c, long ldc, const float *bias, int relu) {
-    ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, 0, c, ldc, bias, relu);
+void ser_sgemm_bias_pool(int trans_a, int trans_b, long m, long n, long k,
+                         const float *a, long lda, const float *b, long ldb,
+                         float *c, long ldc, const float *bias, int relu, float *pool, long ldp) {
+    ser_sgemm_with(ser_gemm_current_kernel(), trans_a, trans_b, m, n, k, a, lda, b, ldb, 0, c, ldc, bias, relu, pool, ldp);
 }
 
 /// C = or += op(A) · op(B) on one kernel with MR × NR tiles; the epilogue runs on the last block of k.
@@ -340,20 +342,23 @@ void ser_sgemm_bias(int trans_a, int trans_b, long m, long n, long k,
 /// k is cut into blocks of at most `k_block`, of nearly equal sizes (so that a block of B stays in cache while the rows of A pass over
 /// it); the blocks run in ascending order and each continues every element's chain from its value in C, which is
 /// the same chain as one pass over k (an FMA rounds to float, and C holds floats). Full NR-column panels of a
-/// row-major B are read in place; transposed B and a last, partial panel are packed for each block.
+/// row-major B are read in place; transposed B and a last, partial panel are packed for each block. A is read in
+/// place, MR rows at a time and the rest on the kernel's instance for that many rows. With `pool` (m and MR even),
+/// the epilogue also writes the pair max-pooling of C's rows into it.
 static void product(tile_kernel kernel, long MR, long NR, int trans_a, int trans_b, long m, long n, long k,
                     const float *a, long lda, const float *b, long ldb, int accumulate, float *c, long ldc,
-                    const float *bias, int relu) {
+                    const float *bias, int relu, float *pool, long ldp) {
     // Blocks of equal size (up to one), none larger than k_block.
     long panels = (n + NR - 1) / NR, blocks = (k + k_block - 1) / k_block;
     long kb = blocks > 1 ? (k + blocks - 1) / blocks : (k > 0 ? k : 1);
     // Packed B panels of one k block, then the bias padded to whole panels.
-    float *bp = workspace(1, (size_t)(panels * NR * kb + panels * NR));
+    float *bp = workspace(0, (size_t)(panels * NR * kb + panels * NR));
     float *biasp = bias ? bp + panels * NR * kb : 0;
     if (bias) {
         for (long j = 0; j < panels * NR; j++) biasp[j] = j < n ? bias[j] : 0.0f;
     }
-    float *ap = workspace(0, (size_t)(MR * kb));
+    // op(A)(i, p) is at a[i * rs + p * cs].
+    long rs = trans_a ? 1 : lda, cs = trans_a ? lda : 1;
     float tile[TILE_MAX] __attribute__((aligned(64)));
     long k0 = 0;
     do {
@@ -361,26 +366,15 @@ static void product(tile_kernel kernel, long MR, long NR, int trans_a, int trans
         int acc = accumulate || k0 > 0, last = k0 + kc >= k;
         const float *epilogue_bias = last ? biasp : 0;
         int epilogue_relu = last && relu;
-        const float *a_block = trans_a ? a + k0 * lda : a + k0, *b_block = trans_b ? b + k0 : b + k0 * ldb;
+        float *epilogue_pool = last ? pool : 0;
+        const float *a_block = a + k0 * cs, *b_block = trans_b ? b + k0 : b + k0 * ldb;
         for (long jp = 0; jp < panels; jp++) {
             long j0 = jp * NR, nr = n - j0 < NR ? n - j0 : NR;
             if (trans_b || nr < NR) pack_b(NR, trans_b, b_block, ldb, j0, nr, kc, bp + jp * NR * kc);
         }
         for (long i0 = 0; i0 < m; i0 += MR) {
-            long mr = m - i0 < MR ? m - i0 : MR;
-            // Full row blocks are read in place; a last, partial one is packed with zero rows.
-            const float *ablock;
-            long rs, cs;
-            if (mr == MR) {
-                ablock = trans_a ? a_block + i0 : a_block + i0 * lda;
-                rs = trans_a ? 1 : lda;
-                cs = trans_a ? lda : 1;
-            } else {
-                pack_a(MR, trans_a, a_block, lda, i0, mr, kc, ap);
-                ablock = ap;
-                rs = 1;
-                cs = MR;
-            }
+            int mr = (int)(m - i0 < MR ? m - i0 : MR);
+            const float *ablock = a_block + i0 * rs;
             for (long jp = 0; jp < panels; jp++) {
                 long j0 = jp * NR, nr = n - j0 < NR ? n - j0 : NR;
                 float *cij = c + i0 * ldc + j0;
@@ -390,16 +384,24 @@ static void product(tile_kernel kernel, long MR, long NR, int trans_a, int trans
                     panel = b_block + j0;
                     bs = ldb;
                 }
-                if (mr == MR && nr == NR) {
-                    kernel(kc, ablock, rs, cs, panel, bs, cij, ldc, acc, tile_bias, epilogue_relu);
+                float *pij = epilogue_pool ? epilogue_pool + (i0 / 2) * ldp + j0 : 0;
+                if (nr == NR) {
+                    kernel(mr, kc, ablock, rs, cs, panel, bs, cij, ldc, acc, tile_bias, epilogue_relu, pij, ldp);
                     continue;
                 }
                 if (acc) {
-                    for (long i = 0; i < MR; i++)
-                        for (long j = 0; j < NR; j++) tile[i * NR + j] = i < mr && j < nr ? cij[i * ldc + j] : 0.0f;
+                    for (long i = 0; i < mr; i++)
+                        for (long j = 0; j < NR; j++) tile[i * NR + j] = j < nr ? cij[i * ldc + j] : 0.0f;
                 }
-                kernel(kc, ablock, rs, cs, panel, bs, tile, NR, acc, tile_bias, epilogue_relu);
+                kernel(mr, kc, ablock, rs, cs, panel, bs, tile, NR, acc, tile_bias, epilogue_relu, 0, 0);
                 for (long i = 0; i < mr; i++) memcpy(cij + i * ldc, tile + i * NR, (size_t)nr * sizeof(float));
+                if (pij) {
+                    for (long i = 1; i < mr; i += 2)
+                        for (long j = 0; j < nr; j++) {
+                            float first = tile[(i - 1) * NR + j], second = tile[i * NR + j];
+                            pij[(i / 2) * ldp + j] = second > first ? second : first;
+                        }
+                }
             }
         }
         k0 += kc;
@@ -408,8 +410,12 @@ static void product(tile_kernel kernel, long MR, long NR, int trans_a, int trans
 
 void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, long n, long k,
                     const float *a, long lda, const float *b, long ldb,
-                    int accumulate, float *c, long ldc, const float *bias, int relu) {
+                    int accumulate, float *c, long ldc, const float *bias, int relu, float *pool, long ldp) {
     if (m <= 0 || n <= 0) return;
+    if (pool && (m % 2)) { // pairs of rows only
+        fputs("ser: pooling pairs of rows needs an even number of rows\n", stderr);
+        abort();
+    }
     if (which > ser_gemm_best_kernel()) which = ser_gemm_best_kernel();
     tile_kernel kernel = kernel_generic, narrow = kernel_generic;
     long MR = GENERIC_MR, NR = GENERIC_NR, narrow_nr = GENERIC_NR;
@@ -426,9 +432,9 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
     // A wide, short product with a transposed B (a dense layer's input gradient, dy · Wᵀ): packing Wᵀ would cost
     // as much as the product. Cᵀ = op(B)ᵀ · op(A)ᵀ reads W in place instead; each element is the same chain of
     // fused multiply-adds (an FMA's product is exact, so fma(x, y, c) = fma(y, x, c)), written back transposed.
-    if (trans_b && !accumulate && !bias && !relu && n >= 8 * m) {
-        float *t = workspace(2, (size_t)(m * n));
-        ser_sgemm_with(which, 0, !trans_a, n, m, k, b, ldb, a, lda, 0, t, m, 0, 0);
+    if (trans_b && !accumulate && !bias && !relu && !pool && n >= 8 * m) {
+        float *t = workspace(1, (size_t)(m * n));
+        ser_sgemm_with(which, 0, !trans_a, n, m, k, b, ldb, a, lda, 0, t, m, 0, 0, 0, 0);
         if (ldc == n) {
             ser_transpose(n, m, t, c);
         } else {
@@ -437,6 +443,6 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
         }
         return;
     }
-    if (n <= narrow_nr) product(narrow, MR, narrow_nr, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu);
-    else product(kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu);
+    if (n <= narrow_nr) product(narrow, MR, narrow_nr, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp);
+    else product(kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp);
 }

@@ -24,18 +24,21 @@ public enum GEMM {
     }
 
     /// C = op(A) · op(B) + bias (one value per column, a separate addition after each chain), then ReLU when
-    /// `relu` (max(v, 0) as Swift computes it), in the same pass over C: a layer's output is written once.
+    /// `relu` (max(v, 0) as Swift computes it), in the same pass over C: a layer's output is written once. With
+    /// `pooled`, the same pass also writes the pair max-pooling of C's rows (MaxPooling1D(2) of a channels-last
+    /// Conv1D output) there: m / 2 rows of n (row stride n), each value second > first ? second : first of rows 2q
+    /// and 2q + 1, as `ser_max_pool_pairs` computes it; m must then be even.
     ///
-    /// Wraps `ser_sgemm_bias`.
+    /// Wraps `ser_sgemm_bias_pool`.
     @inlinable
     public static func multiply(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int, transA: Bool = false,
         b: UnsafePointer<Float>, ldb: Int, transB: Bool = false,
         c: UnsafeMutablePointer<Float>, ldc: Int,
-        bias: UnsafePointer<Float>, relu: Bool
+        bias: UnsafePointer<Float>, relu: Bool, pooled: UnsafeMutablePointer<Float>? = nil
     ) {
-        ser_sgemm_bias(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, bias, relu ? 1 : 0)
+        ser_sgemm_bias_pool(transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, c, ldc, bias, relu ? 1 : 0, pooled, n)
     }
 
     /// The instruction sets the GEMM can run on; all give the same bits.
@@ -74,9 +77,9 @@ public enum GEMM {
         b: UnsafePointer<Float>, ldb: Int, transB: Bool = false,
         accumulate: Bool = false,
         c: UnsafeMutablePointer<Float>, ldc: Int,
-        bias: UnsafePointer<Float>? = nil, relu: Bool = false
+        bias: UnsafePointer<Float>? = nil, relu: Bool = false, pooled: UnsafeMutablePointer<Float>? = nil
     ) {
         ser_sgemm_with(kernel.code, transA ? 1 : 0, transB ? 1 : 0, m, n, k, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc,
-                       bias, relu ? 1 : 0)
+                       bias, relu ? 1 : 0, pooled, n)
     }
 }

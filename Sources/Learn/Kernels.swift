@@ -54,14 +54,17 @@ func addBiasAndActivate(_ y: UnsafeMutablePointer<Float>, rows: Int, n: Int, bia
 }
 
 /// y = a · W + b, activated: the weights are `weights` (k × n) followed by the bias (n). Bias and ReLU run in the
-/// GEMM's output pass; softmax afterwards (same values as `addBiasAndActivate` after a plain product).
+/// GEMM's output pass; softmax afterwards (same values as `addBiasAndActivate` after a plain product). With
+/// `pooled` (linear or ReLU, m even) the same pass also writes the pair max-pooling of y's rows there.
 func multiplyAddBias(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, weights: UnsafePointer<Float>,
-                     y: UnsafeMutablePointer<Float>, activation: Activation) {
+                     y: UnsafeMutablePointer<Float>, activation: Activation, pooled: UnsafeMutablePointer<Float>? = nil) {
     let bias = weights + k * n
     switch activation {
     case .linear, .relu:
-        GEMM.multiply(m: m, n: n, k: k, a: a, lda: lda, b: weights, ldb: n, c: y, ldc: n, bias: bias, relu: activation == .relu)
+        GEMM.multiply(m: m, n: n, k: k, a: a, lda: lda, b: weights, ldb: n, c: y, ldc: n, bias: bias,
+                      relu: activation == .relu, pooled: pooled)
     case .softmax:
+        precondition(pooled == nil, "pooling is fused only into a linear or ReLU output pass")
         GEMM.multiply(m: m, n: n, k: k, a: a, lda: lda, b: weights, ldb: n, c: y, ldc: n)
         addBiasAndActivate(y, rows: m, n: n, bias: bias, activation: activation)
     }
@@ -102,6 +105,9 @@ final class Conv1DKernel: LayerKernel {
     /// Whether the layer above (a pair max-pooling, `MaxPooling1DKernel.masksReLUBelow`) already applied this
     /// layer's ReLU gradient to `dy`: backward then skips its own pass over it (the mask is the same either way).
     var receivesMaskedGradient = false
+    /// Whether the pair max-pooling above can be computed in this layer's output pass (`forward(_:_:pooled:…)`):
+    /// a linear or ReLU activation and an even output length, so that no pair straddles two samples.
+    var canPoolPairs: Bool { activation != .softmax && outLength % 2 == 0 }
     /// Floats of one chunk's column matrix (256 KiB: an eighth of this machine's 2 MiB L2, beside the chunk's
     /// input, output and gradients).
     static let columnBudget = 64 * 1024
@@ -146,13 +152,21 @@ final class Conv1DKernel: LayerKernel {
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                  params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
+        forward(x, y, pooled: nil, batch: batch, params: params)
+    }
+
+    /// Forward; with `pooled` (`canPoolPairs`), also the output of the MaxPooling1D(2) above, written in the same
+    /// pass over each output tile (the bits `ser_max_pool_pairs` gives, one pass over y fewer).
+    func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, pooled: UnsafeMutablePointer<Float>?,
+                 batch: Int, params: UnsafePointer<Float>) {
+        precondition(pooled == nil || canPoolPairs)
         let kc = rowWidth, c = cols.pointer, size = chunks(batch).size
         var first = 0
         while first < batch {
             let samples = min(size, batch - first)
             ser_im2col(samples, inLength, inChannels, kernelSize, outLength, padLeft, x + first * inputSize, c)
             multiplyAddBias(m: samples * outLength, n: filters, k: kc, a: c, lda: kc, weights: params,
-                            y: y + first * outputSize, activation: activation)
+                            y: y + first * outputSize, activation: activation, pooled: pooled.map { $0 + first * outputSize / 2 })
             first += samples
         }
     }
@@ -189,7 +203,8 @@ final class Conv1DKernel: LayerKernel {
 ///
 /// cnn1d's pool (2, stride 2) takes non-overlapping pairs of rows elementwise (`ser_max_pool_pairs`, vectorised),
 /// and stores no indices: backward finds the winning row again from the input (`second > first`, as forward chose).
-/// Other pools record the index of each maximum.
+/// In a `Network`, such a pool above a Conv1D is written by the convolution's output pass instead (same bits; see
+/// `Conv1DKernel.canPoolPairs`). Other pools record the index of each maximum.
 final class MaxPooling1DKernel: LayerKernel {
     let inLength: Int, channels: Int, poolSize: Int, stride: Int, outLength: Int
     let argmax = IndexBuffer(count: 1)

@@ -15,6 +15,9 @@ final class Network {
     /// deltas[i] is the gradient with respect to activations[i].
     private(set) var deltas: [FloatBuffer]
     private(set) var batchCapacity = 0
+    /// poolingConvolution[i]: the convolution below layer i when layer i is a pair max-pooling that it computes in
+    /// its own output pass (`Conv1DKernel.forward(_:_:pooled:…)`); `forward` then skips layer i.
+    private let poolingConvolution: [Conv1DKernel?]
 
     /// A network for `spec`; `sharing` makes it a replica that reads (and updates) another network's weights
     /// while owning its own gradients and workspaces (batch-parallel training).
@@ -35,6 +38,13 @@ final class Network {
                 conv.receivesMaskedGradient = true
             }
         }
+        var pooling = [Conv1DKernel?](repeating: nil, count: kernels.count)
+        for i in kernels.indices.dropFirst() {
+            if let conv = kernels[i - 1] as? Conv1DKernel, let pool = kernels[i] as? MaxPooling1DKernel, pool.pairs, conv.canPoolPairs {
+                pooling[i] = conv
+            }
+        }
+        poolingConvolution = pooling
         var offsets: [Int] = []
         var total = 0
         for k in kernels { offsets.append(total); total += k.parameterCount }
@@ -82,10 +92,19 @@ final class Network {
         precondition(batch <= batchCapacity)
         let w = UnsafePointer(weights.pointer)
         for (i, k) in kernels.enumerated() {
+            if poolingConvolution[i] != nil { continue } // written by the convolution below
+            if i + 1 < kernels.count, let conv = poolingConvolution[i + 1] {
+                conv.forward(activations[i].pointer, activations[i + 1].pointer, pooled: activations[i + 2].pointer,
+                             batch: batch, params: w + offsets[i])
+                continue
+            }
             k.forward(activations[i].pointer, activations[i + 1].pointer, batch: batch,
                       params: w + offsets[i], training: training, rng: &rng)
         }
     }
+
+    /// Whether layer `i` is a pair max-pooling that the convolution below computes in its output pass.
+    func isPooledByConvolution(_ i: Int) -> Bool { poolingConvolution[i] != nil }
 
     /// Back-propagates `outputDelta` down to layer `lowest` (layers below it are skipped), writing weight
     /// gradients of the layers in `trainable` and, when `inputGradient` is set, the gradient with respect to

@@ -127,6 +127,29 @@ import Support
         }
     }
 
+    /// A pair max-pooling computed in the product's output pass (a convolution and the MaxPooling1D(2) above it)
+    /// gives the bits of the product with its bias and ReLU followed by `ser_max_pool_pairs`, and C is unchanged:
+    /// row blocks shorter than a tile (2, 14, 26 and 30 rows), a partial column panel (33 and 40 columns), k cut
+    /// into blocks (500, 700), and the ties and zeros a ReLU makes.
+    @Test(arguments: [(2, 16, 9), (24, 64, 20), (14, 40, 700), (26, 16, 500), (30, 33, 7)])
+    func poolingInTheOutputPassEqualsPoolingAfterwards(m: Int, n: Int, k: Int) {
+        var rng = SplitMix64(seed: UInt64(m * 31 + n * 7 + k))
+        let a = (0..<(m * k)).map { _ in rng.unitFloat() * 2 - 1 }, b = (0..<(k * n)).map { _ in rng.unitFloat() * 2 - 1 }
+        let bias = (0..<n).map { _ in rng.unitFloat() - 0.5 }
+        for relu in [false, true] {
+            for kernel in kernels {
+                var c = [Float](repeating: .nan, count: m * n), expected = [Float](repeating: .nan, count: m / 2 * n)
+                GEMM.multiply(kernel: kernel, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n, bias: bias, relu: relu)
+                ser_max_pool_pairs(1, m, n, c, &expected)
+                var fused = [Float](repeating: .nan, count: m * n), pooled = [Float](repeating: .nan, count: m / 2 * n)
+                GEMM.multiply(kernel: kernel, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &fused, ldc: n, bias: bias,
+                              relu: relu, pooled: &pooled)
+                #expect(fused.map(\.bitPattern) == c.map(\.bitPattern), "\(kernel) m \(m) n \(n) k \(k) relu \(relu): C")
+                #expect(pooled.map(\.bitPattern) == expected.map(\.bitPattern), "\(kernel) m \(m) n \(n) k \(k) relu \(relu): pooled")
+            }
+        }
+    }
+
     /// `ser_transpose` (Conv1D's backward pass transposes its kernel once per batch with it), on shapes that are
     /// not multiples of its 16 × 16 blocks.
     @Test(arguments: [(1, 1), (3, 17), (35, 16), (33, 50), (384, 256)])
@@ -203,12 +226,37 @@ import Support
         let convs = cnn.kernels.compactMap { $0 as? Conv1DKernel }, pools = cnn.kernels.compactMap { $0 as? MaxPooling1DKernel }
         #expect(convs.count == 5 && convs.allSatisfy(\.receivesMaskedGradient))
         #expect(pools.count == 5 && pools.allSatisfy(\.masksReLUBelow))
+        // …and each convolution writes the pooling above it in its own output pass.
+        let pooled = cnn.kernels.indices.filter { cnn.isPooledByConvolution($0) }
+        #expect(pooled == cnn.kernels.indices.filter { cnn.kernels[$0] is MaxPooling1DKernel })
         let other = try Network(spec: ModelSpec(inputLength: 30, kinds: [
             .conv1D(filters: 3, kernelSize: 5, padding: .same, activation: .linear), .maxPooling1D(poolSize: 2),
             .conv1D(filters: 3, kernelSize: 3, padding: .same, activation: .relu), .maxPooling1D(poolSize: 3, strides: 2),
             .flatten, .dense(units: 2, activation: .softmax)]))
         #expect(other.kernels.compactMap { $0 as? Conv1DKernel }.allSatisfy { !$0.receivesMaskedGradient })
         #expect(other.kernels.compactMap { $0 as? MaxPooling1DKernel }.allSatisfy { !$0.masksReLUBelow })
+        // The linear convolution (30 steps) computes its pair pooling; the pooling of 3 is not fused.
+        #expect(other.kernels.indices.filter { other.isPooledByConvolution($0) } == [1])
+    }
+
+    /// cnn1d's forward pass, with each convolution writing the pooling above it, gives the bits of its layers run
+    /// one by one (each pooling on its own), on a batch that cuts into uneven chunks.
+    @Test func theFusedForwardPassEqualsTheLayersOneByOne() throws {
+        let net = try Network(spec: .cnn1d(classes: 7))
+        var rng = SplitMix64(seed: 5)
+        net.initialize(using: &rng)
+        let batch = 13
+        net.reserve(batch: batch)
+        for i in 0..<(batch * net.inputSize) { net.input[i] = rng.unitFloat() * 4 - 2 }
+        net.forward(batch: batch, training: false, rng: &rng)
+        var x = Array(UnsafeBufferPointer(start: net.input, count: batch * net.inputSize))
+        for (i, kernel) in net.kernels.enumerated() {
+            var y = [Float](repeating: .nan, count: batch * kernel.outputSize)
+            kernel.forward(x, &y, batch: batch, params: net.weights.pointer + net.offsets[i], training: false, rng: &rng)
+            let fused = Array(UnsafeBufferPointer(start: net.activations[i + 1].pointer, count: y.count))
+            #expect(fused.map(\.bitPattern) == y.map(\.bitPattern), "layer \(i)")
+            x = y
+        }
     }
 
     @Test func theColumnWorkspaceHoldsEveryBatchesLargestChunk() {

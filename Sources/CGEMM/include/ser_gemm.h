@@ -20,16 +20,19 @@ void ser_sgemm(int trans_a, int trans_b, long m, long n, long k,
 
 /// C = op(A) · op(B) with an epilogue fused into the same pass: every element, after its chain of fused
 /// multiply-adds, becomes v + bias[j] (a separate addition), then, when `relu` is non-zero, (0 >= v) ? 0 : v
-/// (Swift's max(v, 0): +0 for -0, NaN kept). `bias` holds n values.
-void ser_sgemm_bias(int trans_a, int trans_b, long m, long n, long k,
-                    const float *a, long lda, const float *b, long ldb,
-                    float *c, long ldc, const float *bias, int relu);
+/// (Swift's max(v, 0): +0 for -0, NaN kept). `bias` holds n values. When `pool` is not NULL, the same pass also
+/// max-pools pairs of C's rows into it (a Conv1D's output and its MaxPooling1D(2)'s, each written once): row q of
+/// `pool` (row stride `ldp`) is, element by element, second > first ? second : first with first = C's row 2q and
+/// second = row 2q + 1, after the bias and ReLU, as `ser_max_pool_pairs` computes it; m must then be even.
+void ser_sgemm_bias_pool(int trans_a, int trans_b, long m, long n, long k,
+                         const float *a, long lda, const float *b, long ldb,
+                         float *c, long ldc, const float *bias, int relu, float *pool, long ldp);
 
-/// `ser_sgemm` / `ser_sgemm_bias` with the given kernel (or the best one the CPU has, when it lacks that one):
-/// for tests. `bias` may be NULL.
+/// `ser_sgemm` / `ser_sgemm_bias_pool` with the given kernel (or the best one the CPU has, when
+/// it lacks that one): for tests. `bias` and `pool` may be NULL.
 void ser_sgemm_with(ser_gemm_kernel kernel, int trans_a, int trans_b, long m, long n, long k,
                     const float *a, long lda, const float *b, long ldb,
-                    int accumulate, float *c, long ldc, const float *bias, int relu);
+                    int accumulate, float *c, long ldc, const float *bias, int relu, float *pool, long ldp);
 
 /// The fastest kernel this CPU (and its operating system) supports.
 ser_gemm_kernel ser_gemm_best_kernel(void);
