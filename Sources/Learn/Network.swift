@@ -31,18 +31,16 @@ final class Network {
             input = output
         }
         self.kernels = kernels
-        // A ReLU convolution under a pair max-pooling: the pooling's backward applies the ReLU's gradient too.
-        for (below, above) in zip(kernels, kernels.dropFirst()) {
-            if let conv = below as? Conv1DKernel, let pool = above as? MaxPooling1DKernel, conv.activation == .relu, pool.pairs {
+        // A convolution under a pair max-pooling: the pooling's backward applies a ReLU's gradient too, and the
+        // convolution's output pass writes the pooling's output when it can.
+        var pooling = [Conv1DKernel?](repeating: nil, count: kernels.count)
+        for i in kernels.indices.dropFirst() {
+            guard let conv = kernels[i - 1] as? Conv1DKernel, let pool = kernels[i] as? MaxPooling1DKernel, pool.pairs else { continue }
+            if conv.activation == .relu {
                 pool.masksReLUBelow = true
                 conv.receivesMaskedGradient = true
             }
-        }
-        var pooling = [Conv1DKernel?](repeating: nil, count: kernels.count)
-        for i in kernels.indices.dropFirst() {
-            if let conv = kernels[i - 1] as? Conv1DKernel, let pool = kernels[i] as? MaxPooling1DKernel, pool.pairs, conv.canPoolPairs {
-                pooling[i] = conv
-            }
+            if conv.canPoolPairs { pooling[i] = conv }
         }
         poolingConvolution = pooling
         var offsets: [Int] = []
