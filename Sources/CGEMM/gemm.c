@@ -22,6 +22,7 @@
 
 #include "ser_gemm.h"
 #include "ser_kernels.h"
+#include "ser_team.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -408,6 +409,53 @@ static void product(tile_kernel kernel, long MR, long NR, int trans_a, int trans
     } while (k0 < k);
 }
 
+// MARK: Products shared by a team
+
+/// Products of fewer multiply-adds run on the calling thread alone: a hand-over would cost more than it saves.
+static const double parallel_min_macs = 65536;
+
+/// One `product` cut into `parts` parts of nearly equal numbers of whole units (MR-row blocks when `rows`, else
+/// NR-column panels).
+typedef struct {
+    tile_kernel kernel;
+    long MR, NR;
+    int trans_a, trans_b;
+    long m, n, k;
+    const float *a;
+    long lda;
+    const float *b;
+    long ldb;
+    int accumulate;
+    float *c;
+    long ldc;
+    const float *bias;
+    int relu;
+    float *pool;
+    long ldp;
+    int rows;
+    long units;
+    int parts;
+} product_call;
+
+static void product_part(void *context, int part) {
+    const product_call *p = context;
+    long first = p->units * part / p->parts, end = p->units * (part + 1) / p->parts;
+    if (p->rows) {
+        long i0 = first * p->MR, i1 = end * p->MR < p->m ? end * p->MR : p->m;
+        const float *a = p->trans_a ? p->a + i0 : p->a + i0 * p->lda;
+        // MR is even, so a row block starts on a pair of rows: its pooled rows start at i0 / 2.
+        product(p->kernel, p->MR, p->NR, p->trans_a, p->trans_b, i1 - i0, p->n, p->k, a, p->lda, p->b, p->ldb,
+                p->accumulate, p->c + i0 * p->ldc, p->ldc, p->bias, p->relu, p->pool ? p->pool + (i0 / 2) * p->ldp : 0,
+                p->ldp);
+    } else {
+        long j0 = first * p->NR, j1 = end * p->NR < p->n ? end * p->NR : p->n;
+        const float *b = p->trans_b ? p->b + j0 * p->ldb : p->b + j0;
+        product(p->kernel, p->MR, p->NR, p->trans_a, p->trans_b, p->m, j1 - j0, p->k, p->a, p->lda, b, p->ldb,
+                p->accumulate, p->c + j0, p->ldc, p->bias ? p->bias + j0 : 0, p->relu, p->pool ? p->pool + j0 : 0,
+                p->ldp);
+    }
+}
+
 void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, long n, long k,
                     const float *a, long lda, const float *b, long ldb,
                     int accumulate, float *c, long ldc, const float *bias, int relu, float *pool, long ldp) {
@@ -443,6 +491,26 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
         }
         return;
     }
-    if (n <= narrow_nr) product(narrow, MR, narrow_nr, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp);
-    else product(kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp);
+    if (n <= narrow_nr) NR = narrow_nr, kernel = narrow;
+    product_call call = {kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp, 0, 0};
+    int threads = ser_team_threads();
+    // Shared by the calling thread's team (ser_team.h) when there is one and the product is worth a hand-over
+    // (about a microsecond): cut into row blocks of whole MR-row tiles, or, for a product of fewer rows, into
+    // whole NR-column panels. Every element is still computed by one tile kernel as one chain, so the parts give
+    // the bits one pass would.
+    if (threads > 1 && (double)m * (double)n * (double)k >= parallel_min_macs) {
+        long row_blocks = (m + MR - 1) / MR, panels = (n + NR - 1) / NR;
+        if (row_blocks >= 2 * threads || (row_blocks >= threads && row_blocks >= panels)) {
+            call.rows = 1;
+            call.units = row_blocks;
+        } else if (panels >= 2) {
+            call.units = panels;
+        }
+        if (call.units >= 2) {
+            call.parts = (int)(call.units < threads ? call.units : threads);
+            ser_team_run(call.parts, product_part, &call);
+            return;
+        }
+    }
+    product(kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp);
 }

@@ -7,6 +7,7 @@
 
 #include "ser_kernels.h"
 #include "ser_gemm.h"
+#include "ser_team.h"
 
 #include <math.h>
 #include <string.h>
@@ -24,12 +25,12 @@
     ATTRIBUTES static void add_##SUFFIX(long count, float *restrict dst, const float *restrict src) {                 \
         for (long i = 0; i < count; i++) dst[i] = dst[i] + src[i];                                                   \
     }                                                                                                                 \
-    ATTRIBUTES static void column_sums_##SUFFIX(long rows, long n, const float *restrict x, float *restrict out,      \
-                                                int accumulate) {                                                     \
+    ATTRIBUTES static void column_sums_##SUFFIX(long rows, long n, const float *restrict x, long ldx,                \
+                                                float *restrict out, int accumulate) {                                \
         if (!accumulate)                                                                                              \
             for (long j = 0; j < n; j++) out[j] = 0.0f;                                                              \
         for (long r = 0; r < rows; r++) {                                                                            \
-            const float *restrict row = x + r * n;                                                                    \
+            const float *restrict row = x + r * ldx;                                                                  \
             for (long j = 0; j < n; j++) out[j] = out[j] + row[j];                                                   \
         }                                                                                                             \
     }                                                                                                                 \
@@ -155,14 +156,14 @@ DEFINE_PASSES(avx512, __attribute__((target("avx512f"))))
 
 // MARK: Transposition (copies only; explicit vectors: 8 × 8 blocks through registers)
 
-static void transpose_generic(long rows, long columns, const float *restrict x, float *restrict y) {
+static void transpose_generic(long rows, long columns, const float *restrict x, float *restrict y, long ldy) {
     for (long r = 0; r < rows; r++)
-        for (long c = 0; c < columns; c++) y[c * rows + r] = x[r * columns + c];
+        for (long c = 0; c < columns; c++) y[c * ldy + r] = x[r * columns + c];
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2")))
-static void transpose_avx2(long rows, long columns, const float *restrict x, float *restrict y) {
+static void transpose_avx2(long rows, long columns, const float *restrict x, float *restrict y, long ldy) {
     long r0 = 0;
     for (; r0 + 8 <= rows; r0 += 8) {
         const float *in = x + r0 * columns;
@@ -180,26 +181,26 @@ static void transpose_avx2(long rows, long columns, const float *restrict x, flo
             __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
             __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
             __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-            float *out = y + c0 * rows + r0;
+            float *out = y + c0 * ldy + r0;
             _mm256_storeu_ps(out, _mm256_permute2f128_ps(u0, u4, 0x20));
-            _mm256_storeu_ps(out + rows, _mm256_permute2f128_ps(u1, u5, 0x20));
-            _mm256_storeu_ps(out + 2 * rows, _mm256_permute2f128_ps(u2, u6, 0x20));
-            _mm256_storeu_ps(out + 3 * rows, _mm256_permute2f128_ps(u3, u7, 0x20));
-            _mm256_storeu_ps(out + 4 * rows, _mm256_permute2f128_ps(u0, u4, 0x31));
-            _mm256_storeu_ps(out + 5 * rows, _mm256_permute2f128_ps(u1, u5, 0x31));
-            _mm256_storeu_ps(out + 6 * rows, _mm256_permute2f128_ps(u2, u6, 0x31));
-            _mm256_storeu_ps(out + 7 * rows, _mm256_permute2f128_ps(u3, u7, 0x31));
+            _mm256_storeu_ps(out + ldy, _mm256_permute2f128_ps(u1, u5, 0x20));
+            _mm256_storeu_ps(out + 2 * ldy, _mm256_permute2f128_ps(u2, u6, 0x20));
+            _mm256_storeu_ps(out + 3 * ldy, _mm256_permute2f128_ps(u3, u7, 0x20));
+            _mm256_storeu_ps(out + 4 * ldy, _mm256_permute2f128_ps(u0, u4, 0x31));
+            _mm256_storeu_ps(out + 5 * ldy, _mm256_permute2f128_ps(u1, u5, 0x31));
+            _mm256_storeu_ps(out + 6 * ldy, _mm256_permute2f128_ps(u2, u6, 0x31));
+            _mm256_storeu_ps(out + 7 * ldy, _mm256_permute2f128_ps(u3, u7, 0x31));
         }
         for (; c0 < columns; c0++)
-            for (long r = r0; r < r0 + 8; r++) y[c0 * rows + r] = x[r * columns + c0];
+            for (long r = r0; r < r0 + 8; r++) y[c0 * ldy + r] = x[r * columns + c0];
     }
     for (; r0 < rows; r0++)
-        for (long c = 0; c < columns; c++) y[c * rows + r0] = x[r0 * columns + c];
+        for (long c = 0; c < columns; c++) y[c * ldy + r0] = x[r0 * columns + c];
 }
 
 __attribute__((target("avx512f")))
-static void transpose_avx512(long rows, long columns, const float *restrict x, float *restrict y) {
-    transpose_avx2(rows, columns, x, y);
+static void transpose_avx512(long rows, long columns, const float *restrict x, float *restrict y, long ldy) {
+    transpose_avx2(rows, columns, x, y, ldy);
 }
 #endif
 
@@ -218,9 +219,6 @@ static void transpose_avx512(long rows, long columns, const float *restrict x, f
 
 void ser_mask_relu(long count, float *dy, const float *y) { DISPATCH(mask_relu, count, dy, y) }
 
-void ser_column_sums(long rows, long n, const float *x, float *out, int accumulate) {
-    DISPATCH(column_sums, rows, n, x, out, accumulate)
-}
 
 void ser_add(long count, float *dst, const float *src) { DISPATCH(add, count, dst, src) }
 
@@ -228,19 +226,119 @@ void ser_max_pool_pairs(long batch, long length, long channels, const float *x, 
     DISPATCH(max_pool_pairs, batch, length, channels, x, y)
 }
 
-void ser_max_pool_pairs_backward(long batch, long length, long channels, const float *x, const float *dy, float *dx,
-                                 int relu) {
+// MARK: Passes shared by a team (ser_team.h): cut by samples, each sample's elements computed as one pass would
+
+/// Passes over fewer floats run on the calling thread alone.
+static const long parallel_min_floats = 16384;
+
+static void max_pool_pairs_backward_serial(long batch, long length, long channels, const float *x, const float *dy,
+                                           float *dx, int relu) {
     DISPATCH(max_pool_pairs_backward, batch, length, channels, x, dy, dx, relu)
 }
 
-void ser_transpose(long rows, long columns, const float *x, float *y) { DISPATCH(transpose, rows, columns, x, y) }
+static void im2col_serial(long batch, long length, long channels, long kernel, long out_length, long pad_left,
+                          const float *x, float *cols) {
+    DISPATCH(im2col, batch, length, channels, kernel, out_length, pad_left, x, cols)
+}
+
+static void col2im_serial(long batch, long length, long channels, long kernel, long out_length, long pad_left,
+                          const float *cols, float *dx) {
+    DISPATCH(col2im, batch, length, channels, kernel, out_length, pad_left, cols, dx)
+}
+
+static void transpose_serial(long rows, long columns, const float *x, float *y, long ldy) {
+    DISPATCH(transpose, rows, columns, x, y, ldy)
+}
+
+static void column_sums_serial(long rows, long n, const float *x, long ldx, float *out, int accumulate) {
+    DISPATCH(column_sums, rows, n, x, ldx, out, accumulate)
+}
+
+typedef enum { POOL_BACKWARD, IM2COL, COL2IM, TRANSPOSE, COLUMN_SUMS } pass_kind;
+
+typedef struct {
+    pass_kind kind;
+    long batch, length, channels, kernel, out_length, pad_left;
+    const float *x, *dy;
+    float *y;
+    int relu, parts;
+} pass_call;
+
+static void pass_part(void *context, int part) {
+    const pass_call *p = context;
+    if (p->kind == TRANSPOSE || p->kind == COLUMN_SUMS) {
+        // Bands of 16 columns of y (transpose: rows of x; here `batch` counts them) or of the sums.
+        long bands = (p->batch + 15) / 16;
+        long j0 = bands * part / p->parts * 16, j1 = bands * (part + 1) / p->parts * 16;
+        if (j1 > p->batch) j1 = p->batch;
+        if (j1 <= j0) return;
+        if (p->kind == TRANSPOSE)
+            transpose_serial(j1 - j0, p->channels, p->x + j0 * p->channels, p->y + j0, p->batch);
+        else
+            column_sums_serial(p->length, j1 - j0, p->x + j0, p->batch, p->y + j0, p->relu);
+        return;
+    }
+    long b0 = p->batch * part / p->parts, b1 = p->batch * (part + 1) / p->parts, n = b1 - b0;
+    if (n <= 0) return;
+    long sample = p->length * p->channels, width = p->kernel * p->channels;
+    switch (p->kind) {
+    case POOL_BACKWARD:
+        max_pool_pairs_backward_serial(n, p->length, p->channels, p->x + b0 * sample, p->dy + b0 * (p->length / 2) * p->channels,
+                                       p->y + b0 * sample, p->relu);
+        break;
+    case IM2COL:
+        im2col_serial(n, p->length, p->channels, p->kernel, p->out_length, p->pad_left, p->x + b0 * sample,
+                      p->y + b0 * p->out_length * width);
+        break;
+    case TRANSPOSE:
+    case COLUMN_SUMS:
+        break;
+    case COL2IM:
+        col2im_serial(n, p->length, p->channels, p->kernel, p->out_length, p->pad_left, p->x + b0 * p->out_length * width,
+                      p->y + b0 * sample);
+        break;
+    }
+}
+
+/// Runs `call` on the calling thread's team when it has one, the pass moves at least `floats` floats and there
+/// are at least two samples; returns 0 (nothing done) otherwise.
+static int shared_pass(pass_call call, long floats) {
+    int threads = ser_team_threads();
+    if (threads < 2 || call.batch < 2 || floats < parallel_min_floats) return 0;
+    call.parts = (int)(call.batch < threads ? call.batch : threads);
+    ser_team_run(call.parts, pass_part, &call);
+    return 1;
+}
+
+void ser_max_pool_pairs_backward(long batch, long length, long channels, const float *x, const float *dy, float *dx,
+                                 int relu) {
+    pass_call call = {POOL_BACKWARD, batch, length, channels, 0, 0, 0, x, dy, dx, relu, 0};
+    if (!shared_pass(call, batch * length * channels)) max_pool_pairs_backward_serial(batch, length, channels, x, dy, dx, relu);
+}
+
+
+void ser_transpose(long rows, long columns, const float *x, float *y) {
+    // `batch` counts x's rows, `channels` its columns.
+    pass_call call = {TRANSPOSE, rows, 0, columns, 0, 0, 0, x, 0, y, 0, 0};
+    if (!shared_pass(call, rows * columns)) transpose_serial(rows, columns, x, y, rows);
+}
+
+void ser_column_sums(long rows, long n, const float *x, float *out, int accumulate) {
+    // `batch` counts the sums (x's columns), `length` x's rows; `relu` carries `accumulate`.
+    pass_call call = {COLUMN_SUMS, n, rows, 0, 0, 0, 0, x, 0, out, accumulate, 0};
+    if (!shared_pass(call, rows * n)) column_sums_serial(rows, n, x, n, out, accumulate);
+}
 
 void ser_im2col(long batch, long length, long channels, long kernel, long out_length, long pad_left,
                 const float *x, float *cols) {
-    DISPATCH(im2col, batch, length, channels, kernel, out_length, pad_left, x, cols)
+    pass_call call = {IM2COL, batch, length, channels, kernel, out_length, pad_left, x, 0, cols, 0, 0};
+    if (!shared_pass(call, batch * out_length * kernel * channels))
+        im2col_serial(batch, length, channels, kernel, out_length, pad_left, x, cols);
 }
 
 void ser_col2im(long batch, long length, long channels, long kernel, long out_length, long pad_left,
                 const float *cols, float *dx) {
-    DISPATCH(col2im, batch, length, channels, kernel, out_length, pad_left, cols, dx)
+    pass_call call = {COL2IM, batch, length, channels, kernel, out_length, pad_left, cols, 0, dx, 0, 0};
+    if (!shared_pass(call, batch * out_length * kernel * channels))
+        col2im_serial(batch, length, channels, kernel, out_length, pad_left, cols, dx);
 }

@@ -1,3 +1,4 @@
+import CGEMM
 import Dispatch
 import Support
 import Synchronization
@@ -134,6 +135,31 @@ final class RunningTrainings: Sendable {
 
     /// Threads for a batch of `shards` shards: all of them while this is the only training, else 1.
     func shardWorkers(for shards: Int) -> Int {
-        count.load(ordering: .relaxed) > 1 ? 1 : shards
+        isAlone ? shards : 1
+    }
+
+    /// Whether at most one training is running.
+    var isAlone: Bool { count.load(ordering: .relaxed) <= 1 }
+}
+
+/// Helper threads with which a training's own thread shares each matrix product and element-wise pass of a batch
+/// (`Sources/CGEMM/team.c`): a product is cut by output tiles, a pass by samples, never inside one element's
+/// arithmetic, so the weights are the same bits with any number of threads, or none. This is how a lone training
+/// with one shard (the default `threads` 1) uses every core without changing a number.
+final class ProductTeam {
+    private let team: OpaquePointer?
+
+    /// A team of `threads` threads (the caller's and `threads` − 1 helpers); none below 2.
+    init(threads: Int) {
+        team = threads > 1 ? ser_team_create(Int32(min(threads, 256))) : nil
+    }
+
+    deinit {
+        if let team { ser_team_destroy(team) }
+    }
+
+    /// Makes the team the calling thread's (`active`), or leaves that thread alone.
+    func use(_ active: Bool) {
+        ser_team_use(active ? team : nil)
     }
 }

@@ -68,6 +68,11 @@ public struct TrainingOptions: Equatable, Sendable {
     /// other trainings run beside it, so that several trainings share the cores without meeting at a barrier
     /// every batch. It changes only the speed: the shards, their order and their sums are the same.
     public var shardWorkers: Int? = nil
+    /// Cores a training shares each product and element-wise pass of a batch among when it runs its shards one
+    /// after another (one shard, the default) and no other training runs beside it; nil: every core of the
+    /// machine. The parts are cut by output tiles and samples, never inside one element's arithmetic, so this
+    /// changes only the speed, never a bit (`ProductTeam`).
+    public var cores: Int? = nil
 
     public init() {}
 }
@@ -184,6 +189,8 @@ public enum Trainer {
         let workers = try BatchWorkers(model: model, count: options.threads, batch: batchSize, seed: options.seed)
         RunningTrainings.shared.begin()
         defer { RunningTrainings.shared.end() }
+        let team = ProductTeam(threads: options.cores ?? availableCores)
+        defer { team.use(false) }
         var order = Array(0..<train.count)
         let classWeights = options.classWeights
         let best = FloatBuffer(count: network.parameterCount)
@@ -208,12 +215,15 @@ public enum Trainer {
                     break epochs
                 }
                 let n = min(batchSize, order.count - start)
+                let concurrency = options.shardWorkers ?? RunningTrainings.shared.shardWorkers(for: options.threads)
+                // The team only while its cores are free: not beside shards running at once or other trainings.
+                team.use(min(concurrency, options.threads) == 1 && RunningTrainings.shared.isAlone)
                 let result = order.withUnsafeBufferPointer { o in
                     train.values.withUnsafeBufferPointer { x in
                         let run = { (w: UnsafePointer<Float>?) in
                             workers.step(model: model, rows: o.baseAddress! + start, n: n, data: train, x: x.baseAddress!,
                                          classWeights: w, trainable: trainable, lowest: lowest, ranges: ranges,
-                                         concurrency: options.shardWorkers ?? RunningTrainings.shared.shardWorkers(for: options.threads))
+                                         concurrency: concurrency)
                         }
                         return classWeights.map { $0.withUnsafeBufferPointer { run($0.baseAddress!) } } ?? run(nil)
                     }

@@ -63,6 +63,9 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Threads, each training a shard of every batch (same --threads → same weights; 2 pays on an idle 2-core machine).")
     var threads = TrainOptions().threads
 
+    @Option(help: ArgumentHelp("Cores the training may use: they run the shards at once, or share each matrix product of a one-shard training (default: every core; changes only the speed, never the weights).", valueName: "N"))
+    var cores: Int?
+
     @Option(help: ArgumentHelp("Save the trained model to this file (safetensors).", valueName: "MODEL"))
     var out: String?
 
@@ -71,6 +74,7 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         if from != nil, model != "cnn1d" { throw ValidationError("--from and --model both name the model: give one") }
+        if let cores, !(1...256).contains(cores) { throw ValidationError("--cores must be 1…256, given \(cores)") }
         if from == nil, !freeze.isEmpty { throw ValidationError("--freeze applies to a saved model: give --from") }
     }
 
@@ -90,6 +94,7 @@ struct TrainCommand: ParsableCommand {
         job.options.patience = patience
         job.options.seed = seed
         job.options.threads = threads
+        job.options.workers = cores
         Cancellation.installInterruptHandler(secondInterruptExits: true)
         let outcome = try Failure.reporting("train") {
             try job.run(version: SER.version) { line in Output.line(line) }

@@ -24,8 +24,8 @@ public struct TrainOptions: Sendable, Equatable {
     /// Shards of every batch, each trained on its own thread when the cores are free; the same threads give the
     /// same weights. Never taken from the machine (its cores) or the session, so that no result depends on them.
     public var threads = 1
-    /// At most this many OS threads run one training's shards (the session's `threads`); nil: as many as
-    /// shards. Changes only the speed.
+    /// At most this many OS threads run one training's shards, or share each product of a lone one-shard training
+    /// (the session's `threads`); nil: as many as shards, and every core. Changes only the speed.
     public var workers: Int? = nil
 
     public init() {}
@@ -47,6 +47,7 @@ public struct TrainOptions: Sendable, Equatable {
         o.seed = seed
         o.threads = threads
         if let workers, workers < threads { o.shardWorkers = max(1, workers) }
+        o.cores = workers
         return o
     }
 }

@@ -1,0 +1,32 @@
+#ifndef SER_TEAM_H
+#define SER_TEAM_H
+// A team of threads that one thread's matrix products and element-wise passes share (see team.c). A product is
+// cut into parts by output tiles, a pass by samples or elements, never inside one element's arithmetic: the
+// bits are the same with or without a team, whatever its size.
+
+typedef struct ser_team ser_team;
+
+/// A team of `threads` threads: the one that calls `ser_team_use` with it, plus `threads` − 1 helpers started
+/// now, which wait for work. NULL when `threads` < 2 or the helpers cannot be started (work then runs on the
+/// calling thread alone).
+ser_team *ser_team_create(int threads);
+
+/// Stops and joins the helpers. The team must not be in use on any thread.
+void ser_team_destroy(ser_team *team);
+
+/// Makes `team` (or NULL: none) the calling thread's team, which its `ser_sgemm`, `ser_adam`, `ser_im2col`, …
+/// calls then share; returns the previous one. A team serves one thread at a time.
+ser_team *ser_team_use(ser_team *team);
+
+/// The calling thread's team's thread count, 1 without a team.
+int ser_team_threads(void);
+
+/// Jobs the calling thread's team has run so far (`ser_team_run` calls it shared), 0 without a team: for tests.
+unsigned long ser_team_jobs(void);
+
+/// Runs body(context, part) for part = 0 ..< parts on the calling thread's team (part 0 on the calling thread,
+/// parts beyond the team's size one after another on the calling thread too) and returns when all are done;
+/// without a team, all on the calling thread in order.
+void ser_team_run(int parts, void (*body)(void *context, int part), void *context);
+
+#endif
