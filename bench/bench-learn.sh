@@ -6,16 +6,18 @@
 # machine disturbs less), the ratio ser/Keras (target ≤ 0.3) — also of the median and of the fastest epoch's CPU
 # time, which other processes on a shared machine disturb least —, test accuracies and
 # peak memory (maximum resident set size of each process, /usr/bin/time -v).
-# It also reports ser's training rate in GFLOP/s — the cnn1d's forward + backward FLOPs per training row
-# (and forward FLOPs per validation row) over the epoch's CPU time at --threads 1, Adam and validation
+# It also reports ser's training rate in GFLOP/s per core — the cnn1d's forward + backward FLOPs per training row
+# (and forward FLOPs per validation row) over the epoch's CPU time on one core (--cores 1), Adam and validation
 # included — beside this core's FMA peak (bench/fma_peak.c: independent FMAs on the widest vectors ser's
 # GEMM uses here).
-# ser runs twice: --threads 1 (the default) and --threads 2 (two batch shards at once); on a CPU with AVX-512 a
-# third time at --threads 1 with its AVX2 kernel (SER_GEMM_KERNEL=avx2: the GEMM and the element-wise passes as
-# an AVX2-only CPU runs them, same bits), whose ratio and GFLOP/s beside the AVX2 FMA peak tell readers on such
-# machines what they get; its ratio is also given against Keras with oneDNN held to AVX2 (ONEDNN_MAX_CPU_ISA=AVX2,
-# a second Keras run), as TensorFlow runs on such a CPU. The load average before and after is printed: on a shared
-# machine, compare the CPU ratio.
+# ser runs three times: the default (one shard, each product and pass shared by every core: the wall-clock
+# comparison with Keras, which also uses every core), --cores 1 (the same bits on one core: the CPU comparison and
+# the GFLOP/s) and --threads 2 (two batch shards at once, other weights); on a CPU with AVX-512 twice more with its
+# AVX2 kernel (SER_GEMM_KERNEL=avx2: the GEMM and the element-wise passes as an AVX2-only CPU runs them, same bits),
+# default and --cores 1, whose ratios and GFLOP/s beside the AVX2 FMA peak tell readers on such machines what they
+# get; their ratios are also given against Keras with oneDNN held to AVX2 (ONEDNN_MAX_CPU_ISA=AVX2, a second Keras
+# run), as TensorFlow runs on such a CPU. The load average before and after is printed: on a shared machine, other
+# processes disturb the wall clock most.
 # LEARN_BENCH_EPOCHS (default 20) sets the epochs; LEARN_BENCH_FEATURES=PREFIX uses a real table instead
 # (its CSV needs an `emotion` column).
 set -euo pipefail
@@ -51,13 +53,13 @@ avx512=0
 grep -q '"avx512"' "$work/peak.out" && avx512=1
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-for t in 1 2; do
-  timed ser$t "$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 --patience 0 --seed 0 \
-    --threads $t --json
-done
+train=("$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 --patience 0 --seed 0 --json)
+timed ser1 "${train[@]}" --threads 1
+timed ser1c1 "${train[@]}" --threads 1 --cores 1
+timed ser2 "${train[@]}" --threads 2
 if (( avx512 )); then
-  timed ser1avx2 env SER_GEMM_KERNEL=avx2 "$ser" train --features "$prefix" --label emotion --epochs "$epochs" --batch 32 \
-    --patience 0 --seed 0 --threads 1 --json
+  timed ser1avx2 env SER_GEMM_KERNEL=avx2 "${train[@]}" --threads 1
+  timed ser1c1avx2 env SER_GEMM_KERNEL=avx2 "${train[@]}" --threads 1 --cores 1
 fi
 timed keras env CUDA_VISIBLE_DEVICES= TF_CPP_MIN_LOG_LEVEL=3 "$venv/bin/python" bench/keras_train.py "$prefix" emotion "$epochs" 0
 if (( avx512 )); then
@@ -103,12 +105,15 @@ def cnn1d_macs(width=160, classes=7):
     # Backward: weight gradients for every layer, input gradients for all but the first.
     return forward, forward + forward + (forward - conv[0])
 fwd_macs, train_macs = cnn1d_macs(classes=len(last_json("ser1")["classes"]))
-peaks = {"ser1": json.loads(open(f"{work}/peak.out").read()), "ser1avx2": json.loads(open(f"{work}/peak-avx2.out").read())}
+peaks = {"ser1c1": json.loads(open(f"{work}/peak.out").read()), "ser1c1avx2": json.loads(open(f"{work}/peak-avx2.out").read())}
 print(f"  keras (CPU)        {k['seconds_per_epoch']:.3f} s/epoch   CPU {k['cpu_seconds_per_epoch']:.3f} s/epoch   "
       f"test accuracy {k['test_accuracy']:.3f}   peak memory {peak_mb('keras'):.0f} MB")
-runs = [("ser1", "ser --threads 1   "), ("ser2", "ser --threads 2   ")]
+runs = [("ser1", f"ser (one shard, its products shared by all {cores} cores)\n                    "),
+        ("ser1c1", "ser --cores 1 (one core)\n                    "),
+        ("ser2", "ser --threads 2 (two shards at once: other weights)\n                    ")]
 if os.path.exists(f"{work}/ser1avx2.out"):
-    runs.append(("ser1avx2", "ser --threads 1, AVX2 kernel (SER_GEMM_KERNEL=avx2)\n                    "))
+    runs.append(("ser1avx2", f"ser, AVX2 kernel (SER_GEMM_KERNEL=avx2), all {cores} cores\n                    "))
+    runs.append(("ser1c1avx2", "ser, AVX2 kernel, --cores 1\n                    "))
 for name, title in runs:
     s = last_json(name)
     wall, cpu = mean_after_first(s["epoch_seconds"]), mean_after_first(s["epoch_cpu_seconds"])
@@ -116,9 +121,10 @@ for name, title in runs:
           f"peak memory {peak_mb(name):.0f} MB")
     print(f"      ratio ser/keras: {wall / k['seconds_per_epoch']:.2f} wall (target <= 0.30), "
           f"{cpu / k['cpu_seconds_per_epoch']:.2f} CPU")
-    if name == "ser1avx2":
+    if name in ("ser1c1", "ser1avx2", "ser1c1avx2"):
         same = s.get("weights_sha256") == last_json("ser1").get("weights_sha256")
-        print(f"      weights sha256 {'the same as' if same else 'DIFFERENT from'} the default kernel's")
+        print(f"      weights sha256 {'the same as' if same else 'DIFFERENT from'} the first run's")
+    if name in ("ser1avx2", "ser1c1avx2"):
         k2 = last_json("kerasavx2")
         print(f"      keras with oneDNN held to AVX2 (ONEDNN_MAX_CPU_ISA=AVX2): {k2['seconds_per_epoch']:.3f} s/epoch, "
               f"CPU {k2['cpu_seconds_per_epoch']:.3f} s/epoch (median {median(k2['epoch_cpu_seconds']):.3f} s); ratio ser/keras "

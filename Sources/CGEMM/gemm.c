@@ -414,8 +414,8 @@ static void product(tile_kernel kernel, long MR, long NR, int trans_a, int trans
 /// Products of fewer multiply-adds run on the calling thread alone: a hand-over would cost more than it saves.
 static const double parallel_min_macs = 65536;
 
-/// One `product` cut into `parts` parts of nearly equal numbers of whole units (MR-row blocks when `rows`, else
-/// NR-column panels).
+/// One `product` cut into `pieces` pieces of nearly equal numbers of whole units (MR-row blocks when `rows`, else
+/// NR-column panels), which the team's threads take in turn.
 typedef struct {
     tile_kernel kernel;
     long MR, NR;
@@ -434,12 +434,13 @@ typedef struct {
     long ldp;
     int rows;
     long units;
-    int parts;
+    long pieces;
+    _Atomic long next; // the next piece to take
 } product_call;
 
-static void product_part(void *context, int part) {
-    const product_call *p = context;
-    long first = p->units * part / p->parts, end = p->units * (part + 1) / p->parts;
+/// Piece `piece` of `p`: units units * piece / pieces ..< units * (piece + 1) / pieces.
+static void product_piece(const product_call *p, long piece) {
+    long first = p->units * piece / p->pieces, end = p->units * (piece + 1) / p->pieces;
     if (p->rows) {
         long i0 = first * p->MR, i1 = end * p->MR < p->m ? end * p->MR : p->m;
         const float *a = p->trans_a ? p->a + i0 : p->a + i0 * p->lda;
@@ -454,6 +455,15 @@ static void product_part(void *context, int part) {
                 p->accumulate, p->c + j0, p->ldc, p->bias ? p->bias + j0 : 0, p->relu, p->pool ? p->pool + j0 : 0,
                 p->ldp);
     }
+}
+
+/// A thread's share of a product: pieces taken one at a time until none is left, so that a thread slowed down
+/// (by a cache that holds less of its operands, or by another program) takes fewer.
+static void product_part(void *context, int part) {
+    (void)part;
+    product_call *p = context;
+    for (long piece; (piece = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed)) < p->pieces;)
+        product_piece(p, piece);
 }
 
 void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, long n, long k,
@@ -492,7 +502,7 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
         return;
     }
     if (n <= narrow_nr) NR = narrow_nr, kernel = narrow;
-    product_call call = {kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp, 0, 0};
+    product_call call = {kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp, 0, 0, 0, 0};
     int threads = ser_team_threads();
     // Shared by the calling thread's team (ser_team.h) when there is one and the product is worth a hand-over
     // (about a microsecond): cut into row blocks of whole MR-row tiles, or, for a product of fewer rows, into
@@ -507,8 +517,11 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
             call.units = panels;
         }
         if (call.units >= 2) {
-            call.parts = (int)(call.units < threads ? call.units : threads);
-            ser_team_run(call.parts, product_part, &call);
+            int parts = (int)(call.units < threads ? call.units : threads);
+            // Two pieces per thread: a thread that starts late (woken from sleep, or preempted) leaves its second
+            // to the others. Finer pieces measured no faster, and each re-reads (or re-packs) B.
+            call.pieces = call.units < 2 * parts ? call.units : 2 * parts;
+            ser_team_run(parts, product_part, &call);
             return;
         }
     }

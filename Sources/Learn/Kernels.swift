@@ -134,12 +134,24 @@ final class Conv1DKernel: LayerKernel {
     var rowWidth: Int { kernelSize * inChannels }
     var parameterCount: Int { rowWidth * filters + filters }
     /// Samples per chunk: as many as the column budget holds (at least one).
-    var chunkSamples: Int { max(1, Self.columnBudget / max(outLength * rowWidth, 1)) }
+    var chunkSamples: Int { chunkSamples(threads: 1) }
 
-    /// The chunks of a batch: `count` chunks of nearly equal sizes, none above `chunkSamples`.
-    func chunks(_ batch: Int) -> (count: Int, size: Int) {
-        let count = max(1, (batch + chunkSamples - 1) / chunkSamples)
+    /// Samples per chunk when `threads` threads share each chunk's passes and products (`ProductTeam`): each
+    /// builds and reads about its share of the columns, in its own core's cache, so the budget is per thread.
+    func chunkSamples(threads: Int) -> Int { max(1, Self.columnBudget * max(threads, 1) / max(outLength * rowWidth, 1)) }
+
+    /// The chunks of a batch: `count` chunks of nearly equal sizes, none above `chunkSamples(threads:)`.
+    func chunks(_ batch: Int, threads: Int = 1) -> (count: Int, size: Int) {
+        let most = chunkSamples(threads: threads)
+        let count = max(1, (batch + most - 1) / most)
         return (count, (batch + count - 1) / count)
+    }
+
+    /// The chunk size for a batch on the calling thread's team, with room for its columns.
+    private func chunkSize(_ batch: Int) -> Int {
+        let size = chunks(batch, threads: Int(ser_team_threads())).size
+        cols.reserve(size * outLength * rowWidth)
+        return size
     }
 
     func initialize(_ params: UnsafeMutablePointer<Float>, using rng: inout SplitMix64) {
@@ -160,7 +172,7 @@ final class Conv1DKernel: LayerKernel {
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, pooled: UnsafeMutablePointer<Float>?,
                  batch: Int, params: UnsafePointer<Float>) {
         precondition(pooled == nil || canPoolPairs)
-        let kc = rowWidth, c = cols.pointer, size = chunks(batch).size
+        let kc = rowWidth, size = chunkSize(batch), c = cols.pointer
         var first = 0
         while first < batch {
             let samples = min(size, batch - first)
@@ -174,7 +186,7 @@ final class Conv1DKernel: LayerKernel {
     func backward(x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafeMutablePointer<Float>,
                   dx: UnsafeMutablePointer<Float>?, batch: Int,
                   params: UnsafePointer<Float>, grads: UnsafeMutablePointer<Float>?) {
-        let kc = rowWidth, c = cols.pointer, size = chunks(batch).size, wT = transposed.pointer
+        let kc = rowWidth, size = chunkSize(batch), c = cols.pointer, wT = transposed.pointer
         if dx != nil { ser_transpose(kc, filters, params, wT) }
         var first = 0
         while first < batch {

@@ -156,6 +156,15 @@ import Testing
         }
         #expect(tensorData(a) == tensorData(b))
         #expect(!tensorData(a).isEmpty)
+        // On one core (no products shared by a team): the same weights again.
+        let model3 = "\(Self.work)/model3.safetensors"
+        let oneCore = try Self.ser(["train", "--features", prefix, "--label", "emotion", "--epochs", "4",
+                                    "--patience", "0", "--seed", "1", "--cores", "1", "--out", model3])
+        #expect(oneCore.status == 0, "\(oneCore.stderr)")
+        #expect(tensorData(try Data(contentsOf: URL(fileURLWithPath: model3))) == tensorData(a))
+        let noCore = try Self.ser(["train", "--features", prefix, "--label", "emotion", "--cores", "0"])
+        #expect(noCore.status != 0)
+        #expect(noCore.stderr.contains("--cores must be 1…256, given 0"), "\(noCore.stderr)")
 
         let evaluate = try Self.ser(["evaluate", model, "--features", prefix, "--label", "emotion", "--json"])
         #expect(evaluate.status == 0, "\(evaluate.stderr)")

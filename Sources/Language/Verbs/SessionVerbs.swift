@@ -65,7 +65,7 @@ enum SessionVerbs {
     }
 
     static let threads = Verb(
-        "threads", summary: "Sets how many worker threads parallel verbs use (features, augment, the runs of crossval and repeat, the shards of a training given threads=), or shows it. It changes the speed, never a result: a training's shards are its own `threads=`.",
+        "threads", summary: "Sets how many worker threads parallel verbs use (features, augment, the runs of crossval and repeat, the shards of a training given threads=, the matrix products of a training running alone), or shows it. It changes the speed, never a result: a training's shards are its own `threads=`, and a product shared by several threads is cut by output tiles, each element computed as one thread would.",
         parameters: [Parameter("count", .integer(1...1024), positional: true, defaultText: "show the count",
                                doc: "number of threads")],
         examples: ["threads 2"], result: nil
