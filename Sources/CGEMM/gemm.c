@@ -434,9 +434,14 @@ typedef struct {
     long ldp;
     int rows;
     long units;
-    long pieces;
-    _Atomic long next; // the next piece to take
+    int parts;
+    long pieces; // pieces_per_part per part
+    _Atomic long next[SER_TEAM_MAX]; // per part: its next own piece (0 ..< pieces_per_part)
 } product_call;
+
+/// Each part's share of a product is this many pieces: its thread takes them first, then those other threads
+/// have not started, so that a thread that starts late (woken from sleep, or preempted) leaves work to the others.
+enum { pieces_per_part = 2 };
 
 /// Piece `piece` of `p`: units units * piece / pieces ..< units * (piece + 1) / pieces.
 static void product_piece(const product_call *p, long piece) {
@@ -457,13 +462,15 @@ static void product_piece(const product_call *p, long piece) {
     }
 }
 
-/// A thread's share of a product: pieces taken one at a time until none is left, so that a thread slowed down
-/// (by a cache that holds less of its operands, or by another program) takes fewer.
+/// A thread's share of a product: first its own part's pieces (the rows whose columns its own passes built, in
+/// its cache), then any piece of another part that part's thread has not taken yet.
 static void product_part(void *context, int part) {
-    (void)part;
     product_call *p = context;
-    for (long piece; (piece = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed)) < p->pieces;)
-        product_piece(p, piece);
+    for (int o = 0; o < p->parts; o++) {
+        int owner = (part + o) % p->parts;
+        for (long i; (i = atomic_fetch_add_explicit(&p->next[owner], 1, memory_order_relaxed)) < pieces_per_part;)
+            product_piece(p, (long)owner * pieces_per_part + i);
+    }
 }
 
 void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, long n, long k,
@@ -502,7 +509,7 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
         return;
     }
     if (n <= narrow_nr) NR = narrow_nr, kernel = narrow;
-    product_call call = {kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp, 0, 0, 0, 0};
+    product_call call = {kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp};
     int threads = ser_team_threads();
     // Shared by the calling thread's team (ser_team.h) when there is one and the product is worth a hand-over
     // (about a microsecond): cut into row blocks of whole MR-row tiles, or, for a product of fewer rows, into
@@ -517,11 +524,11 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
             call.units = panels;
         }
         if (call.units >= 2) {
-            int parts = (int)(call.units < threads ? call.units : threads);
-            // Two pieces per thread: a thread that starts late (woken from sleep, or preempted) leaves its second
-            // to the others. Finer pieces measured no faster, and each re-reads (or re-packs) B.
-            call.pieces = call.units < 2 * parts ? call.units : 2 * parts;
-            ser_team_run(parts, product_part, &call);
+            call.parts = (int)(call.units < threads ? call.units : threads);
+            if (call.parts > SER_TEAM_MAX) call.parts = SER_TEAM_MAX;
+            call.pieces = (long)call.parts * pieces_per_part;
+            for (int t = 0; t < call.parts; t++) atomic_init(&call.next[t], 0);
+            ser_team_run(call.parts, product_part, &call);
             return;
         }
     }

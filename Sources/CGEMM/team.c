@@ -93,6 +93,7 @@ static void *helper_main(void *argument) {
 
 ser_team *ser_team_create(int threads) {
     if (threads < 2) return 0;
+    if (threads > SER_TEAM_MAX) threads = SER_TEAM_MAX;
     ser_team *team = calloc(1, sizeof(ser_team));
     if (!team) return 0;
     team->helpers = calloc((size_t)threads - 1, sizeof(pthread_t));

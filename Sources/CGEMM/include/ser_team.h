@@ -6,8 +6,11 @@
 
 typedef struct ser_team ser_team;
 
-/// A team of `threads` threads: the one that calls `ser_team_use` with it, plus `threads` − 1 helpers started
-/// now, which wait for work. NULL when `threads` < 2 or the helpers cannot be started (work then runs on the
+/// The most threads a team has (more are not started).
+#define SER_TEAM_MAX 64
+
+/// A team of `threads` threads (at most SER_TEAM_MAX): the one that calls `ser_team_use` with it, plus
+/// `threads` − 1 helpers started now, which wait for work. NULL when `threads` < 2 or the helpers cannot be started (work then runs on the
 /// calling thread alone).
 ser_team *ser_team_create(int threads);
 
