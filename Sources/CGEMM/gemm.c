@@ -436,7 +436,10 @@ typedef struct {
     long units;
     int parts;
     long pieces; // pieces_per_part per part
-    _Atomic long next[SER_TEAM_MAX]; // per part: its next own piece (0 ..< pieces_per_part)
+    struct {
+        _Atomic long value;
+        char padding[64 - sizeof(long)]; // one cache line per counter
+    } next[SER_TEAM_MAX]; // per part: its next own piece (0 ..< pieces_per_part)
 } product_call;
 
 /// Each part's share of a product is this many pieces: its thread takes them first, then those other threads
@@ -446,6 +449,7 @@ enum { pieces_per_part = 2 };
 /// Piece `piece` of `p`: units units * piece / pieces ..< units * (piece + 1) / pieces.
 static void product_piece(const product_call *p, long piece) {
     long first = p->units * piece / p->pieces, end = p->units * (piece + 1) / p->pieces;
+    if (end <= first) return; // fewer units than pieces: nothing here (and no B to pack)
     if (p->rows) {
         long i0 = first * p->MR, i1 = end * p->MR < p->m ? end * p->MR : p->m;
         const float *a = p->trans_a ? p->a + i0 : p->a + i0 * p->lda;
@@ -468,7 +472,7 @@ static void product_part(void *context, int part) {
     product_call *p = context;
     for (int o = 0; o < p->parts; o++) {
         int owner = (part + o) % p->parts;
-        for (long i; (i = atomic_fetch_add_explicit(&p->next[owner], 1, memory_order_relaxed)) < pieces_per_part;)
+        for (long i; (i = atomic_fetch_add_explicit(&p->next[owner].value, 1, memory_order_relaxed)) < pieces_per_part;)
             product_piece(p, (long)owner * pieces_per_part + i);
     }
 }
@@ -527,7 +531,7 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
             call.parts = (int)(call.units < threads ? call.units : threads);
             if (call.parts > SER_TEAM_MAX) call.parts = SER_TEAM_MAX;
             call.pieces = (long)call.parts * pieces_per_part;
-            for (int t = 0; t < call.parts; t++) atomic_init(&call.next[t], 0);
+            for (int t = 0; t < call.parts; t++) atomic_init(&call.next[t].value, 0);
             ser_team_run(call.parts, product_part, &call);
             return;
         }

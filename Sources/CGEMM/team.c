@@ -4,8 +4,9 @@
 // about a microsecond: a helper that has just finished waits for the next part by spinning on the job counter for
 // a short while (`spin_ns`), and only then sleeps on a condition variable, which costs tens of microseconds to wake
 // but nothing while the owner does other things (shuffling, an epoch's bookkeeping, another program's time
-// slice). The owner waits for the helpers' parts the same way. Each job has a fixed part per thread (no work
-// stealing): which thread computes a part never changes what it computes.
+// slice). The owner waits for the helpers' parts the same way. Each job has one part per thread (a product's
+// part may then take pieces of other parts not started yet: gemm.c): which thread computes a piece never changes
+// what it computes.
 //
 // Why not libdispatch's concurrentPerform (as BatchWorkers uses for whole shards): each call wakes its worker
 // threads from sleep, which measured 20–60 µs here, as long as many of the products it would split.
@@ -41,6 +42,7 @@ struct ser_team {
     _Atomic int sleepers;        // helpers asleep on `wake`
     _Atomic int owner_sleeping;  // the owner asleep on `done`
     _Atomic int stopping;
+    _Atomic int busy;            // a job is running (a team serves one thread at a time)
     pthread_mutex_t lock;
     pthread_cond_t wake, done;
 };
@@ -122,8 +124,11 @@ ser_team *ser_team_create(int threads) {
     return team;
 }
 
+static _Thread_local ser_team *current_team;
+
 void ser_team_destroy(ser_team *team) {
     if (!team) return;
+    if (current_team == team) current_team = 0;
     pthread_mutex_lock(&team->lock);
     atomic_store(&team->stopping, 1);
     pthread_cond_broadcast(&team->wake);
@@ -135,8 +140,6 @@ void ser_team_destroy(ser_team *team) {
     free(team->helpers);
     free(team);
 }
-
-static _Thread_local ser_team *current_team;
 
 ser_team *ser_team_use(ser_team *team) {
     ser_team *previous = current_team;
@@ -150,7 +153,9 @@ unsigned long ser_team_jobs(void) { return current_team ? atomic_load(&current_t
 
 void ser_team_run(int parts, void (*body)(void *context, int part), void *context) {
     ser_team *team = current_team;
-    if (!team || parts < 2) {
+    // Without a team, or with one another thread is using (a misuse the API forbids, made harmless), the parts
+    // run here one after another.
+    if (!team || parts < 2 || atomic_exchange(&team->busy, 1)) {
         for (int p = 0; p < parts; p++) body(context, p);
         return;
     }
@@ -182,5 +187,6 @@ void ser_team_run(int parts, void (*body)(void *context, int part), void *contex
             pthread_mutex_unlock(&team->lock);
         }
     }
+    atomic_store(&team->busy, 0);
     current_team = team;
 }

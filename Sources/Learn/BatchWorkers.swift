@@ -58,7 +58,8 @@ final class BatchWorkers {
     /// One batch: the rows `rows[0..<n]` of `data`; leaves the summed weight gradients in `networks[0].gradients`
     /// and returns the (class-weighted) loss sum and the number of correct predictions. The shards run on
     /// `concurrency` threads (the caller's among them; 1: one after another on the caller's): each shard's
-    /// result, and so the sums, do not depend on it. Allocates nothing.
+    /// result, and so the sums, do not depend on it. Allocates nothing (but a convolution's column workspace, once,
+    /// when a team first shares its chunks: they grow with the team).
     func step(model: Model, rows: UnsafePointer<Int>, n: Int, data: Dataset, x: UnsafePointer<Float>,
               classWeights: UnsafePointer<Float>?, trainable: [Bool], lowest: Int, ranges: [Range<Int>],
               concurrency: Int) -> (loss: Double, correct: Int) {
@@ -158,8 +159,17 @@ final class ProductTeam {
         if let team { ser_team_destroy(team) }
     }
 
-    /// Makes the team the calling thread's (`active`), or leaves that thread alone.
+    /// The calling thread's team before `begin()`.
+    private var previous: OpaquePointer?
+
+    /// Remembers the calling thread's team, to be put back by `end()`.
+    func begin() { previous = ser_team_use(nil) }
+
+    /// Makes the team the calling thread's (`active`), or leaves that thread without one.
     func use(_ active: Bool) {
         ser_team_use(active ? team : nil)
     }
+
+    /// Puts back the calling thread's team from before `begin()`.
+    func end() { ser_team_use(previous) }
 }

@@ -189,8 +189,10 @@ public enum Trainer {
         let workers = try BatchWorkers(model: model, count: options.threads, batch: batchSize, seed: options.seed)
         RunningTrainings.shared.begin()
         defer { RunningTrainings.shared.end() }
-        let team = ProductTeam(threads: options.cores ?? availableCores)
-        defer { team.use(false) }
+        // More threads than cores would only wait for each other's time slices.
+        let team = ProductTeam(threads: min(options.cores ?? availableCores, availableCores))
+        team.begin()
+        defer { team.end() }
         var order = Array(0..<train.count)
         let classWeights = options.classWeights
         let best = FloatBuffer(count: network.parameterCount)

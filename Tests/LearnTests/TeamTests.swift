@@ -65,6 +65,32 @@ import Support
         #expect(record.threads.allSatisfy { $0 != nil })
     }
 
+    /// A team serves one thread at a time; a second thread that uses it at the same moment runs its parts alone
+    /// (no hang, no part lost or run twice: the products still give their bits).
+    @Test func aTeamUsedByTwoThreadsAtOnceStillGivesEveryBit() {
+        let m = 384, n = 256, k = 96
+        let a = values(m * k, seed: 11), b = values(k * n, seed: 12)
+        var product = [Float](repeating: .nan, count: m * n)
+        GEMM.multiply(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &product, ldc: n)
+        let expected = product.map(\.bitPattern)
+        let team = UncheckedSendable(ser_team_create(2))
+        let results = UncheckedSendable(UnsafeMutablePointer<Bool>.allocate(capacity: 2))
+        defer { results.value.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 2) { t in
+            let previous = ser_team_use(team.value)
+            var same = true
+            for _ in 0..<100 {
+                var c = [Float](repeating: .nan, count: m * n)
+                GEMM.multiply(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n)
+                same = same && c.map(\.bitPattern) == expected
+            }
+            ser_team_use(previous)
+            results.value[t] = same
+        }
+        ser_team_destroy(team.value)
+        #expect(results.value[0] && results.value[1])
+    }
+
     @Test func noTeamMeansOneThread() {
         #expect(ser_team_create(1) == nil)
         #expect(ser_team_threads() == 1)

@@ -10,15 +10,16 @@ typedef struct ser_team ser_team;
 #define SER_TEAM_MAX 64
 
 /// A team of `threads` threads (at most SER_TEAM_MAX): the one that calls `ser_team_use` with it, plus
-/// `threads` − 1 helpers started now, which wait for work. NULL when `threads` < 2 or the helpers cannot be started (work then runs on the
-/// calling thread alone).
+/// `threads` − 1 helpers started now, which wait for work (fewer when some cannot be started). NULL when `threads`
+/// < 2 or no helper can be started: work then runs on the calling thread alone.
 ser_team *ser_team_create(int threads);
 
-/// Stops and joins the helpers. The team must not be in use on any thread.
+/// Stops and joins the helpers (and stops being the calling thread's team). No other thread may be using it.
 void ser_team_destroy(ser_team *team);
 
 /// Makes `team` (or NULL: none) the calling thread's team, which its `ser_sgemm`, `ser_adam`, `ser_im2col`, …
-/// calls then share; returns the previous one. A team serves one thread at a time.
+/// calls then share; returns the previous one. A team serves one thread at a time: a second thread's calls find
+/// it busy and run alone.
 ser_team *ser_team_use(ser_team *team);
 
 /// The calling thread's team's thread count, 1 without a team.
