@@ -259,32 +259,23 @@ void ser_adam_with(ser_gemm_kernel kernel, long count, float *w, float *m, float
     adam_generic(count, w, m, v, g, c1, c2, alpha, eps);
 }
 
-/// One `ser_adam` cut into parts of whole 64-weight chunks for the calling thread's team (ser_team.h): each weight's
-/// update is the same few operations wherever its chunk starts.
+/// `ser_adam`'s operands, for a range of its weights (`ser_team_for`).
 typedef struct {
-    long count;
     float *w, *m, *v;
     const float *g;
     float c1, c2, alpha, eps;
-    int parts;
-} adam_call;
+} adam_operands;
 
-static void adam_part(void *context, int part) {
-    const adam_call *p = context;
-    long chunks = (p->count + 63) / 64;
-    long i0 = chunks * part / p->parts * 64, i1 = chunks * (part + 1) / p->parts * 64;
-    if (i1 > p->count) i1 = p->count;
-    if (i1 > i0)
-        ser_adam_with(ser_gemm_current_kernel(), i1 - i0, p->w + i0, p->m + i0, p->v + i0, p->g + i0, p->c1, p->c2,
-                      p->alpha, p->eps);
+static void adam_range(void *context, long first, long end) {
+    const adam_operands *p = context;
+    ser_adam_with(ser_gemm_current_kernel(), end - first, p->w + first, p->m + first, p->v + first, p->g + first, p->c1,
+                  p->c2, p->alpha, p->eps);
 }
 
 void ser_adam(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha, float eps) {
-    int threads = ser_team_threads();
-    if (threads > 1 && count >= 16384) {
-        adam_call call = {count, w, m, v, g, c1, c2, alpha, eps, threads};
-        ser_team_run(threads, adam_part, &call);
-        return;
-    }
-    ser_adam_with(ser_gemm_current_kernel(), count, w, m, v, g, c1, c2, alpha, eps);
+    adam_operands operands = {w, m, v, g, c1, c2, alpha, eps};
+    // Shared by the calling thread's team in whole 64-weight chunks: each weight's update is the same few
+    // operations wherever its chunk starts. Fewer weights than this are not worth a hand-over.
+    if (count >= 16384) ser_team_for(count, 64, adam_range, &operands);
+    else adam_range(&operands, 0, count);
 }

@@ -415,7 +415,7 @@ static void product(tile_kernel kernel, long MR, long NR, int trans_a, int trans
 static const double parallel_min_macs = 65536;
 
 /// One `product` cut into `pieces` pieces of nearly equal numbers of whole units (MR-row blocks when `rows`, else
-/// NR-column panels), which the team's threads take in turn.
+/// NR-column panels), `pieces_per_part` for each of the team's `parts` threads (`product_part`).
 typedef struct {
     tile_kernel kernel;
     long MR, NR;
@@ -513,7 +513,6 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
         return;
     }
     if (n <= narrow_nr) NR = narrow_nr, kernel = narrow;
-    product_call call = {kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias, relu, pool, ldp};
     int threads = ser_team_threads();
     // Shared by the calling thread's team (ser_team.h) when there is one and the product is worth a hand-over
     // (about a microsecond): cut into row blocks of whole MR-row tiles, or, for a product of fewer rows, into
@@ -521,14 +520,13 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
     // the bits one pass would.
     if (threads > 1 && (double)m * (double)n * (double)k >= parallel_min_macs) {
         long row_blocks = (m + MR - 1) / MR, panels = (n + NR - 1) / NR;
-        if (row_blocks >= 2 * threads || (row_blocks >= threads && row_blocks >= panels)) {
-            call.rows = 1;
-            call.units = row_blocks;
-        } else if (panels >= 2) {
-            call.units = panels;
-        }
-        if (call.units >= 2) {
-            call.parts = (int)(call.units < threads ? call.units : threads);
+        int rows = row_blocks >= 2 * threads || (row_blocks >= threads && row_blocks >= panels);
+        long units = rows ? row_blocks : panels;
+        if (units >= 2) {
+            // Built only here: its per-part counters fill a cache line each.
+            product_call call = {kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias,
+                                 relu, pool, ldp, rows, units};
+            call.parts = (int)(units < threads ? units : threads);
             if (call.parts > SER_TEAM_MAX) call.parts = SER_TEAM_MAX;
             call.pieces = (long)call.parts * pieces_per_part;
             for (int t = 0; t < call.parts; t++) atomic_init(&call.next[t].value, 0);

@@ -219,126 +219,104 @@ static void transpose_avx512(long rows, long columns, const float *restrict x, f
 
 void ser_mask_relu(long count, float *dy, const float *y) { DISPATCH(mask_relu, count, dy, y) }
 
-
 void ser_add(long count, float *dst, const float *src) { DISPATCH(add, count, dst, src) }
 
 void ser_max_pool_pairs(long batch, long length, long channels, const float *x, float *y) {
     DISPATCH(max_pool_pairs, batch, length, channels, x, y)
 }
 
-// MARK: Passes shared by a team (ser_team.h): cut by samples, each sample's elements computed as one pass would
+// MARK: Passes shared by a team (ser_team.h): cut by samples (or bands of columns), each element computed as one
+// pass would
 
-/// Passes over fewer floats run on the calling thread alone.
+/// Passes over fewer floats run on the calling thread alone: a hand-over would cost more than it saves.
 static const long parallel_min_floats = 16384;
 
-static void max_pool_pairs_backward_serial(long batch, long length, long channels, const float *x, const float *dy,
-                                           float *dx, int relu) {
-    DISPATCH(max_pool_pairs_backward, batch, length, channels, x, dy, dx, relu)
+/// body(context, 0, units), shared by the calling thread's team in ranges of whole `grain` units when the pass
+/// moves at least `parallel_min_floats` floats.
+static void run_pass(long units, long grain, long floats, void (*body)(void *, long, long), void *context) {
+    if (floats >= parallel_min_floats) ser_team_for(units, grain, body, context);
+    else if (units > 0) body(context, 0, units);
 }
 
-static void im2col_serial(long batch, long length, long channels, long kernel, long out_length, long pad_left,
-                          const float *x, float *cols) {
-    DISPATCH(im2col, batch, length, channels, kernel, out_length, pad_left, x, cols)
-}
-
-static void col2im_serial(long batch, long length, long channels, long kernel, long out_length, long pad_left,
-                          const float *cols, float *dx) {
-    DISPATCH(col2im, batch, length, channels, kernel, out_length, pad_left, cols, dx)
-}
-
-static void transpose_serial(long rows, long columns, const float *x, float *y, long ldy) {
-    DISPATCH(transpose, rows, columns, x, y, ldy)
-}
-
-static void column_sums_serial(long rows, long n, const float *x, long ldx, float *out, int accumulate) {
-    DISPATCH(column_sums, rows, n, x, ldx, out, accumulate)
-}
-
-typedef enum { POOL_BACKWARD, IM2COL, COL2IM, TRANSPOSE, COLUMN_SUMS } pass_kind;
-
+/// The operands of a pass over samples of `length` rows × `channels` (im2col and col2im: windows of `kernel` rows,
+/// `out_length` outputs, `pad_left`; pooling backward: `dy`, `relu`).
 typedef struct {
-    pass_kind kind;
-    long batch, length, channels, kernel, out_length, pad_left;
+    long length, channels, kernel, out_length, pad_left;
     const float *x, *dy;
     float *y;
-    int relu, parts;
-} pass_call;
+    int relu;
+} sample_pass;
 
-static void pass_part(void *context, int part) {
-    const pass_call *p = context;
-    if (p->kind == TRANSPOSE || p->kind == COLUMN_SUMS) {
-        // Bands of 16 columns of y (transpose: rows of x; here `batch` counts them) or of the sums.
-        long bands = (p->batch + 15) / 16;
-        long j0 = bands * part / p->parts * 16, j1 = bands * (part + 1) / p->parts * 16;
-        if (j1 > p->batch) j1 = p->batch;
-        if (j1 <= j0) return;
-        if (p->kind == TRANSPOSE)
-            transpose_serial(j1 - j0, p->channels, p->x + j0 * p->channels, p->y + j0, p->batch);
-        else
-            column_sums_serial(p->length, j1 - j0, p->x + j0, p->batch, p->y + j0, p->relu);
-        return;
-    }
-    long b0 = p->batch * part / p->parts, b1 = p->batch * (part + 1) / p->parts, n = b1 - b0;
-    if (n <= 0) return;
-    long sample = p->length * p->channels, width = p->kernel * p->channels;
-    switch (p->kind) {
-    case POOL_BACKWARD:
-        max_pool_pairs_backward_serial(n, p->length, p->channels, p->x + b0 * sample, p->dy + b0 * (p->length / 2) * p->channels,
-                                       p->y + b0 * sample, p->relu);
-        break;
-    case IM2COL:
-        im2col_serial(n, p->length, p->channels, p->kernel, p->out_length, p->pad_left, p->x + b0 * sample,
-                      p->y + b0 * p->out_length * width);
-        break;
-    case TRANSPOSE:
-    case COLUMN_SUMS:
-        break;
-    case COL2IM:
-        col2im_serial(n, p->length, p->channels, p->kernel, p->out_length, p->pad_left, p->x + b0 * p->out_length * width,
-                      p->y + b0 * sample);
-        break;
-    }
+static void pool_backward_range(void *context, long b0, long b1) {
+    const sample_pass *p = context;
+    long sample = p->length * p->channels;
+    DISPATCH(max_pool_pairs_backward, b1 - b0, p->length, p->channels, p->x + b0 * sample,
+             p->dy + b0 * (p->length / 2) * p->channels, p->y + b0 * sample, p->relu)
 }
 
-/// Runs `call` on the calling thread's team when it has one, the pass moves at least `floats` floats and there
-/// are at least two samples; returns 0 (nothing done) otherwise.
-static int shared_pass(pass_call call, long floats) {
-    int threads = ser_team_threads();
-    if (threads < 2 || call.batch < 2 || floats < parallel_min_floats) return 0;
-    call.parts = (int)(call.batch < threads ? call.batch : threads);
-    ser_team_run(call.parts, pass_part, &call);
-    return 1;
+static void im2col_range(void *context, long b0, long b1) {
+    const sample_pass *p = context;
+    DISPATCH(im2col, b1 - b0, p->length, p->channels, p->kernel, p->out_length, p->pad_left,
+             p->x + b0 * p->length * p->channels, p->y + b0 * p->out_length * p->kernel * p->channels)
+}
+
+static void col2im_range(void *context, long b0, long b1) {
+    const sample_pass *p = context;
+    DISPATCH(col2im, b1 - b0, p->length, p->channels, p->kernel, p->out_length, p->pad_left,
+             p->x + b0 * p->out_length * p->kernel * p->channels, p->y + b0 * p->length * p->channels)
 }
 
 void ser_max_pool_pairs_backward(long batch, long length, long channels, const float *x, const float *dy, float *dx,
                                  int relu) {
-    pass_call call = {POOL_BACKWARD, batch, length, channels, 0, 0, 0, x, dy, dx, relu, 0};
-    if (!shared_pass(call, batch * length * channels)) max_pool_pairs_backward_serial(batch, length, channels, x, dy, dx, relu);
-}
-
-
-void ser_transpose(long rows, long columns, const float *x, float *y) {
-    // `batch` counts x's rows, `channels` its columns.
-    pass_call call = {TRANSPOSE, rows, 0, columns, 0, 0, 0, x, 0, y, 0, 0};
-    if (!shared_pass(call, rows * columns)) transpose_serial(rows, columns, x, y, rows);
-}
-
-void ser_column_sums(long rows, long n, const float *x, float *out, int accumulate) {
-    // `batch` counts the sums (x's columns), `length` x's rows; `relu` carries `accumulate`.
-    pass_call call = {COLUMN_SUMS, n, rows, 0, 0, 0, 0, x, 0, out, accumulate, 0};
-    if (!shared_pass(call, rows * n)) column_sums_serial(rows, n, x, n, out, accumulate);
+    sample_pass pass = {length, channels, 0, 0, 0, x, dy, dx, relu};
+    run_pass(batch, 1, batch * length * channels, pool_backward_range, &pass);
 }
 
 void ser_im2col(long batch, long length, long channels, long kernel, long out_length, long pad_left,
                 const float *x, float *cols) {
-    pass_call call = {IM2COL, batch, length, channels, kernel, out_length, pad_left, x, 0, cols, 0, 0};
-    if (!shared_pass(call, batch * out_length * kernel * channels))
-        im2col_serial(batch, length, channels, kernel, out_length, pad_left, x, cols);
+    sample_pass pass = {length, channels, kernel, out_length, pad_left, x, 0, cols, 0};
+    run_pass(batch, 1, batch * out_length * kernel * channels, im2col_range, &pass);
 }
 
 void ser_col2im(long batch, long length, long channels, long kernel, long out_length, long pad_left,
                 const float *cols, float *dx) {
-    pass_call call = {COL2IM, batch, length, channels, kernel, out_length, pad_left, cols, 0, dx, 0, 0};
-    if (!shared_pass(call, batch * out_length * kernel * channels))
-        col2im_serial(batch, length, channels, kernel, out_length, pad_left, cols, dx);
+    sample_pass pass = {length, channels, kernel, out_length, pad_left, cols, 0, dx, 0};
+    run_pass(batch, 1, batch * out_length * kernel * channels, col2im_range, &pass);
+}
+
+/// ser_transpose's operands: x is rows × columns.
+typedef struct {
+    long rows, columns;
+    const float *x;
+    float *y;
+} transpose_pass;
+
+/// Rows r0 ..< r1 of x, i.e. columns r0 ..< r1 of y (row stride: all of x's rows).
+static void transpose_range(void *context, long r0, long r1) {
+    const transpose_pass *p = context;
+    DISPATCH(transpose, r1 - r0, p->columns, p->x + r0 * p->columns, p->y + r0, p->rows)
+}
+
+void ser_transpose(long rows, long columns, const float *x, float *y) {
+    transpose_pass pass = {rows, columns, x, y};
+    run_pass(rows, 16, rows * columns, transpose_range, &pass);
+}
+
+/// ser_column_sums's operands: x is rows × n.
+typedef struct {
+    long rows, n;
+    const float *x;
+    float *out;
+    int accumulate;
+} column_sums_pass;
+
+/// The sums of columns j0 ..< j1.
+static void column_sums_range(void *context, long j0, long j1) {
+    const column_sums_pass *p = context;
+    DISPATCH(column_sums, p->rows, j1 - j0, p->x + j0, p->n, p->out + j0, p->accumulate)
+}
+
+void ser_column_sums(long rows, long n, const float *x, float *out, int accumulate) {
+    column_sums_pass pass = {rows, n, x, out, accumulate};
+    run_pass(n, 16, rows * n, column_sums_range, &pass);
 }

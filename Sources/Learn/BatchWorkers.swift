@@ -150,9 +150,9 @@ final class RunningTrainings: Sendable {
 final class ProductTeam {
     private let team: OpaquePointer?
 
-    /// A team of `threads` threads (the caller's and `threads` − 1 helpers); none below 2.
+    /// A team of `threads` threads (the caller's and `threads` − 1 helpers; at most `SER_TEAM_MAX`); none below 2.
     init(threads: Int) {
-        team = threads > 1 ? ser_team_create(Int32(min(threads, 256))) : nil
+        team = threads > 1 ? ser_team_create(Int32(min(threads, Int(SER_TEAM_MAX)))) : nil
     }
 
     deinit {

@@ -91,6 +91,39 @@ import Support
         #expect(results.value[0] && results.value[1])
     }
 
+    /// `ser_team_for` covers every unit once, in one range of whole grains per thread; without a team, in one call.
+    @Test func rangesCoverEveryUnitOnceInWholeGrains() {
+        final class Ranges: @unchecked Sendable {
+            let lock = NSLock()
+            var ranges: [Range<Int>] = []
+        }
+        let body: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> Void = { context, first, end in
+            let r = Unmanaged<Ranges>.fromOpaque(context!).takeUnretainedValue()
+            r.lock.lock()
+            r.ranges.append(first..<end)
+            r.lock.unlock()
+        }
+        func ranges(count: Int, grain: Int) -> [Range<Int>] {
+            let record = Ranges()
+            ser_team_for(count, grain, body, Unmanaged.passUnretained(record).toOpaque())
+            return record.ranges.sorted { $0.lowerBound < $1.lowerBound }
+        }
+        #expect(ranges(count: 1000, grain: 64) == [0..<1000], "no team: one call")
+        let team = ser_team_create(3)
+        let previous = ser_team_use(team)
+        defer {
+            ser_team_use(previous)
+            ser_team_destroy(team)
+        }
+        let shared = ranges(count: 1000, grain: 64)
+        #expect(shared.count == 3)
+        #expect(shared.first?.lowerBound == 0 && shared.last?.upperBound == 1000)
+        #expect(zip(shared, shared.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "contiguous, no overlap")
+        #expect(shared.dropLast().allSatisfy { $0.upperBound % 64 == 0 }, "whole grains")
+        #expect(ranges(count: 100, grain: 64) == [0..<64, 64..<100], "two grains: two threads")
+        #expect(ranges(count: 64, grain: 64) == [0..<64], "one grain: the calling thread alone")
+    }
+
     @Test func noTeamMeansOneThread() {
         #expect(ser_team_create(1) == nil)
         #expect(ser_team_threads() == 1)
