@@ -142,3 +142,13 @@ for name, title in runs:
               f"({2 * train_macs / 1e6:.1f} MFLOP per training row, Adam and validation included) = "
               f"{100 * rate / peak['gflops']:.0f} % of this core's FMA peak {peak['gflops']:.0f} GFLOP/s ({peak['isa']})")
 PY
+
+# ser's GEMM alone on each product of a training step: which shapes run near the FMA peak above.
+"$cc" -O2 -ISources/CGEMM/include bench/gemm_shapes.c Sources/CGEMM/*.c -lpthread -lm -o "$work/gemm_shapes"
+kernels=(generic)
+grep -q '"avx2"' "$work/peak.out" && kernels=(avx2)
+(( avx512 )) && kernels=(avx512 avx2)
+for kernel in "${kernels[@]}"; do
+  echo "  ser's GEMM alone, $kernel kernel, one core (bench/gemm_shapes.c: each product of a batch-32 step, fastest of 5 rounds):"
+  "$work/gemm_shapes" "$kernel" | sed 's/^/      /'
+done

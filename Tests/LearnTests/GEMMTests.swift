@@ -66,8 +66,9 @@ import Support
     }
 
     // (25, 16, 700) and (13, 40, 650): a narrow (16-column) tile and k cut into blocks, every chain continued in C.
+    // (60, 130, 300): a row-major B 131 floats apart, which the AVX2 kernel packs whole (`packs_full_panels`).
     @Test(arguments: [(1, 1, 1), (12, 32, 5), (13, 33, 7), (25, 70, 130), (5, 9, 300), (40, 17, 0), (24, 64, 3),
-                      (25, 16, 700), (13, 40, 650)])
+                      (25, 16, 700), (13, 40, 650), (60, 130, 300)])
     func everyKernelComputesTheDefinitionBitForBit(m: Int, n: Int, k: Int) {
         var rng = SplitMix64(seed: UInt64(m * 10_000 + n * 100 + k))
         // Values of very different magnitudes, so that any other summation order would round differently.
