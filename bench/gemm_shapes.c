@@ -7,8 +7,8 @@
 //     clang -O2 -ISources/CGEMM/include bench/gemm_shapes.c Sources/CGEMM/*.c -lpthread -lm -o /tmp/gemm_shapes
 //     /tmp/gemm_shapes avx2      # or avx512, generic; ROUNDS=n (default 5)
 //
-// Each shape runs `reps` times in a row, `ROUNDS` times; the fastest round counts (this thread's CPU time, which
-// other processes disturb less than the wall clock). The operands stay in cache between calls, as most of them do
+// Each shape runs `ROUNDS` rounds of calls in a row, each round at least 3 calls and 20 ms; the fastest round's
+// time per call counts (this thread's CPU time, which other processes disturb less than the wall clock). The operands stay in cache between calls, as most of them do
 // in training. A convolution's products come once per chunk of the batch (Conv1DKernel.chunks: the samples whose
 // columns fit 256 KiB), so its row count is the chunk's and the step's time counts it once per chunk. The
 // names: L1…L5 the convolutions, D1 and D2 the hidden dense layers; fwd the output (with bias, ReLU and the pair
@@ -94,14 +94,16 @@ int main(int argc, char **argv) {
     for (int q = 0; q < count; q++) {
         const shape *x = &s[q];
         double f = 2.0 * (double)x->m * (double)x->n * (double)x->k, best = 1e30;
-        int reps = f > 2e7 ? 50 : 200;
         for (int r = 0; r < rounds; r++) {
-            double t0 = cpu_seconds();
-            for (int i = 0; i < reps; i++)
+            double t0 = cpu_seconds(), t;
+            long calls = 0;
+            do {
                 ser_sgemm_with(kernel, x->trans_a, x->trans_b, x->m, x->n, x->k, a, x->lda, b, x->ldb, x->accumulate,
                                c, x->ldc, x->epilogue ? bias : 0, x->epilogue, x->epilogue ? pool : 0, x->n);
-            double t = (cpu_seconds() - t0) / reps;
-            if (t < best) best = t;
+                calls++;
+                t = cpu_seconds() - t0;
+            } while (calls < 3 || t < 0.02);
+            if (t / (double)calls < best) best = t / (double)calls;
         }
         printf("%-7s %5ld %5ld %5ld %6d %10.1f %8.1f\n", x->name, x->m, x->n, x->k, x->times, best * 1e6, f / best * 1e-9);
         step += best * x->times;
