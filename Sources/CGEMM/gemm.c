@@ -507,9 +507,10 @@ static const float *pack_panels(long NR, int trans_b, const float *b, long ldb, 
 /// does not stay in L1 and every row tile streams it from L2 again. The 6 × 16 AVX2 tile needs one 64-byte row of
 /// the panel every 12 FMAs, twice as often as the AVX-512 tile, and waits for it. Packed, a panel is contiguous and
 /// stays in L1 across the row tiles; packing costs one pass over B, worth it from 8 row tiles up. Measured on
-/// the cnn1d's products at batch 32 (Intel Xeon model 207, one core, bench/gemm_shapes.c): about 10 % less time
-/// in all on the AVX2 kernel (13–17 % on the 128- to 256-filter layers); on the AVX-512 kernel, no difference
-/// beyond this machine's noise, so it keeps reading in place.
+/// the cnn1d's products at batch 32 (Intel Xeon model 207, one core, bench/gemm_shapes.c, both versions
+/// alternating): 10 % and 7 % less time by the median step in two hours on the AVX2 kernel (13–17 % on the 128-
+/// and 256-filter layers in the quieter one); on the AVX-512 kernel, no difference beyond this machine's noise, so
+/// it keeps reading in place (docs/parity-and-benchmarks.md, "Packing B for the AVX2 kernel").
 static int packs_full_panels(long MR, int trans_b, long m, long ldb) { return !trans_b && ldb >= 128 && m >= 8 * MR; }
 
 /// A thread's share of a product: first its own part's pieces (the rows whose columns its own passes built, in
