@@ -15,7 +15,7 @@
 
 #include "ser_gemm.h"
 #include "ser_kernels.h"
-#include "ser_team.h"
+#include "passes.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -275,7 +275,6 @@ static void adam_range(void *context, long first, long end) {
 void ser_adam(long count, float *w, float *m, float *v, const float *g, float c1, float c2, float alpha, float eps) {
     adam_operands operands = {w, m, v, g, c1, c2, alpha, eps};
     // Shared by the calling thread's team in whole 64-weight chunks: each weight's update is the same few
-    // operations wherever its chunk starts. Fewer weights than this are not worth a hand-over.
-    if (count >= 16384) ser_team_for(count, 64, adam_range, &operands);
-    else adam_range(&operands, 0, count);
+    // operations wherever its chunk starts.
+    run_pass(count, 64, count, adam_range, &operands);
 }

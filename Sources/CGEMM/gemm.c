@@ -575,11 +575,11 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
         int rows = row_blocks >= 2 * threads || (row_blocks >= threads && row_blocks >= panels);
         long units = rows ? row_blocks : panels;
         if (units >= 2) {
-            // Built only here: its per-part counters fill a cache line each.
             // Row blocks would each pack all of B: the team packs it once, first, up to 16 MiB of it (a larger
             // B is packed block by block by each piece, as a product alone does, in bounded memory).
             int shared_pack = rows && (trans_b || pack_full) && panels * NR * k <= (1L << 22);
             const float *packed = shared_pack ? pack_panels(NR, trans_b, b, ldb, n, k) : 0;
+            // Built only here: its per-part counters fill a cache line each.
             product_call call = {kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias,
                                  relu, pool, ldp, pack_full, packed, rows, units};
             call.parts = (int)(units < threads ? units : threads);

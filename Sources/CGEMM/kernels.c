@@ -7,7 +7,7 @@
 
 #include "ser_kernels.h"
 #include "ser_gemm.h"
-#include "ser_team.h"
+#include "passes.h"
 
 #include <math.h>
 #include <string.h>
@@ -227,16 +227,6 @@ void ser_max_pool_pairs(long batch, long length, long channels, const float *x, 
 
 // MARK: Passes shared by a team (ser_team.h): cut by samples (or bands of columns), each element computed as one
 // pass would
-
-/// Passes over fewer floats run on the calling thread alone: a hand-over would cost more than it saves.
-static const long parallel_min_floats = 16384;
-
-/// body(context, 0, units), shared by the calling thread's team in ranges of whole `grain` units when the pass
-/// moves at least `parallel_min_floats` floats.
-static void run_pass(long units, long grain, long floats, void (*body)(void *, long, long), void *context) {
-    if (floats >= parallel_min_floats) ser_team_for(units, grain, body, context);
-    else if (units > 0) body(context, 0, units);
-}
 
 /// The operands of a pass over samples of `length` rows × `channels` (im2col and col2im: windows of `kernel` rows,
 /// `out_length` outputs, `pad_left`; pooling backward: `dy`, `relu`).
