@@ -24,6 +24,7 @@
 #include "ser_gemm.h"
 #include "ser_kernels.h"
 #include "ser_team.h"
+#include "shares.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -428,8 +429,8 @@ static void product(tile_kernel kernel, long MR, long NR, int trans_a, int trans
 /// Products of fewer multiply-adds run on the calling thread alone: a hand-over would cost more than it saves.
 static const double parallel_min_macs = 65536;
 
-/// One `product` cut into `pieces` pieces of nearly equal numbers of whole units (MR-row blocks when `rows`, else
-/// NR-column panels), `pieces_per_part` for each of the team's `parts` threads (`product_part`).
+/// One `product` shared by the team's `parts` threads in whole units (MR-row blocks when `rows`, else NR-column
+/// panels): one share of nearly equal size per thread (shares.h, `product_part`).
 typedef struct {
     tile_kernel kernel;
     long MR, NR;
@@ -451,21 +452,11 @@ typedef struct {
     int rows;
     long units;
     int parts;
-    long pieces; // pieces_per_part per part
-    struct {
-        _Atomic long value;
-        char padding[64 - sizeof(long)]; // one cache line per counter
-    } next[SER_TEAM_MAX]; // per part: its next own piece (0 ..< pieces_per_part)
+    share shares[SER_TEAM_MAX]; // one per part (shares.h)
 } product_call;
 
-/// Each part's share of a product is this many pieces: its thread takes them first, then those other threads
-/// have not started, so that a thread that starts late (woken from sleep, or preempted) leaves work to the others.
-enum { pieces_per_part = 2 };
-
-/// Piece `piece` of `p`: units units * piece / pieces ..< units * (piece + 1) / pieces.
-static void product_piece(const product_call *p, long piece) {
-    long first = p->units * piece / p->pieces, end = p->units * (piece + 1) / p->pieces;
-    if (end <= first) return; // fewer units than pieces: nothing here (and no B to pack)
+/// Units first ..< end of `p`.
+static void product_piece(const product_call *p, long first, long end) {
     if (p->rows) {
         long i0 = first * p->MR, i1 = end * p->MR < p->m ? end * p->MR : p->m;
         const float *a = p->trans_a ? p->a + i0 : p->a + i0 * p->lda;
@@ -520,15 +511,11 @@ static const float *pack_panels(long NR, int trans_b, const float *b, long ldb, 
 /// it keeps reading in place (docs/parity-and-benchmarks.md, "Packing B for the AVX2 kernel").
 static int packs_full_panels(long MR, int trans_b, long m, long ldb) { return !trans_b && ldb >= 128 && m >= 8 * MR; }
 
-/// A thread's share of a product: first its own part's pieces (the rows whose columns its own passes built, in
-/// its cache), then any piece of another part that part's thread has not taken yet.
+/// A thread's part of a product: its own share first (the rows whose columns its own passes built, in its cache),
+/// then what is left of the others' (shares.h).
 static void product_part(void *context, int part) {
     product_call *p = context;
-    for (int o = 0; o < p->parts; o++) {
-        int owner = (part + o) % p->parts;
-        for (long i; (i = atomic_fetch_add_explicit(&p->next[owner].value, 1, memory_order_relaxed)) < pieces_per_part;)
-            product_piece(p, (long)owner * pieces_per_part + i);
-    }
+    for (long first, end; take_units(p->shares, p->parts, part, &first, &end);) product_piece(p, first, end);
 }
 
 void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, long n, long k,
@@ -581,7 +568,7 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
         long row_blocks = (m + MR - 1) / MR, panels = (n + NR - 1) / NR;
         int rows = row_blocks >= 2 * threads || (row_blocks >= threads && row_blocks >= panels);
         long units = rows ? row_blocks : panels;
-        if (units >= 2) {
+        if (units >= 2 && units <= UINT32_MAX) {
             // Row blocks would each pack all of B: the team packs it once, first, up to 16 MiB of it (a larger
             // B is packed block by block by each piece, as a product alone does, in bounded memory).
             int shared_pack = rows && (trans_b || pack_full) && panels * NR * k <= (1L << 22);
@@ -591,8 +578,7 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
                                  relu, pool, ldp, pack_full, packed, rows, units};
             call.parts = (int)(units < threads ? units : threads);
             if (call.parts > SER_TEAM_MAX) call.parts = SER_TEAM_MAX;
-            call.pieces = (long)call.parts * pieces_per_part;
-            for (int t = 0; t < call.parts; t++) atomic_init(&call.next[t].value, 0);
+            share_out(call.shares, call.parts, units);
             ser_team_run(call.parts, product_part, &call);
             return;
         }

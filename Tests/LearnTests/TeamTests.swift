@@ -91,7 +91,8 @@ import Support
         #expect(results.value[0] && results.value[1])
     }
 
-    /// `ser_team_for` covers every unit once, in one range of whole grains per thread; without a team, in one call.
+    /// `ser_team_for` covers every unit once, in ranges of whole grains within one thread's share; without a team,
+    /// in one call.
     @Test func rangesCoverEveryUnitOnceInWholeGrains() {
         final class Ranges: @unchecked Sendable {
             let lock = NSLock()
@@ -115,13 +116,64 @@ import Support
             ser_team_use(previous)
             ser_team_destroy(team)
         }
-        let shared = ranges(count: 1000, grain: 64)
-        #expect(shared.count == 3)
-        #expect(shared.first?.lowerBound == 0 && shared.last?.upperBound == 1000)
-        #expect(zip(shared, shared.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "contiguous, no overlap")
-        #expect(shared.dropLast().allSatisfy { $0.upperBound % 64 == 0 }, "whole grains")
-        #expect(ranges(count: 100, grain: 64) == [0..<64, 64..<100], "two grains: two threads")
+        for _ in 0..<100 {
+            let sorted = ranges(count: 1000, grain: 64)
+            #expect(sorted.first?.lowerBound == 0 && sorted.last?.upperBound == 1000)
+            #expect(zip(sorted, sorted.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "contiguous, no overlap")
+            #expect(sorted.dropLast().allSatisfy { $0.upperBound % 64 == 0 }, "whole grains")
+            // 16 grains in shares of 5, 5 and 6: a range never spans two shares.
+            #expect(sorted.allSatisfy { $0.upperBound <= 320 || $0.lowerBound >= 320 } && sorted.allSatisfy { $0.upperBound <= 640 || $0.lowerBound >= 640 })
+        }
+        #expect(ranges(count: 100, grain: 64) == [0..<64, 64..<100], "two grains: two ranges")
         #expect(ranges(count: 64, grain: 64) == [0..<64], "one grain: the calling thread alone")
+    }
+
+    /// A thread that is held up leaves the rest of its share to the others: here the owner waits inside its
+    /// first range until a helper has taken units of the owner's share (with static shares it never would).
+    @Test func aThreadHeldUpLeavesItsUnitsToTheOthers() {
+        final class Record: @unchecked Sendable {
+            let owner = pthread_self()
+            let lock = NSLock()
+            var byHelpers = Set<Int>()
+            var ownerRanges: [Range<Int>] = []
+        }
+        let record = Record()
+        let body: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> Void = { context, first, end in
+            let r = Unmanaged<Record>.fromOpaque(context!).takeUnretainedValue()
+            if pthread_equal(pthread_self(), r.owner) != 0 {
+                r.lock.lock()
+                let firstRange = r.ownerRanges.isEmpty
+                r.ownerRanges.append(first..<end)
+                r.lock.unlock()
+                guard firstRange else { return }
+                // Held up until a helper has done units 16 ..< 32 (the back of the owner's share), 10 s at most.
+                for _ in 0..<10_000 {
+                    r.lock.lock()
+                    let taken = r.byHelpers.contains(31)
+                    r.lock.unlock()
+                    if taken { break }
+                    usleep(1000)
+                }
+            } else {
+                r.lock.lock()
+                r.byHelpers.formUnion(first..<end)
+                r.lock.unlock()
+            }
+        }
+        let team = ser_team_create(2)
+        let previous = ser_team_use(team)
+        defer {
+            ser_team_use(previous)
+            ser_team_destroy(team)
+        }
+        ser_team_for(64, 1, body, Unmanaged.passUnretained(record).toOpaque())
+        // The owner takes its share from the front (0 ..< 16 first, unless the helper took it all before the owner
+        // started), the helper takes what is left of it from the back.
+        #expect(record.ownerRanges.first.map { $0.lowerBound == 0 } ?? true, "the owner starts at the front of its share")
+        #expect(record.byHelpers.isSuperset(of: 32..<64), "the helper's own share")
+        #expect(record.byHelpers.contains(31), "and the back of the owner's, while the owner was held up")
+        let all = record.ownerRanges.reduce(into: [Int]()) { $0 += Array($1) } + Array(record.byHelpers)
+        #expect(all.sorted() == Array(0..<64), "every unit once")
     }
 
     @Test func noTeamMeansOneThread() {
