@@ -153,7 +153,22 @@ clang -O2 -ISources/CGEMM/include bench/gemm_shapes.c Sources/CGEMM/*.c -lpthrea
 kernels=(generic)
 grep -q '"avx2"' "$work/peak.out" && kernels=(avx2)
 (( avx512 )) && kernels=(avx512 avx2)
+# Beside OpenBLAS (numpy's, the BLAS of the paper's Python stack) held to the kernels of the same vector width, one
+# thread, on the same products in turn (bench/gemm_openblas.py).
 for kernel in "${kernels[@]}"; do
-  echo "  ser's GEMM alone, $kernel kernel, one core (bench/gemm_shapes.c: each product of a batch-32 step, fastest of 5 rounds):"
-  "$work/gemm_shapes" "$kernel" | sed 's/^/      /'
+  case $kernel in
+    avx512) coretype=SkylakeX ;;
+    avx2) coretype=Haswell ;;
+    *) coretype= ;;
+  esac
+  if [[ -n $coretype ]]; then
+    echo "  ser's GEMM alone, $kernel kernel, beside OpenBLAS's $coretype kernels, one core (bench/gemm_shapes.c and"
+    echo "  bench/gemm_openblas.py: each product of a batch-32 step, in cache; ser's convolution outputs also add the"
+    echo "  bias, ReLU and the pair max-pooling):"
+    OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=$coretype "$venv/bin/python" bench/gemm_openblas.py \
+      "$work/gemm_shapes" "$kernel" | sed 's/^/      /'
+  else
+    echo "  ser's GEMM alone, $kernel kernel, one core (bench/gemm_shapes.c: each product of a batch-32 step, fastest of 5 rounds):"
+    "$work/gemm_shapes" "$kernel" | sed 's/^/      /'
+  fi
 done

@@ -6,6 +6,8 @@
 //
 //     clang -O2 -ISources/CGEMM/include bench/gemm_shapes.c Sources/CGEMM/*.c -lpthread -lm -o /tmp/gemm_shapes
 //     /tmp/gemm_shapes avx2      # or avx512, generic; ROUNDS=n (default 5)
+//     /tmp/gemm_shapes list      # the products only, for bench/gemm_openblas.py: name, trans_a, trans_b, m, n, k,
+//                                # lda, ldb, ldc, times per step
 //
 // Each shape runs `ROUNDS` rounds of calls in a row, each round at least 3 calls and 20 ms; the fastest round's
 // time per call counts (this thread's CPU time, which other processes disturb less than the wall clock). The operands stay in cache between calls, as most of them do
@@ -38,10 +40,11 @@ static double cpu_seconds(void) {
 
 int main(int argc, char **argv) {
     ser_gemm_kernel kernel = ser_gemm_best_kernel();
+    int list = argc > 1 && strcmp(argv[1], "list") == 0;
     if (argc > 1 && strcmp(argv[1], "avx2") == 0) kernel = SER_GEMM_AVX2;
     else if (argc > 1 && strcmp(argv[1], "generic") == 0) kernel = SER_GEMM_GENERIC;
-    else if (argc > 1 && strcmp(argv[1], "avx512") != 0) {
-        fprintf(stderr, "usage: gemm_shapes [avx512|avx2|generic]\n");
+    else if (argc > 1 && !list && strcmp(argv[1], "avx512") != 0) {
+        fprintf(stderr, "usage: gemm_shapes [avx512|avx2|generic|list]\n");
         return 2;
     }
     if (kernel > ser_gemm_best_kernel()) {
@@ -78,6 +81,12 @@ int main(int argc, char **argv) {
         snprintf(s[count++].name, 16, "D%d dW", l + 1);
         s[count] = (shape){"", 0, 1, batch, in, out, out, out, in, 0, 0, 1};
         snprintf(s[count++].name, 16, "D%d dX", l + 1);
+    }
+    if (list) {
+        for (int q = 0; q < count; q++)
+            printf("%s,%d,%d,%ld,%ld,%ld,%ld,%ld,%ld,%d\n", s[q].name, s[q].trans_a, s[q].trans_b, s[q].m, s[q].n, s[q].k,
+                   s[q].lda, s[q].ldb, s[q].ldc, s[q].times);
+        return 0;
     }
     const long size = 1L << 22;
     float *a = malloc(size * sizeof(float)), *b = malloc(size * sizeof(float)), *c = malloc(size * sizeof(float)),
