@@ -8,7 +8,9 @@ OpenBLAS (the BLAS of the paper's Python stack) on one thread. Both sides run ev
 times in turn (default 3), ser's table first, each product in rounds of at least 3 calls and 20 ms of this thread's
 CPU time on operands that stay in cache; the fastest round counts on each side, so both see the same minutes of a
 shared machine. ser's convolution outputs also add the bias, apply ReLU and write the pair max-pooling in the same
-pass, which OpenBLAS's products do not; numpy adds about a microsecond of call overhead to each product.
+pass, and its weight gradients add to C (as a chunk after the first does), where numpy's products write C; numpy
+adds about a microsecond of call overhead to each product. OpenBLAS must run on one thread (OPENBLAS_NUM_THREADS=1):
+the times are this thread's CPU time.
 """
 
 import os
@@ -22,6 +24,7 @@ import numpy as np
 def openblas_seconds(shape, rounds=3):
     """Fastest seconds per call of numpy's matmul on the product `shape` (op(A) · op(B) with ser's strides)."""
     name, ta, tb, m, n, k, lda, ldb, ldc, times = shape
+    assert ldc == n, f"{name}: C with ldc {ldc} != n {n} is not timed here"
     rng = np.random.default_rng(0)
     # op(A) is m × k: stored k × lda transposed, or m × lda; op(B) likewise; views keep the leading dimensions.
     a = rng.random((k, lda) if ta else (m, lda), dtype=np.float32) - 0.5
@@ -56,6 +59,8 @@ def ser_microseconds(binary, kernel):
 
 
 def main():
+    if os.environ.get("OPENBLAS_NUM_THREADS") != "1":
+        sys.exit("gemm_openblas: set OPENBLAS_NUM_THREADS=1 (the times are this thread's CPU time)")
     binary, kernel = sys.argv[1], sys.argv[2]
     alternations = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     listing = subprocess.run([binary, "list"], check=True, capture_output=True, text=True).stdout

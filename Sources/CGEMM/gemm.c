@@ -450,9 +450,8 @@ typedef struct {
     int pack_full;
     const float *packed;
     int rows;
-    long units;
     int parts;
-    share shares[SER_TEAM_MAX]; // one per part (shares.h)
+    share *shares; // one per part (shares.h)
 } product_call;
 
 /// Units first ..< end of `p`.
@@ -573,12 +572,12 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
             // B is packed block by block by each piece, as a product alone does, in bounded memory).
             int shared_pack = rows && (trans_b || pack_full) && panels * NR * k <= (1L << 22);
             const float *packed = shared_pack ? pack_panels(NR, trans_b, b, ldb, n, k) : 0;
-            // Built only here: its per-part counters fill a cache line each.
+            share shares[SER_TEAM_MAX]; // a cache line each; only the call's `parts` are initialised
+            int parts = (int)(units < threads ? units : threads);
+            if (parts > SER_TEAM_MAX) parts = SER_TEAM_MAX;
             product_call call = {kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias,
-                                 relu, pool, ldp, pack_full, packed, rows, units};
-            call.parts = (int)(units < threads ? units : threads);
-            if (call.parts > SER_TEAM_MAX) call.parts = SER_TEAM_MAX;
-            share_out(call.shares, call.parts, units);
+                                 relu, pool, ldp, pack_full, packed, rows, parts, shares};
+            share_out(shares, parts, units);
             ser_team_run(call.parts, product_part, &call);
             return;
         }

@@ -1,9 +1,10 @@
 // Units of a job shared out among a team's threads (team.c's ser_team_for, gemm.c's products): one contiguous
 // share per thread, which that thread takes from its front, half of what is left at a time, and which the others,
 // once their own share is done, take from its back, half at a time too. A thread works through its own share
-// first (the samples or rows its own earlier passes wrote, in its own cache); a thread that runs slower, starts
-// late (woken from sleep) or is preempted leaves its last units to the others, down to a single unit, instead of
-// making them wait. Which thread computes a unit never changes what it computes.
+// first (the samples or rows its own earlier passes wrote, in its own cache); a thread that runs slower or is
+// preempted leaves its last units to the others, down to a single unit, instead of making them wait for those
+// units, and one that starts late (woken from sleep) finds its share done by the others. Which thread computes a
+// unit never changes what it computes.
 #ifndef SER_SHARES_H
 #define SER_SHARES_H
 
@@ -13,11 +14,12 @@
 #include <stdint.h>
 
 typedef struct {
-    _Atomic uint64_t range; // the units not taken yet: first in the low 32 bits, end in the high 32 bits
-    char padding[64 - sizeof(uint64_t)]; // one cache line per share
+    _Alignas(64) _Atomic uint64_t range; // the units not taken yet: first in the low 32 bits, end in the high 32
+    char padding[64 - sizeof(uint64_t)]; // a cache line of its own per share
 } share;
 
-/// Units 0 ..< units (at most UINT32_MAX) in `parts` nearly equal shares, in order: share t follows share t − 1.
+/// Units 0 ..< units (at most UINT32_MAX) in `parts` nearly equal shares, in order: share t follows share t − 1;
+/// shares parts ..< SER_TEAM_MAX are left as they are (never read).
 static inline void share_out(share *shares, int parts, long units) {
     for (int t = 0; t < parts; t++) {
         uint64_t first = (uint64_t)(units * t / parts), end = (uint64_t)(units * (t + 1) / parts);
@@ -31,7 +33,7 @@ static inline int take_half(share *s, int from_back, long *first, long *end) {
     for (;;) {
         uint32_t f = (uint32_t)r, e = (uint32_t)(r >> 32);
         if (f >= e) return 0;
-        uint32_t take = (e - f + 1) / 2;
+        uint32_t take = (e - f) / 2 + ((e - f) & 1); // half, rounded up (e − f + 1 would wrap at UINT32_MAX)
         uint64_t left = from_back ? (uint64_t)(e - take) << 32 | f : (uint64_t)e << 32 | (f + take);
         if (atomic_compare_exchange_weak_explicit(&s->range, &r, left, memory_order_relaxed, memory_order_relaxed)) {
             *first = from_back ? e - take : f;

@@ -199,7 +199,7 @@ typedef struct {
     int parts;
     void (*body)(void *, long, long);
     void *context;
-    share shares[SER_TEAM_MAX]; // of grains, one per part (shares.h)
+    share *shares; // of grains, one per part (shares.h)
 } range_job;
 
 static void range_part(void *context, int part) {
@@ -218,8 +218,8 @@ void ser_team_for(long count, long grain, void (*body)(void *context, long first
         body(context, 0, count);
         return;
     }
-    // Built only here: its shares fill a cache line each.
-    range_job job = {count, grain, (int)(chunks < threads ? chunks : threads), body, context};
-    share_out(job.shares, job.parts, chunks);
+    share shares[SER_TEAM_MAX]; // a cache line each; only the job's `parts` are initialised
+    range_job job = {count, grain, (int)(chunks < threads ? chunks : threads), body, context, shares};
+    share_out(shares, job.parts, chunks);
     ser_team_run(job.parts, range_part, &job);
 }

@@ -146,7 +146,7 @@ import Support
                 r.ownerRanges.append(first..<end)
                 r.lock.unlock()
                 guard firstRange else { return }
-                // Held up until a helper has done units 16 ..< 32 (the back of the owner's share), 10 s at most.
+                // Held up until a helper has taken unit 31 (the back of the owner's share), 10 s at most.
                 for _ in 0..<10_000 {
                     r.lock.lock()
                     let taken = r.byHelpers.contains(31)

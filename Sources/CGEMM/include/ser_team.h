@@ -36,7 +36,8 @@ void ser_team_run(int parts, void (*body)(void *context, int part), void *contex
 /// Runs body(context, first, end) over the units 0 ..< count: on the calling thread's team, in ranges of whole
 /// `grain` units, each thread working through its own share (nearly equal, in order: thread t's follows thread
 /// t − 1's) half of what is left at a time, then taking what is left of the others' from their back (shares.h);
-/// without a team, or with fewer than two grains, once over all of them on the calling thread.
+/// without a team, or with fewer than two grains or more than UINT32_MAX, once over all of them on the calling
+/// thread.
 void ser_team_for(long count, long grain, void (*body)(void *context, long first, long end), void *context);
 
 #endif
