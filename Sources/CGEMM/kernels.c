@@ -70,12 +70,14 @@
         }                                                                                                             \
     }                                                                                                                 \
     ATTRIBUTES NO_COPY_CALLS static void im2col_##SUFFIX(long batch, long length, long channels, long kernel, long out_length,     \
-                                           long pad_left, const float *restrict x, float *restrict cols) {            \
+                                           long pad_left, const float *restrict x, float *restrict cols, long ld,     \
+                                           int ones) {                                                                \
         long width = kernel * channels;                                                                               \
         for (long b = 0; b < batch; b++) {                                                                            \
             const float *restrict xb = x + b * length * channels;                                                    \
             for (long t = 0; t < out_length; t++) {                                                                   \
-                float *restrict row = cols + (b * out_length + t) * width;                                            \
+                float *restrict row = cols + (b * out_length + t) * ld;                                               \
+                if (ones) row[width] = 1.0f;                                                                          \
                 long start = t - pad_left;                                                                            \
                 if (start >= 0 && start + kernel <= length) {                                                         \
                     copy_##SUFFIX(width, row, xb + start * channels);                                                 \
@@ -235,6 +237,8 @@ typedef struct {
     const float *x, *dy;
     float *y;
     int relu;
+    long ld;  // im2col: floats from one row of columns to the next
+    int ones; // im2col: a 1 after each row's window
 } sample_pass;
 
 static void pool_backward_range(void *context, long b0, long b1) {
@@ -247,7 +251,7 @@ static void pool_backward_range(void *context, long b0, long b1) {
 static void im2col_range(void *context, long b0, long b1) {
     const sample_pass *p = context;
     DISPATCH(im2col, b1 - b0, p->length, p->channels, p->kernel, p->out_length, p->pad_left,
-             p->x + b0 * p->length * p->channels, p->y + b0 * p->out_length * p->kernel * p->channels)
+             p->x + b0 * p->length * p->channels, p->y + b0 * p->out_length * p->ld, p->ld, p->ones)
 }
 
 static void col2im_range(void *context, long b0, long b1) {
@@ -264,8 +268,14 @@ void ser_max_pool_pairs_backward(long batch, long length, long channels, const f
 
 void ser_im2col(long batch, long length, long channels, long kernel, long out_length, long pad_left,
                 const float *x, float *cols) {
-    sample_pass pass = {length, channels, kernel, out_length, pad_left, x, 0, cols, 0};
+    sample_pass pass = {length, channels, kernel, out_length, pad_left, x, 0, cols, 0, kernel * channels, 0};
     run_pass(batch, 1, batch * out_length * kernel * channels, im2col_range, &pass);
+}
+
+void ser_im2col_ones(long batch, long length, long channels, long kernel, long out_length, long pad_left,
+                     const float *x, float *cols) {
+    sample_pass pass = {length, channels, kernel, out_length, pad_left, x, 0, cols, 0, kernel * channels + 1, 1};
+    run_pass(batch, 1, batch * out_length * (kernel * channels + 1), im2col_range, &pass);
 }
 
 void ser_col2im(long batch, long length, long channels, long kernel, long out_length, long pad_left,

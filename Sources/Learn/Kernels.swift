@@ -92,7 +92,8 @@ func columnSums(_ m: UnsafePointer<Float>, rows: Int, n: Int, into out: UnsafeMu
 /// the columns' gradient back with `ser_col2im`. Both are vectorised copies and additions in a fixed order.
 ///
 /// The batch runs in chunks of samples whose column matrix (at most `columnBudget` floats) stays in the core's
-/// cache between im2col and the GEMM that reads it; backward builds each chunk's columns again. Every output row
+/// cache between im2col and the GEMM that reads it; backward builds each chunk's columns again, each row ending
+/// with a 1 (`ser_im2col_ones`), so that one product gives the weight and bias gradients. Every output row
 /// is its own chain, and the weight and bias gradients continue their sums chunk after chunk in row order, so the
 /// results are those of one pass over the whole batch, bit for bit.
 final class Conv1DKernel: LayerKernel {
@@ -147,10 +148,11 @@ final class Conv1DKernel: LayerKernel {
         return (count, (batch + count - 1) / count)
     }
 
-    /// The chunk size for a batch on the calling thread's team, with room for its columns.
+    /// The chunk size for a batch on the calling thread's team, with room for its columns (and backward's column
+    /// of ones).
     private func chunkSize(_ batch: Int) -> Int {
         let size = chunks(batch, threads: Int(ser_team_threads())).size
-        cols.reserve(size * outLength * rowWidth)
+        cols.reserve(size * outLength * (rowWidth + 1))
         return size
     }
 
@@ -160,7 +162,7 @@ final class Conv1DKernel: LayerKernel {
     }
 
     /// Room for the largest chunk of any batch up to `batch` (a smaller batch may cut into fewer, larger chunks).
-    func reserve(batch: Int) { cols.reserve(min(batch, chunkSamples) * outLength * rowWidth) }
+    func reserve(batch: Int) { cols.reserve(min(batch, chunkSamples) * outLength * (rowWidth + 1)) }
 
     func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int,
                  params: UnsafePointer<Float>, training: Bool, rng: inout SplitMix64) {
@@ -194,11 +196,12 @@ final class Conv1DKernel: LayerKernel {
             let dyc = dy + first * outputSize
             if activation == .relu && !receivesMaskedGradient { maskReLU(dyc, output: y + first * outputSize, count: rows * filters) }
             if let grads {
-                // Weight and bias gradients: sums over the batch's rows in order, continued chunk after chunk.
-                ser_im2col(samples, inLength, inChannels, kernelSize, outLength, padLeft, x + first * inputSize, c)
-                GEMM.multiply(m: kc, n: filters, k: rows, a: c, lda: kc, transA: true, b: dyc, ldb: filters,
+                // Weight and bias gradients: sums over the batch's rows in order, continued chunk after chunk, in
+                // one product: the columns end with a 1, so the product's last row is the bias gradient, dy's
+                // column sums (the bias follows the kernel in `grads`).
+                ser_im2col_ones(samples, inLength, inChannels, kernelSize, outLength, padLeft, x + first * inputSize, c)
+                GEMM.multiply(m: kc + 1, n: filters, k: rows, a: c, lda: kc + 1, transA: true, b: dyc, ldb: filters,
                               accumulate: first > 0, c: grads, ldc: filters)
-                columnSums(dyc, rows: rows, n: filters, into: grads + kc * filters, accumulate: first > 0)
             }
             if let dx {
                 // The chunk's columns receive d(cols) = dy · Wᵀ, then col2im scatters them.

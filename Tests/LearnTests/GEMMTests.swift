@@ -181,24 +181,67 @@ import Support
     }
 
     /// `ser_im2col` against its definition, on row widths (kernel × channels) that leave every vector tail: 9, 15,
-    /// 16 and 35 floats, with zero padding on both sides.
-    @Test(arguments: [(9, 1), (5, 3), (1, 16), (7, 5)])
-    func im2colCopiesEveryWindow(kernel: Int, channels: Int) {
+    /// 16 and 35 floats, with zero padding on both sides; `ser_im2col_ones` the same windows in rows one float
+    /// longer, ending with a 1.
+    @Test(arguments: [(9, 1), (5, 3), (1, 16), (7, 5)], [false, true])
+    func im2colCopiesEveryWindow(shape: (kernel: Int, channels: Int), ones: Bool) {
+        let (kernel, channels) = shape
         let batch = 3, length = 11, padLeft = (kernel - 1) / 2, width = kernel * channels
+        let ld = ones ? width + 1 : width
         let x = (0..<(batch * length * channels)).map { Float($0) + 0.25 }
-        var cols = [Float](repeating: .nan, count: batch * length * width)
-        ser_im2col(batch, length, channels, kernel, length, padLeft, x, &cols)
+        var cols = [Float](repeating: .nan, count: batch * length * ld)
+        if ones {
+            ser_im2col_ones(batch, length, channels, kernel, length, padLeft, x, &cols)
+        } else {
+            ser_im2col(batch, length, channels, kernel, length, padLeft, x, &cols)
+        }
         var expected = [Float](repeating: 0, count: cols.count)
         for b in 0..<batch {
             for t in 0..<length {
                 for j in 0..<kernel where (0..<length).contains(t - padLeft + j) {
                     for c in 0..<channels {
-                        expected[(b * length + t) * width + j * channels + c] = x[(b * length + t - padLeft + j) * channels + c]
+                        expected[(b * length + t) * ld + j * channels + c] = x[(b * length + t - padLeft + j) * channels + c]
                     }
                 }
+                if ones { expected[(b * length + t) * ld + width] = 1 }
             }
         }
         #expect(cols.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
+    /// The weight-gradient product over columns that end with a 1 gives, as its last row, the bias gradient with
+    /// the bits of `ser_column_sums` (fma(1, y, s) = s + y), chunk after chunk, on every kernel.
+    @Test func aRowOfOnesGivesTheColumnSums() {
+        var rng = SplitMix64(seed: 11)
+        let rows = 300, n = 40, k = 7
+        // Very different magnitudes (any other order of the sums would round differently), and signed zeros.
+        let dy = (0..<(rows * n)).map { i -> Float in
+            i % 13 == 0 ? -0.0 : (rng.unitFloat() * 2 - 1) * Float(1 << Int(rng.index(below: 14)))
+        }
+        var cols = [Float](repeating: 0, count: rows * (k + 1))
+        for r in 0..<rows {
+            for j in 0..<k { cols[r * (k + 1) + j] = rng.unitFloat() - 0.5 }
+            cols[r * (k + 1) + k] = 1
+        }
+        var sums = [Float](repeating: 0, count: n)
+        ser_column_sums(180, n, dy, &sums, 0)
+        dy.withUnsafeBufferPointer { ser_column_sums(rows - 180, n, $0.baseAddress! + 180 * n, &sums, 1) }
+        for kernel in GEMM.Kernel.allCases.prefix(while: { $0 != GEMM.bestKernel }) + [GEMM.bestKernel] {
+            var grads = [Float](repeating: .nan, count: (k + 1) * n)
+            // Two chunks of rows, the second continuing the first's sums.
+            cols.withUnsafeBufferPointer { c in
+                dy.withUnsafeBufferPointer { d in
+                    grads.withUnsafeMutableBufferPointer { g in
+                        GEMM.multiply(kernel: kernel, m: k + 1, n: n, k: 180, a: c.baseAddress!, lda: k + 1, transA: true,
+                                      b: d.baseAddress!, ldb: n, c: g.baseAddress!, ldc: n)
+                        GEMM.multiply(kernel: kernel, m: k + 1, n: n, k: rows - 180, a: c.baseAddress! + 180 * (k + 1),
+                                      lda: k + 1, transA: true, b: d.baseAddress! + 180 * n, ldb: n, accumulate: true,
+                                      c: g.baseAddress!, ldc: n)
+                    }
+                }
+            }
+            #expect(Array(grads[(k * n)...]).map(\.bitPattern) == sums.map(\.bitPattern), "\(kernel)")
+        }
     }
 
     @Test func stridedOperandsAndOutput() {

@@ -232,6 +232,12 @@ import Support
             return cols.map(\.bitPattern)
         }
         #expect(im2col.same && im2col.jobs == 1, "im2col")
+        let im2colOnes = alone(andWith: 2) { () -> [UInt32] in
+            var cols = [Float](repeating: .nan, count: batch * length * (width + 1))
+            ser_im2col_ones(batch, length, channels, kernel, length, 2, x, &cols)
+            return cols.map(\.bitPattern)
+        }
+        #expect(im2colOnes.same && im2colOnes.jobs == 1, "im2col with a column of ones")
         let cols = values(batch * length * width, seed: 3)
         let col2im = alone(andWith: 2) { () -> [UInt32] in
             var dx = [Float](repeating: .nan, count: x.count)

@@ -44,6 +44,12 @@ void ser_transpose(long rows, long columns, const float *x, float *y);
 void ser_im2col(long batch, long length, long channels, long kernel, long out_length, long pad_left,
                 const float *x, float *cols);
 
+/// The same windows in rows of kernel · channels + 1 floats, the last one 1: the weight-gradient product colsᵀ · dy
+/// then also gives the bias gradient, the sums of dy's columns, as its last row (fma(1, y, s) = s + y, so the
+/// same bits as `ser_column_sums`).
+void ser_im2col_ones(long batch, long length, long channels, long kernel, long out_length, long pad_left,
+                     const float *x, float *cols);
+
 /// Its adjoint: dx = 0, then for each sample, for t = 0, 1, … and j = 0, 1, … in that order,
 /// dx[b][t − pad_left + j][c] += cols[(b · out_length + t)][j · channels + c] (inside the sample only).
 void ser_col2im(long batch, long length, long channels, long kernel, long out_length, long pad_left,
