@@ -14,8 +14,8 @@
 // in training. A convolution's products come once per chunk of the batch (Conv1DKernel.chunks: the samples whose
 // columns fit 256 KiB), so its row count is the chunk's and the step's time counts it once per chunk. The
 // names: L1…L5 the convolutions, D1 and D2 the hidden dense layers; fwd the output (with bias, ReLU and the pair
-// max-pooling for a convolution), dW the weight gradient, dX the input gradient (none for L1, whose input
-// gradient is not needed).
+// max-pooling for a convolution), dW the weight gradient (a convolution's with the bias gradient as its last row:
+// columns ending with a 1), dX the input gradient (none for L1, whose input gradient is not needed).
 
 #define _GNU_SOURCE
 #include "ser_gemm.h"
@@ -65,7 +65,7 @@ int main(int argc, char **argv) {
         long samples = (batch + chunks - 1) / chunks, rows = samples * conv[l].length;
         s[count] = (shape){"", 0, 0, rows, f, kc, kc, f, f, 1, 0, (int)chunks};
         snprintf(s[count++].name, 16, "L%d fwd", l + 1);
-        s[count] = (shape){"", 1, 0, kc, f, rows, kc, f, f, 0, 1, (int)chunks};
+        s[count] = (shape){"", 1, 0, kc + 1, f, rows, kc + 1, f, f, 0, 1, (int)chunks};
         snprintf(s[count++].name, 16, "L%d dW", l + 1);
         if (l > 0) {
             s[count] = (shape){"", 0, 0, rows, kc, f, f, kc, kc, 0, 0, (int)chunks};
