@@ -573,12 +573,10 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
             int shared_pack = rows && (trans_b || pack_full) && panels * NR * k <= (1L << 22);
             const float *packed = shared_pack ? pack_panels(NR, trans_b, b, ldb, n, k) : 0;
             share shares[SER_TEAM_MAX]; // a cache line each; only the call's `parts` are initialised
-            int parts = (int)(units < threads ? units : threads);
-            if (parts > SER_TEAM_MAX) parts = SER_TEAM_MAX;
+            int parts = share_out(shares, units, threads);
             product_call call = {kernel, MR, NR, trans_a, trans_b, m, n, k, a, lda, b, ldb, accumulate, c, ldc, bias,
                                  relu, pool, ldp, pack_full, packed, rows, parts, shares};
-            share_out(shares, parts, units);
-            ser_team_run(call.parts, product_part, &call);
+            ser_team_run(parts, product_part, &call);
             return;
         }
     }

@@ -18,13 +18,17 @@ typedef struct {
     char padding[64 - sizeof(uint64_t)]; // a cache line of its own per share
 } share;
 
-/// Units 0 ..< units (at most UINT32_MAX) in `parts` nearly equal shares, in order: share t follows share t − 1;
-/// shares parts ..< SER_TEAM_MAX are left as they are (never read).
-static inline void share_out(share *shares, int parts, long units) {
+/// Units 0 ..< units (at most UINT32_MAX) in nearly equal shares, in order (share t follows share t − 1), one
+/// per thread of `threads` but no more than there are units: returns how many (the job's parts). The other shares
+/// are left as they are (never read).
+static inline int share_out(share *shares, long units, int threads) {
+    int parts = units < threads ? (int)units : threads;
+    if (parts > SER_TEAM_MAX) parts = SER_TEAM_MAX;
     for (int t = 0; t < parts; t++) {
         uint64_t first = (uint64_t)(units * t / parts), end = (uint64_t)(units * (t + 1) / parts);
         atomic_init(&shares[t].range, end << 32 | first);
     }
+    return parts;
 }
 
 /// Takes the first (or, `from_back`, the last) half, rounded up, of the units left in `s`; 0 when none are left.

@@ -219,7 +219,6 @@ void ser_team_for(long count, long grain, void (*body)(void *context, long first
         return;
     }
     share shares[SER_TEAM_MAX]; // a cache line each; only the job's `parts` are initialised
-    range_job job = {count, grain, (int)(chunks < threads ? chunks : threads), body, context, shares};
-    share_out(shares, job.parts, chunks);
+    range_job job = {count, grain, share_out(shares, chunks, threads), body, context, shares};
     ser_team_run(job.parts, range_part, &job);
 }
