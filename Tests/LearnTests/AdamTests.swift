@@ -33,9 +33,7 @@ import Support
         return nil
     }
 
-    var kernels: [GEMM.Kernel] {
-        GEMM.Kernel.allCases.prefix { $0 != GEMM.bestKernel } + [GEMM.bestKernel]
-    }
+    var kernels: [GEMM.Kernel] { GEMM.Kernel.runnable }
 
     /// A float of a random sign and magnitude 2^e·(1 + f), e in `exponents`; below −126, a subnormal.
     func value(_ rng: inout SplitMix64, exponents: ClosedRange<Int>) -> Float {

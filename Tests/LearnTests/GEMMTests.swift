@@ -60,10 +60,7 @@ import Support
         return c
     }
 
-    /// Kernels this CPU runs, up to the best one.
-    var kernels: [GEMM.Kernel] {
-        GEMM.Kernel.allCases.prefix { $0 != GEMM.bestKernel } + [GEMM.bestKernel]
-    }
+    var kernels: [GEMM.Kernel] { GEMM.Kernel.runnable }
 
     // (25, 16, 700) and (13, 40, 650): a narrow (16-column) tile and k cut into blocks, every chain continued in C.
     // (60, 130, 300): a row-major B 131 floats apart, which the AVX2 kernel packs whole (`packs_full_panels`).
@@ -226,7 +223,7 @@ import Support
         var sums = [Float](repeating: 0, count: n)
         ser_column_sums(180, n, dy, &sums, 0)
         dy.withUnsafeBufferPointer { ser_column_sums(rows - 180, n, $0.baseAddress! + 180 * n, &sums, 1) }
-        for kernel in GEMM.Kernel.allCases.prefix(while: { $0 != GEMM.bestKernel }) + [GEMM.bestKernel] {
+        for kernel in kernels {
             var grads = [Float](repeating: .nan, count: (k + 1) * n)
             // Two chunks of rows, the second continuing the first's sums.
             cols.withUnsafeBufferPointer { c in

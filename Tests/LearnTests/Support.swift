@@ -3,6 +3,11 @@ import Testing
 @testable import Learn
 import Support
 
+extension GEMM.Kernel {
+    /// The kernels this CPU runs, up to the best one: what tests compare bit for bit.
+    static var runnable: [GEMM.Kernel] { allCases.prefix { $0 != GEMM.bestKernel } + [GEMM.bestKernel] }
+}
+
 /// The integer weight formula of scripts/fixtures/learn.py, evaluated exactly as numpy does (float64, then float32).
 func formulaKernel(count: Int, layer s: Int, fanIn: Int, fanOut: Int) -> [Float] {
     let limit = (6.0 / Double(fanIn + fanOut)).squareRoot()

@@ -8,10 +8,7 @@ import Support
 /// the bits they give on the thread alone: the parts are cut by output tiles and samples, never inside one
 /// element's arithmetic.
 @Suite(.serialized) struct TeamTests {
-    /// Kernels this CPU runs, up to the best one.
-    var kernels: [GEMM.Kernel] {
-        GEMM.Kernel.allCases.prefix { $0 != GEMM.bestKernel } + [GEMM.bestKernel]
-    }
+    var kernels: [GEMM.Kernel] { GEMM.Kernel.runnable }
 
     func values(_ count: Int, seed: UInt64) -> [Float] {
         var rng = SplitMix64(seed: seed)
