@@ -35,6 +35,36 @@ func phaseAngle(_ y: Float, _ x: Float) -> Float {
     return Float(Double(signOf: Double(y), magnitudeOf: r))
 }
 
+/// `phaseAngle` for four lanes: the same operations lane by lane (selects for the scalar version's
+/// conditionals), so the same bits.
+@inline(__always)
+func phaseAngle(_ y: SIMD4<Float>, _ x: SIMD4<Float>) -> SIMD4<Float> {
+    let xBits = unsafeBitCast(x, to: SIMD4<UInt32>.self)
+    let ax = SIMD4<Double>(unsafeBitCast(xBits & 0x7FFF_FFFF, to: SIMD4<Float>.self))
+    let ay = SIMD4<Double>(unsafeBitCast(unsafeBitCast(y, to: SIMD4<UInt32>.self) & 0x7FFF_FFFF, to: SIMD4<Float>.self))
+    // Swift's max(a, b) is `b >= a ? b : a` and min(a, b) is `b < a ? b : a`.
+    let big = ax.replacing(with: ay, where: ay .>= ax), small = ax.replacing(with: ay, where: ay .< ax)
+    let reduce = small .> 0.41421356237309503 * big
+    let numerator = small.replacing(with: small - big, where: reduce)
+    let denominator = big.replacing(with: small + big, where: reduce)
+    let a = (numerator / denominator).replacing(with: 0, where: big .== 0)
+    let z = a * a
+    let z2 = z * z
+    let p01 = -0.33333333281082594 + 0.19999977784351797 * z
+    let p23 = -0.14284175492714038 + 0.11071759151906228 * z
+    let p45 = -0.086272895069087294 + 0.050542097082776981 * z
+    let p = p01 + z2 * (p23 + z2 * p45)
+    var r = SIMD4<Double>(repeating: 0).replacing(with: Double.pi / 4, where: reduce) + (a + a * z * p)
+    r = r.replacing(with: Double.pi / 2 - r, where: ay .> ax)
+    let xSign = unsafeBitCast(SIMD4<Double>(x), to: SIMD4<UInt64>.self) .>= 0x8000_0000_0000_0000
+    r = r.replacing(with: Double.pi - r, where: xSign)
+    // Double(signOf: y, magnitudeOf: r): r's magnitude with y's sign bit.
+    let yBits = unsafeBitCast(SIMD4<Double>(y), to: SIMD4<UInt64>.self)
+    let rBits = unsafeBitCast(r, to: SIMD4<UInt64>.self)
+    let signed = (rBits & 0x7FFF_FFFF_FFFF_FFFF) | (yBits & 0x8000_0000_0000_0000)
+    return SIMD4<Float>(unsafeBitCast(signed, to: SIMD4<Double>.self))
+}
+
 /// `(sin p, cos p)` for a float32 angle, evaluated in double precision and rounded once (within one float ulp of
 /// libm's `sinf` / `cosf`, and faster: the phase vocoder needs both for every output bin).
 ///

@@ -69,13 +69,62 @@ public enum PhaseVocoder {
             self.angle = angle
         }
 
+        /// Analyzes the STFT of `samples` (`STFT.complex(samples, parameters:)`) frame by frame as it is
+        /// computed: the same magnitudes and angles as `init(STFT.complex(samples, …), …)`, without building and
+        /// re-reading the bins × frames matrix, four bins at a time.
+        public init(samples: [Float], parameters: STFTParameters) {
+            bins = parameters.bins
+            frames = parameters.frameCount(samples: samples.count)
+            hopLength = parameters.hopLength
+            nFFT = parameters.nFFT
+            let bins = bins
+            var magnitude = [Float](repeating: 0, count: (frames + 2) * bins)
+            var angle = [Float](repeating: 0, count: (frames + 2) * bins)
+            magnitude.withUnsafeMutableBufferPointer { mag in
+                angle.withUnsafeMutableBufferPointer { ang in
+                    STFT.forEachFrame(samples, parameters: parameters) { t, spectrum in
+                        let m = mag.baseAddress! + t * bins, a = ang.baseAddress! + t * bins
+                        let raw = UnsafeRawPointer(spectrum)
+                        var k = 0
+                        while k + 4 <= bins {
+                            // Four interleaved (re, im) pairs: the even lanes are the real parts.
+                            let pairs = raw.loadUnaligned(fromByteOffset: 8 * k, as: SIMD8<Float>.self)
+                            let (x, y) = (pairs.evenHalf, pairs.oddHalf)
+                            store4(modulus(x, y), m + k)
+                            store4(phaseAngle(y, x), a + k)
+                            k += 4
+                        }
+                        while k < bins {
+                            let x = spectrum[2 * k], y = spectrum[2 * k + 1]
+                            m[k] = modulus(x, y)
+                            a[k] = phaseAngle(y, x)
+                            k += 1
+                        }
+                    }
+                }
+            }
+            self.magnitude = magnitude
+            self.angle = angle
+        }
+
         /// The stretched STFT, `bins × ceil(frames / rate)`: see `PhaseVocoder.stretch`.
         public func stretch(rate: Double) -> ComplexMatrix {
+            let (frameRe, frameIm, steps) = stretchedFrames(rate: rate)
+            var out = ComplexMatrix(rows: bins, columns: steps)
+            guard steps > 0 else { return out }
+            transpose(frameRe, rows: steps, columns: bins, into: &out.real)
+            transpose(frameIm, rows: steps, columns: bins, into: &out.imag)
+            return out
+        }
+
+        /// The stretched STFT frame by frame: `steps = ceil(frames / rate)` frames of `bins` values, frame `t`
+        /// at `[t * bins ..< (t + 1) * bins]` of `real` and `imag` (the transpose of `stretch(rate:)`, for
+        /// `STFT.inverse(frameMajorReal:imag:frames:)`).
+        public func stretchedFrames(rate: Double) -> (real: [Float], imag: [Float], steps: Int) {
             precondition(rate > 0, "phase vocoder: rate must be positive")
             // np.arange(0, frames, rate): ceil(frames / rate) steps t · rate.
             let steps = frames == 0 ? 0 : Int((Double(frames) / rate).rounded(.up))
-            var out = ComplexMatrix(rows: bins, columns: steps)
-            guard steps > 0 else { return out }
+            guard steps > 0 else { return ([], [], 0) }
             let bins = bins
 
             // fft_frequencies(sr=2π, n_fft) = linspace(0, π, bins), times hop.
@@ -85,8 +134,7 @@ public enum PhaseVocoder {
             var phase = Array(angle[0..<bins])
             let twoPi = 2 * Double.pi
 
-            // Output frames are computed frame-major (independent bins in the inner loop), then transposed into
-            // librosa's bins × frames layout in cache-sized blocks.
+            // Output frames are computed frame-major (independent bins in the inner loop).
             var frameRe = [Float](repeating: 0, count: steps * bins)
             var frameIm = [Float](repeating: 0, count: steps * bins)
             magnitude.withUnsafeBufferPointer { mag in
@@ -135,9 +183,7 @@ public enum PhaseVocoder {
                     }
                 }
             }
-            transpose(frameRe, rows: steps, columns: bins, into: &out.real)
-            transpose(frameIm, rows: steps, columns: bins, into: &out.imag)
-            return out
+            return (frameRe, frameIm, steps)
         }
     }
 }
@@ -175,6 +221,13 @@ func roundToEven(_ x: Double) -> Double {
 func modulus(_ x: Float, _ y: Float) -> Float {
     let dx = Double(x), dy = Double(y)
     return Float((dx * dx + dy * dy).squareRoot())
+}
+
+/// `modulus` for four lanes (same operations, same bits).
+@inline(__always)
+func modulus(_ x: SIMD4<Float>, _ y: SIMD4<Float>) -> SIMD4<Float> {
+    let dx = SIMD4<Double>(x), dy = SIMD4<Double>(y)
+    return SIMD4<Float>((dx * dx + dy * dy).squareRoot())
 }
 
 /// Four consecutive values from `pointer` (no alignment needed).

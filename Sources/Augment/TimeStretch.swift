@@ -38,16 +38,15 @@ public enum TimeStretch {
         guard !samples.isEmpty else {
             throw AugmentError(.badSignal, "cannot time-stretch an empty signal")
         }
-        let p = parameters
-        return Analysis(length: samples.count,
-                        vocoder: PhaseVocoder.Analysis(STFT.complex(samples, parameters: p), hopLength: p.hopLength, nFFT: p.nFFT))
+        return Analysis(length: samples.count, vocoder: PhaseVocoder.Analysis(samples: samples, parameters: parameters))
     }
 
     /// Stretches an analyzed signal by `rate`: the same samples as `apply(samples, rate:)`.
     public static func apply(_ analysis: Analysis, rate: Double) throws(AugmentError) -> [Float] {
         try Transform.stretch(rate: rate).validate()
-        let stretched = analysis.vocoder.stretch(rate: rate)
-        return STFT.inverse(stretched, parameters: parameters, length: outputLength(inputLength: analysis.length, rate: rate))
+        let stretched = analysis.vocoder.stretchedFrames(rate: rate)
+        return STFT.inverse(frameMajorReal: stretched.real, imag: stretched.imag, frames: stretched.steps,
+                            parameters: parameters, length: outputLength(inputLength: analysis.length, rate: rate))
     }
 
     /// Stretches a signal (same sample rate, `round(n / rate)` samples).

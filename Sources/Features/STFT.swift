@@ -111,6 +111,19 @@ public enum STFT {
         return out
     }
 
+    /// Calls `body(t, spectrum)` for each frame `t` of `samples` in order, with that frame's spectrum as
+    /// `parameters.bins` interleaved (re, im) float32 values, valid during the call: column `t` of
+    /// `complex(samples, parameters:)`, the same bits, without building the bins × frames matrix (a phase
+    /// vocoder works frame by frame, so the matrix's layout costs two transposes).
+    public static func forEachFrame(_ samples: [Float], parameters: STFTParameters = .librosa,
+                                    _ body: (Int, UnsafePointer<Float>) -> Void) {
+        let frames = parameters.frameCount(samples: samples.count)
+        let analyzer = FrameAnalyzer(parameters: parameters)
+        samples.withUnsafeBufferPointer { x in
+            for t in 0..<frames { body(t, analyzer.transform(frame: t, of: x)) }
+        }
+    }
+
     /// The inverse STFT (librosa `istft(D, hop_length, win_length, n_fft, window="hann", center, length)`):
     /// inverse FFT of each frame, periodic-Hann synthesis window, overlap-add, division by the sum of squared
     /// windows wherever it exceeds the smallest normal float, and removal of the `nFFT / 2` centring pad.
@@ -119,9 +132,47 @@ public enum STFT {
     /// `nFFT + hopLength * (frames - 1)` samples, minus `2 * (nFFT / 2)` when centred; with `length` it is
     /// zero-padded or cut to exactly `length` samples.
     public static func inverse(_ D: ComplexMatrix, parameters: STFTParameters = .librosa, length: Int? = nil) -> [Float] {
+        precondition(D.rows == parameters.bins, "istft: \(D.rows) rows, but nFFT \(parameters.nFFT) needs \(parameters.bins)")
+        let columns = D.columns
+        return D.real.withUnsafeBufferPointer { re in
+            D.imag.withUnsafeBufferPointer { im in
+                overlapAdd(frames: columns, parameters: parameters, length: length) { t, input in
+                    for k in 0..<parameters.bins {
+                        input[2 * k] = re[k * columns + t]
+                        input[2 * k + 1] = im[k * columns + t]
+                    }
+                }
+            }
+        }
+    }
+
+    /// `inverse` of an STFT held frame by frame: frame `t`'s bins are `real[t * bins ..< (t + 1) * bins]` and
+    /// the same range of `imag` (the transpose of `inverse`'s `D`). The same samples as `inverse` of the
+    /// bins × frames matrix, read without striding across it.
+    public static func inverse(frameMajorReal real: [Float], imag: [Float], frames: Int,
+                               parameters: STFTParameters = .librosa, length: Int? = nil) -> [Float] {
+        let bins = parameters.bins
+        precondition(real.count == frames * bins && imag.count == frames * bins,
+                     "istft: \(real.count) and \(imag.count) values for \(frames) frames of \(bins) bins")
+        return real.withUnsafeBufferPointer { re in
+            imag.withUnsafeBufferPointer { im in
+                overlapAdd(frames: frames, parameters: parameters, length: length) { t, input in
+                    let r = re.baseAddress! + t * bins, i = im.baseAddress! + t * bins
+                    for k in 0..<bins {
+                        input[2 * k] = r[k]
+                        input[2 * k + 1] = i[k]
+                    }
+                }
+            }
+        }
+    }
+
+    /// The inverse STFT of `frames` frames, `fill(t, input)` writing frame `t`'s `bins` interleaved (re, im)
+    /// values into the inverse FFT's input: see `inverse`.
+    private static func overlapAdd(frames available: Int, parameters: STFTParameters, length: Int?,
+                                   fill: (Int, UnsafeMutablePointer<Float>) -> Void) -> [Float] {
         let nFFT = parameters.nFFT, hop = parameters.hopLength, bins = parameters.bins
-        precondition(D.rows == bins, "istft: \(D.rows) rows, but nFFT \(nFFT) needs \(bins)")
-        var frames = D.columns
+        var frames = available
         if let length, length > 0 {
             let padded = parameters.center ? length + 2 * (nFFT / 2) : length
             frames = min(frames, (padded + hop - 1) / hop)
@@ -142,20 +193,20 @@ public enum STFT {
         let plan = FFT.inverse(size: nFFT)
         let input = FFT.Buffer(count: 2 * bins), output = FFT.Buffer(count: nFFT)
         let scale = 1 / Double(nFFT)
-        D.real.withUnsafeBufferPointer { re in
-            D.imag.withUnsafeBufferPointer { im in
-                for t in 0..<frames {
-                    for k in 0..<bins {
-                        input.pointer[2 * k] = re[k * D.columns + t]
-                        input.pointer[2 * k + 1] = im[k * D.columns + t]
-                    }
-                    plan.inverseTransform(input, into: output)
-                    let start = t * hop
-                    for i in 0..<nFFT {
-                        let w = Double(window[i])
-                        // numpy's irfft returns float32 for complex64 input: round each sample to Float first.
-                        sum[start + i] += w * Double(Float(Double(output.pointer[i]) * scale))
-                        windowSum[start + i] += w * w
+        window.withUnsafeBufferPointer { window in
+            sum.withUnsafeMutableBufferPointer { sum in
+                windowSum.withUnsafeMutableBufferPointer { windowSum in
+                    for t in 0..<frames {
+                        fill(t, input.pointer)
+                        plan.inverseTransform(input, into: output)
+                        let s = sum.baseAddress! + t * hop, ws = windowSum.baseAddress! + t * hop
+                        let o = output.pointer
+                        for i in 0..<nFFT {
+                            let w = Double(window[i])
+                            // numpy's irfft returns float32 for complex64 input: round each sample to Float first.
+                            s[i] += w * Double(Float(Double(o[i]) * scale))
+                            ws[i] += w * w
+                        }
                     }
                 }
             }
@@ -163,9 +214,8 @@ public enum STFT {
         let offset = parameters.center ? nFFT / 2 : 0
         var y = [Float](repeating: 0, count: outputLength)
         let tiny = Double(Float.leastNormalMagnitude)
-        for i in 0..<outputLength {
+        for i in 0..<min(outputLength, full - offset) {
             let j = i + offset
-            guard j < full else { break }
             let ws = Double(Float(windowSum[j]))
             y[i] = ws > tiny ? Float(sum[j] / ws) : Float(sum[j])
         }
@@ -209,7 +259,9 @@ final class FrameAnalyzer {
             if lo > 0 { buf.update(repeating: 0, count: min(lo, nFFT)) }
             if hi < nFFT { (buf + max(hi, 0)).update(repeating: 0, count: nFFT - max(hi, 0)) }
             if lo < hi {
-                for i in lo..<hi { buf[i] = Double(x[start + i]) * w[i] }
+                // Through pointers offset once (index arithmetic with overflow checks does not vectorize).
+                let source = x.baseAddress! + (start + lo), target = buf + lo, weights = w.baseAddress! + lo
+                for i in 0..<(hi - lo) { target[i] = Double(source[i]) * weights[i] }
             }
         }
         fft.transform(input, into: spectrum)

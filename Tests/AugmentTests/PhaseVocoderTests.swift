@@ -42,4 +42,35 @@ import Features
         #expect(got.real.map(\.bitPattern) == expected.real.map(\.bitPattern))
         #expect(got.imag.map(\.bitPattern) == expected.imag.map(\.bitPattern))
     }
+
+    /// What time stretch and pitch shift run: the analysis made frame by frame from the samples, stretched
+    /// frame by frame and inverted without the bins × frames matrix. The same bits as the matrix route (STFT,
+    /// `stretch`, ISTFT), which the test above holds to librosa's loop.
+    @Test(arguments: [0.8, 1.25, 0.9604, 2.0])
+    func framesGiveTheMatrixRoutesBits(rate: Double) throws {
+        let x = try Fixture.samples("input")
+        let p = STFTParameters.librosa
+        let analysis = PhaseVocoder.Analysis(samples: x, parameters: p)
+        let fromMatrix = PhaseVocoder.Analysis(STFT.complex(x), hopLength: 512, nFFT: 2048)
+        #expect(analysis.magnitude.map(\.bitPattern) == fromMatrix.magnitude.map(\.bitPattern))
+        #expect(analysis.angle.map(\.bitPattern) == fromMatrix.angle.map(\.bitPattern))
+
+        let matrix = fromMatrix.stretch(rate: rate)
+        let frames = analysis.stretchedFrames(rate: rate)
+        #expect(frames.steps == matrix.columns)
+        for t in 0..<frames.steps {
+            for k in 0..<matrix.rows {
+                guard frames.real[t * matrix.rows + k].bitPattern == matrix.real[k * matrix.columns + t].bitPattern,
+                      frames.imag[t * matrix.rows + k].bitPattern == matrix.imag[k * matrix.columns + t].bitPattern else {
+                    Issue.record("frame \(t), bin \(k) differs")
+                    return
+                }
+            }
+        }
+        let n = TimeStretch.outputLength(inputLength: x.count, rate: rate)
+        let viaMatrix = STFT.inverse(matrix, parameters: p, length: n)
+        let viaFrames = STFT.inverse(frameMajorReal: frames.real, imag: frames.imag, frames: frames.steps, parameters: p, length: n)
+        #expect(viaFrames.map(\.bitPattern) == viaMatrix.map(\.bitPattern))
+        #expect(try TimeStretch.apply(x, rate: rate).map(\.bitPattern) == viaMatrix.map(\.bitPattern))
+    }
 }
