@@ -118,7 +118,7 @@ extension RandomNumberGenerator {
     /// Fills `out` with independent standard normal values (mean 0, variance 1), by Marsaglia's polar method
     /// on pairs of uniforms in (−1, 1)² (pairs outside the unit circle are drawn again). The values depend
     /// only on the generator's state and `out.count`.
-    public mutating func fillGaussian(_ out: UnsafeMutableBufferPointer<Float>) {
+    @inlinable public mutating func fillGaussian(_ out: UnsafeMutableBufferPointer<Float>) {
         var i = 0
         while i < out.count {
             var u = 0.0, v = 0.0, s = 0.0
