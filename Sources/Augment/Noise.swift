@@ -54,13 +54,7 @@ public enum NoiseInjection {
         return 10 * log10(signal / noise)
     }
 
-    static func peak(_ x: [Float]) -> Float {
-        x.withUnsafeBufferPointer { p in
-            var m: Float = 0
-            for v in p { m = max(m, abs(v)) }
-            return m
-        }
-    }
+    static func peak(_ x: [Float]) -> Float { largestMagnitude(x) }
 
     static func energy(_ x: [Float]) -> Double {
         x.withUnsafeBufferPointer { p in

@@ -284,7 +284,7 @@ public struct FeatureRun: Sendable {
 extension FeatureRun {
     /// The rule for non-finite audio, one for every command: the first NaN or infinite sample, by index and time.
     public static func nonFinite(samples: [Float], sampleRate: Int) -> String? {
-        guard let bad = samples.firstIndex(where: { !$0.isFinite }) else { return nil }
+        guard !Support.allFinite(samples), let bad = samples.firstIndex(where: { !$0.isFinite }) else { return nil }
         let seconds = (Double(bad) / Double(sampleRate) * 10).rounded() / 10
         return "sample \(bad) (\(seconds) s) is \(samples[bad]); audio must be finite"
     }
@@ -293,7 +293,7 @@ extension FeatureRun {
     /// spectra of samples far outside [-1, 1] overflow float32, as they do in librosa).
     public static func nonFinite(features: [Float], width: Int, samples: [Float]) -> String? {
         guard let bad = features.firstIndex(where: { !$0.isFinite }) else { return nil }
-        let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
+        let peak = largestMagnitude(samples)
         return "window \(bad / width) gives a non-finite feature (\(features[bad]) at position \(bad % width)): the samples reach \(peak), and their power spectrum overflows float32; audio is expected in [-1, 1]"
     }
 }
@@ -350,7 +350,7 @@ extension FeatureRun {
                     mono[f] = sum * scale
                 }
             }
-            for x in mono { peak = max(peak, abs(x)) }
+            peak = max(peak, largestMagnitude(mono))
             let t1 = LoadProfile.now()
             buffer += try stream.push(mono)
             let t2 = LoadProfile.now()

@@ -1,3 +1,4 @@
+import Support
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -144,7 +145,7 @@ struct PitchTracker {
 
     /// Adds the peaks of one frame (`bins` power values).
     mutating func add(frame s: UnsafePointer<Float>) {
-        let ref = 0.1 * largestMagnitude(s, bins)
+        let ref = 0.1 * largestMagnitude(UnsafeBufferPointer(start: s, count: bins))
         // localmax over M = S·(S > ref): M[k] > M[k-1] and M[k] >= M[k+1]; never at bin 0; the last bin
         // compares with its left neighbour only (piptrack's band stops below it for sr/2 > 4 kHz anyway).
         @inline(__always) func masked(_ k: Int) -> Float { s[k] > ref ? s[k] : 0 }
@@ -200,27 +201,4 @@ struct PitchTracker {
         for i in counts.indices where counts[i] > counts[best] { best = i }
         return edges[best]
     }
-}
-
-/// max(0, |x[0]|, …, |x[n − 1]|) with eight running maxima (a single one is a chain of dependent selects,
-/// most of piptrack's time): the maximum of the same values, so the same result. NaNs are skipped as
-/// `max(peak, |x|)` skips them.
-@inline(__always)
-func largestMagnitude(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
-    let raw = UnsafeRawPointer(x)
-    var lanes = SIMD8<Float>.zero
-    var k = 0
-    while k + 8 <= n {
-        let v = raw.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
-        let magnitude = unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
-        lanes = lanes.replacing(with: magnitude, where: magnitude .>= lanes)
-        k += 8
-    }
-    var peak: Float = 0
-    for i in 0..<8 { peak = max(peak, lanes[i]) }
-    while k < n {
-        peak = max(peak, abs(x[k]))
-        k += 1
-    }
-    return peak
 }

@@ -51,8 +51,7 @@ enum VoiceQuality {
                 for i in 0..<y.count { y[i] += floor * Float(r.unit() * 2 - 1) }
             }
         }
-        var peak: Float = 0
-        for s in out { peak = max(peak, abs(s)) }
+        let peak = largestMagnitude(out)
         if peak > 0.98 {
             let scale = 0.98 / peak
             for i in 0..<out.count { out[i] *= scale }
