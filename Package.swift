@@ -32,8 +32,9 @@ let package = Package(
         systemLibrary("CSoxr", pkgConfig: "soxr", apt: "libsoxr-dev"),
         systemLibrary("CEdit", pkgConfig: "libedit", apt: "libedit-dev"),
         systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
-        // ser's GEMM with one arithmetic on every CPU (Sources/CGEMM/gemm.c); optimised in debug builds too,
-        // since the tests train with it.
+        // ser's C kernels, with one arithmetic on every CPU: the GEMM and training's passes (gemm.c, kernels.c), the
+        // per-bin loops of features and the phase vocoder (dsp.c); optimised in debug builds too, since the tests
+        // train and extract features with them.
         .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
 
         // The bottom: files, atomic writes, locks, seeded generators, ordered parallel map, the error protocol
@@ -41,8 +42,8 @@ let package = Package(
 
         // Library modules (dependencies point one way: see docs/architecture.md)
         .target(name: "Audio", dependencies: ["Support", "CSndFile", "CSoxr"], swiftSettings: swiftSettings),
-        .target(name: "Features", dependencies: ["Support", "Audio", "CFFTW"], swiftSettings: swiftSettings),
-        .target(name: "Augment", dependencies: ["Support", "Audio", "Features"], swiftSettings: swiftSettings),
+        .target(name: "Features", dependencies: ["Support", "Audio", "CFFTW", "CGEMM"], swiftSettings: swiftSettings),
+        .target(name: "Augment", dependencies: ["Support", "Audio", "Features", "CGEMM"], swiftSettings: swiftSettings),
         .target(name: "Learn", dependencies: ["Support", "CGEMM"], swiftSettings: swiftSettings),
         .target(name: "Plot", dependencies: ["Support", "CPNG"], swiftSettings: swiftSettings),
         .target(name: "Evaluate", dependencies: ["Support"], swiftSettings: swiftSettings),
@@ -76,9 +77,9 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: ["Support"], path: "Tests/FuzzSupport", swiftSettings: swiftSettings),
         .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
         .testTarget(name: "AudioTests", dependencies: ["Support", "FuzzSupport", "Audio", "CSndFile"], swiftSettings: swiftSettings),
-        .testTarget(name: "FeaturesTests", dependencies: ["Support", "FuzzSupport", "Features", "Audio"], resources: [.copy("Fixtures")],
+        .testTarget(name: "FeaturesTests", dependencies: ["Support", "FuzzSupport", "Features", "Audio", "CGEMM"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "AugmentTests", dependencies: ["Support", "Augment", "Audio", "Features"], resources: [.copy("Fixtures")],
+        .testTarget(name: "AugmentTests", dependencies: ["Support", "Augment", "Audio", "Features", "CGEMM"], resources: [.copy("Fixtures")],
                     swiftSettings: swiftSettings),
         .testTarget(name: "LearnTests", dependencies: ["Support", "FuzzSupport", "Learn"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "PlotTests", dependencies: ["Support", "Plot"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),

@@ -1,3 +1,4 @@
+import CGEMM
 import Features
 #if canImport(Glibc)
 import Glibc
@@ -45,21 +46,19 @@ public enum PhaseVocoder {
             let padded = frames + 2
             var magnitude = [Float](repeating: 0, count: padded * bins)
             var angle = [Float](repeating: 0, count: padded * bins)
-            let bins = bins, frames = frames, block = PhaseVocoder.block
+            let bins = bins, frames = frames
+            var frame = [Float](repeating: 0, count: 2 * bins)
             D.real.withUnsafeBufferPointer { re in
                 D.imag.withUnsafeBufferPointer { im in
                     magnitude.withUnsafeMutableBufferPointer { mag in
                         angle.withUnsafeMutableBufferPointer { ang in
-                            // Blocks of frames: contiguous reads along each bin's row, writes to a few hot frame rows.
-                            for t0 in stride(from: 0, to: frames, by: block) {
-                                let t1 = min(t0 + block, frames)
+                            for t in 0..<frames {
+                                // Column t, interleaved as a frame's spectrum, through the kernel `init(samples:)` uses.
                                 for k in 0..<bins {
-                                    for t in t0..<t1 {
-                                        let x = re[k * frames + t], y = im[k * frames + t]
-                                        mag[t * bins + k] = modulus(x, y)
-                                        ang[t * bins + k] = phaseAngle(y, x)
-                                    }
+                                    frame[2 * k] = re[k * frames + t]
+                                    frame[2 * k + 1] = im[k * frames + t]
                                 }
+                                ser_polar(bins, frame, mag.baseAddress! + t * bins, ang.baseAddress! + t * bins)
                             }
                         }
                     }
@@ -71,7 +70,7 @@ public enum PhaseVocoder {
 
         /// Analyzes the STFT of `samples` (`STFT.complex(samples, parameters:)`) frame by frame as it is
         /// computed: the same magnitudes and angles as `init(STFT.complex(samples, …), …)`, without building and
-        /// re-reading the bins × frames matrix, four bins at a time.
+        /// re-reading the bins × frames matrix, every bin of a frame in one vectorised C loop (dsp.c).
         public init(samples: [Float], parameters: STFTParameters) {
             bins = parameters.bins
             frames = parameters.frameCount(samples: samples.count)
@@ -83,23 +82,7 @@ public enum PhaseVocoder {
             magnitude.withUnsafeMutableBufferPointer { mag in
                 angle.withUnsafeMutableBufferPointer { ang in
                     STFT.forEachFrame(samples, parameters: parameters) { t, spectrum in
-                        let m = mag.baseAddress! + t * bins, a = ang.baseAddress! + t * bins
-                        let raw = UnsafeRawPointer(spectrum)
-                        var k = 0
-                        while k + 4 <= bins {
-                            // Four interleaved (re, im) pairs: the even lanes are the real parts.
-                            let pairs = raw.loadUnaligned(fromByteOffset: 8 * k, as: SIMD8<Float>.self)
-                            let (x, y) = (pairs.evenHalf, pairs.oddHalf)
-                            store4(modulus(x, y), m + k)
-                            store4(phaseAngle(y, x), a + k)
-                            k += 4
-                        }
-                        while k < bins {
-                            let x = spectrum[2 * k], y = spectrum[2 * k + 1]
-                            m[k] = modulus(x, y)
-                            a[k] = phaseAngle(y, x)
-                            k += 1
-                        }
+                        ser_polar(bins, spectrum, mag.baseAddress! + t * bins, ang.baseAddress! + t * bins)
                     }
                 }
             }
@@ -132,7 +115,6 @@ public enum PhaseVocoder {
             var advance = [Double](repeating: 0, count: bins)
             for k in 0..<bins { advance[k] = Double(hopLength) * (Double(k) * binStep) }
             var phase = Array(angle[0..<bins])
-            let twoPi = 2 * Double.pi
 
             // Output frames are computed frame-major (independent bins in the inner loop).
             var frameRe = [Float](repeating: 0, count: steps * bins)
@@ -149,33 +131,10 @@ public enum PhaseVocoder {
                                         let alpha = step.truncatingRemainder(dividingBy: 1)
                                         let m0 = mag.baseAddress! + i * bins, m1 = m0 + bins
                                         let a0 = ang.baseAddress! + i * bins, a1 = a0 + bins
-                                        let re = outRe.baseAddress! + t * bins, im = outIm.baseAddress! + t * bins
-                                        // Four bins at a time (the same operations as the scalar tail, lane by lane).
-                                        var k = 0
-                                        let accBase = acc.baseAddress!, advBase = adv.baseAddress!
-                                        while k + 4 <= bins {
-                                            let m = (1 - alpha) * SIMD4<Double>(load4(m0 + k)) + alpha * SIMD4<Double>(load4(m1 + k))
-                                            let p = load4(accBase + k)
-                                            let (sine, cosine) = sinCos(p)
-                                            store4(SIMD4<Float>(SIMD4<Double>(cosine) * m), re + k)
-                                            store4(SIMD4<Float>(SIMD4<Double>(sine) * m), im + k)
-                                            let a = load4(advBase + k)
-                                            var dphase = SIMD4<Double>(load4(a1 + k) - load4(a0 + k)) - a
-                                            dphase -= twoPi * roundToEven(dphase / twoPi)
-                                            store4(SIMD4<Float>(SIMD4<Double>(p) + (a + dphase)), accBase + k)
-                                            k += 4
-                                        }
-                                        while k < bins {
-                                            let m = (1 - alpha) * Double(m0[k]) + alpha * Double(m1[k])
-                                            let p = acc[k]
-                                            let (sine, cosine) = sinCos(p)
-                                            re[k] = Float(Double(cosine) * m)
-                                            im[k] = Float(Double(sine) * m)
-                                            var dphase = Double(a1[k] - a0[k]) - adv[k]
-                                            dphase -= twoPi * roundToEven(dphase / twoPi)
-                                            acc[k] = Float(Double(p) + (adv[k] + dphase))
-                                            k += 1
-                                        }
+                                        // Every bin of the step, vectorised in C (dsp.c: the same operations as `sinCos` and
+                                        // the loop librosa runs, lane by lane).
+                                        ser_vocoder_step(bins, alpha, m0, m1, a0, a1, adv.baseAddress!, acc.baseAddress!,
+                                                         outRe.baseAddress! + t * bins, outIm.baseAddress! + t * bins)
                                     }
                                 }
                             }
@@ -204,45 +163,4 @@ func transpose(_ source: [Float], rows: Int, columns: Int, into target: inout [F
             }
         }
     }
-}
-
-/// `x` rounded to the nearest integer, ties to even (numpy's `np.round`, C's `rint`), for |x| < 2⁵¹: adding and
-/// subtracting 1.5 · 2⁵² leaves no fraction bits, so the hardware's round-to-nearest-even does the rounding
-/// (baseline x86-64 has no rounding instruction and would call `rint`).
-@inline(__always)
-func roundToEven(_ x: Double) -> Double {
-    let magic = 6_755_399_441_055_744.0
-    return (x + magic) - magic
-}
-
-/// |x + iy| for float32 parts (numpy's `abs` on complex64, i.e. `hypotf`): computed in double precision, where
-/// the squares cannot overflow or lose bits, and rounded once.
-@inline(__always)
-func modulus(_ x: Float, _ y: Float) -> Float {
-    let dx = Double(x), dy = Double(y)
-    return Float((dx * dx + dy * dy).squareRoot())
-}
-
-/// `modulus` for four lanes (same operations, same bits).
-@inline(__always)
-func modulus(_ x: SIMD4<Float>, _ y: SIMD4<Float>) -> SIMD4<Float> {
-    let dx = SIMD4<Double>(x), dy = SIMD4<Double>(y)
-    return SIMD4<Float>((dx * dx + dy * dy).squareRoot())
-}
-
-/// Four consecutive values from `pointer` (no alignment needed).
-@inline(__always)
-func load4<T: SIMDScalar>(_ pointer: UnsafePointer<T>) -> SIMD4<T> {
-    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<T>.self)
-}
-
-@inline(__always)
-func load4<T: SIMDScalar>(_ pointer: UnsafeMutablePointer<T>) -> SIMD4<T> {
-    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<T>.self)
-}
-
-/// Stores four consecutive values at `pointer` (no alignment needed).
-@inline(__always)
-func store4<T: SIMDScalar>(_ value: SIMD4<T>, _ pointer: UnsafeMutablePointer<T>) {
-    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD4<T>.self)
 }

@@ -1,3 +1,4 @@
+import CGEMM
 import Support
 #if canImport(Glibc)
 import Glibc
@@ -172,7 +173,7 @@ public final class FeatureExtractor {
         power.withUnsafeMutableBufferPointer { p in
             for t in 0..<frames {
                 let spectrum = analyzer.transform(frame: t, of: x)
-                powerSpectrum(spectrum, into: p.baseAddress! + t * bins, bins: bins)
+                ser_power_spectrum(bins, spectrum, p.baseAddress! + t * bins)
             }
         }
         profile.stft += clock.lap()

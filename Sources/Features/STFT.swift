@@ -284,16 +284,3 @@ func complexAbs(_ re: Float, _ im: Float) -> Float {
     let ratio = smaller / larger
     return (1 as Float).addingProduct(ratio, ratio).squareRoot() * larger
 }
-
-/// `complexAbs(re, im)²` for `bins` interleaved (re, im) values into `out`: the same operations without
-/// branches, which the compiler vectorizes better than Swift's SIMD types here (same bits).
-@inline(__always)
-func powerSpectrum(_ spectrum: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, bins: Int) {
-    for k in 0..<bins {
-        let a = Swift.abs(spectrum[2 * k]), b = Swift.abs(spectrum[2 * k + 1])
-        let larger = a > b ? a : b, smaller = a > b ? b : a
-        let ratio = smaller / (larger == 0 ? 1 : larger)
-        let h = (1 as Float).addingProduct(ratio, ratio).squareRoot() * larger
-        out[k] = h * h
-    }
-}

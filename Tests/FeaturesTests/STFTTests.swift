@@ -72,25 +72,3 @@ import Testing
         #expect(short == [0, 0, 0, 0.5, 1, 0.5, 0, 0])
     }
 }
-
-@Suite struct PowerSpectrumTests {
-    /// The branch-free power spectrum gives the scalar `np.abs` reproduction's bits, zeros included.
-    @Test func branchFreeEqualsScalar() {
-        var state: UInt64 = 3
-        let bins = 1025
-        var spectrum = (0..<(2 * bins)).map { _ -> Float in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int64(bitPattern: state >> 11) % 100_000) * 1e-7
-        }
-        for k in [0, 5, 17, 1024] { spectrum[2 * k] = 0; spectrum[2 * k + 1] = 0 }
-        spectrum[21] = 0
-        var out = [Float](repeating: -1, count: bins)
-        spectrum.withUnsafeBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { powerSpectrum(s.baseAddress!, into: $0.baseAddress!, bins: bins) }
-        }
-        for k in 0..<bins {
-            let h = complexAbs(spectrum[2 * k], spectrum[2 * k + 1])
-            #expect(out[k] == h * h, "bin \(k)")
-        }
-    }
-}
