@@ -117,20 +117,37 @@ extension RandomNumberGenerator {
 
     /// Fills `out` with independent standard normal values (mean 0, variance 1), by Marsaglia's polar method
     /// on pairs of uniforms in (−1, 1)² (pairs outside the unit circle are drawn again). The values depend
-    /// only on the generator's state and `out.count`.
+    /// only on the generator's state and `out.count`, and the generator is left as drawing pair after pair
+    /// until `out` is full would leave it.
+    ///
+    /// Candidate pairs are drawn in rounds of at most as many as are still needed (so never one that the
+    /// pair-by-pair loop would not draw) and the ones inside the circle kept without a branch; a second loop
+    /// turns the kept ones into normals. A rejection is then no mispredicted branch, and the logarithms, square
+    /// roots and divisions of a round overlap: the same numbers, in the same order, about twice as fast.
     @inlinable public mutating func fillGaussian(_ out: UnsafeMutableBufferPointer<Float>) {
-        var i = 0
-        while i < out.count {
-            var u = 0.0, v = 0.0, s = 0.0
-            repeat {
-                u = 2 * unit() - 1
-                v = 2 * unit() - 1
-                s = u * u + v * v
-            } while s >= 1 || s == 0
-            let factor = (-2 * log(s) / s).squareRoot()
-            out[i] = Float(u * factor)
-            if i + 1 < out.count { out[i + 1] = Float(v * factor) }
-            i += 2
+        let pairs = (out.count + 1) / 2, round = 256
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * round) { buffer in
+            let us = buffer.baseAddress!, vs = us + round, ss = vs + round
+            var done = 0
+            while done < pairs {
+                var kept = 0
+                for _ in 0..<min(round, pairs - done) {
+                    let u = 2 * unit() - 1
+                    let v = 2 * unit() - 1
+                    let s = u * u + v * v
+                    us[kept] = u
+                    vs[kept] = v
+                    ss[kept] = s
+                    kept += s < 1 && s != 0 ? 1 : 0
+                }
+                for j in 0..<kept {
+                    let factor = (-2 * log(ss[j]) / ss[j]).squareRoot()
+                    let i = 2 * (done + j)
+                    out[i] = Float(us[j] * factor)
+                    if i + 1 < out.count { out[i + 1] = Float(vs[j] * factor) }
+                }
+                done += kept
+            }
         }
     }
 }

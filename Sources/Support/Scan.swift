@@ -8,16 +8,26 @@
 public func largestMagnitude(_ x: UnsafeBufferPointer<Float>) -> Float {
     guard let base = x.baseAddress else { return 0 }
     let raw = UnsafeRawPointer(base), n = x.count
-    var lanes = SIMD8<Float>.zero
+    // Two running maxima of eight lanes each: a compare and a select per vector are a chain of several cycles.
+    var even = SIMD8<Float>.zero, odd = SIMD8<Float>.zero
     var k = 0
-    while k + 8 <= n {
-        let v = raw.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
-        let magnitude = unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
-        lanes = lanes.replacing(with: magnitude, where: magnitude .>= lanes)
+    @inline(__always) func magnitude(_ offset: Int) -> SIMD8<Float> {
+        let v = raw.loadUnaligned(fromByteOffset: 4 * offset, as: SIMD8<UInt32>.self)
+        return unsafeBitCast(v & 0x7FFF_FFFF, to: SIMD8<Float>.self)
+    }
+    while k + 16 <= n {
+        let a = magnitude(k), b = magnitude(k + 8)
+        even = even.replacing(with: a, where: a .>= even)
+        odd = odd.replacing(with: b, where: b .>= odd)
+        k += 16
+    }
+    if k + 8 <= n {
+        let a = magnitude(k)
+        even = even.replacing(with: a, where: a .>= even)
         k += 8
     }
     var peak: Float = 0
-    for i in 0..<8 { peak = max(peak, lanes[i]) }
+    for i in 0..<8 { peak = max(peak, max(even[i], odd[i])) }
     while k < n {
         peak = max(peak, abs(base[k]))
         k += 1
@@ -31,26 +41,28 @@ public func largestMagnitude(_ x: [Float]) -> Float {
     x.withUnsafeBufferPointer { largestMagnitude($0) }
 }
 
-/// Whether every value is finite (an exponent of all ones is an infinity or a NaN).
+/// Whether every value is finite: an exponent of all ones (an infinity or a NaN) is the only one that carries
+/// into the sign bit when one more exponent step is added, so the sign bits of those sums, OR-ed together, say
+/// whether there is one (integer operations, no chain longer than the OR).
 @inlinable
 public func allFinite(_ values: [Float]) -> Bool {
     values.withUnsafeBufferPointer { p in
-        var exponents = SIMD8<UInt32>.zero
-        var worst: UInt32 = 0
+        var carried = SIMD8<UInt32>.zero
+        var last: UInt32 = 0
         var k = 0
         if let base = p.baseAddress {
             let raw = UnsafeRawPointer(base)
             while k + 8 <= p.count {
-                let bits = raw.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<UInt32>.self) & 0x7F80_0000
-                exponents = exponents.replacing(with: bits, where: bits .> exponents)
+                let bits = raw.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<UInt32>.self)
+                carried |= (bits & 0x7F80_0000) &+ 0x0080_0000
                 k += 8
             }
-            worst = exponents.max()
+            last = carried[0] | carried[1] | carried[2] | carried[3] | carried[4] | carried[5] | carried[6] | carried[7]
         }
         while k < p.count {
-            worst = max(worst, p[k].bitPattern & 0x7F80_0000)
+            last |= (p[k].bitPattern & 0x7F80_0000) &+ 0x0080_0000
             k += 1
         }
-        return worst != 0x7F80_0000
+        return last & 0x8000_0000 == 0
     }
 }
