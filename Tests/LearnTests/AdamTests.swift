@@ -130,10 +130,13 @@ import Support
     }
 
     /// A first moment under a zero gradient ends on a subnormal it never leaves ((−m)·0.1 rounds to 0 there): the
-    /// case that made Adam slow. Every kernel keeps it, and its weight, where the formula does.
+    /// case that made Adam slow. Every kernel keeps it, and its weight, where the formula does — through the
+    /// kernels' shortcut for vectors whose stuck lanes have all settled, with weights of both signs and signed
+    /// zeros (w − (±0)/d), first moments of both signs.
     @Test func aStuckFirstMomentStaysWhereTheFormulaPutsIt() {
         let count = 64
-        var expected = (w: [Float](repeating: 0.25, count: count), m: [Float](repeating: 1e-3, count: count),
+        let weights: [Float] = [0.25, -0.0, 0, -1.5], moments: [Float] = [1e-3, -1e-3, 2e-3, -5e-4]
+        var expected = (w: (0..<count).map { weights[$0 % 4] }, m: (0..<count).map { moments[($0 / 4) % 4] },
                         v: [Float](repeating: 1e-6, count: count))
         var states = kernels.map { _ in expected }
         let g = [Float](repeating: 0, count: count)
@@ -146,6 +149,44 @@ import Support
             #expect(firstDifference(states[k].w, expected.w) == nil, "\(kernel)")
             #expect(firstDifference(states[k].m, expected.m) == nil, "\(kernel)")
             #expect(firstDifference(states[k].v, expected.v) == nil, "\(kernel)")
+        }
+    }
+
+    /// Vectors whose stuck first moments have settled (mantissas around the kernels' limit, where k·c1 and
+    /// k·alpha round to 0 or just do not), under zero gradients, beside weights of +0 and −0 (w − (±0)/d tells the
+    /// zero's sign) and ordinary lanes: one step on every kernel gives the formula's bits.
+    @Test(arguments: [Float(3e-4), Float(1e-3), Float(0.2), Float(0.5)])
+    func settledFirstMomentsKeepTheirSignedZeros(alpha: Float) {
+        var rng = SplitMix64(seed: 99 &+ UInt64(alpha.bitPattern))
+        let count = 4099
+        let stuck = (0..<count).map { _ in rng.index(below: 4) != 0 }
+        let w = (0..<count).map { _ -> Float in
+            switch rng.index(below: 3) { case 0: 0; case 1: -0.0; default: value(&rng, exponents: -10 ... 2) }
+        }
+        // The largest settled mantissa: k·c1 ≤ 1/2 and k·alpha ≤ 1/2.
+        let limit = (1...5).last { Double($0) * Double(Float(0.1)) <= 0.5 && Double($0) * Double(alpha) <= 0.5 } ?? 0
+        // Per block of 16 lanes (an AVX-512 vector, two AVX2 ones): every stuck lane settled; settled or just
+        // above the limit; any mantissa.
+        let m = stuck.indices.map { i -> Float in
+            guard stuck[i] else { return value(&rng, exponents: -20 ... -2) }
+            let k: Int
+            switch (i / 16) % 3 {
+            case 0: k = limit > 0 ? 1 + rng.index(below: limit) : 1
+            case 1: k = limit + rng.index(below: 2)
+            default: k = 1 + rng.index(below: 3000)
+            }
+            return Float(bitPattern: UInt32(max(k, 1)) | (rng.index(below: 2) == 0 ? 0 : 0x8000_0000))
+        }
+        let v = (0..<count).map { _ in abs(value(&rng, exponents: -20 ... -2)) }
+        let g = stuck.map { $0 ? (rng.index(below: 2) == 0 ? 0 : -0.0) : value(&rng, exponents: -20 ... -2) }
+        var expected = (w: w, m: m, v: v)
+        definition(w: &expected.w, m: &expected.m, v: &expected.v, g: g, c1: 0.1, c2: 0.001, alpha: alpha, eps: 1e-7)
+        for kernel in kernels {
+            var state = (w: w, m: m, v: v)
+            step(kernel, &state, g: g, c1: 0.1, c2: 0.001, alpha: alpha, eps: 1e-7)
+            #expect(firstDifference(state.w, expected.w) == nil, "w, \(kernel)")
+            #expect(firstDifference(state.m, expected.m) == nil, "m, \(kernel)")
+            #expect(firstDifference(state.v, expected.v) == nil, "v, \(kernel)")
         }
     }
 }
