@@ -34,8 +34,9 @@ let package = Package(
         systemLibrary("CPNG", pkgConfig: "libpng", apt: "libpng-dev"),
         // ser's C kernels, with one arithmetic on every CPU: the GEMM and training's passes (gemm.c, kernels.c), the
         // per-bin loops of features and the phase vocoder (dsp.c); optimised in debug builds too, since the tests
-        // train and extract features with them.
-        .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2"])]),
+        // train and extract features with them. No contraction into FMAs, whatever flags a build adds (clang lets
+        // -ffp-contract=fast override the files' FP_CONTRACT OFF pragmas): every FMA is written out.
+        .target(name: "CGEMM", cSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])]),
 
         // The bottom: files, atomic writes, locks, seeded generators, ordered parallel map, the error protocol
         .target(name: "Support", swiftSettings: swiftSettings),

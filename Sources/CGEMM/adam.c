@@ -246,9 +246,7 @@ __attribute__((target("avx2"))) static void adam_avx2(long count, float *w, floa
 void ser_adam_with(ser_gemm_kernel kernel, long count, float *w, float *m, float *v, const float *g, float c1, float c2,
                    float alpha, float eps) {
 #if defined(__x86_64__)
-    ser_gemm_kernel best = ser_gemm_best_kernel();
-    if (kernel > best) kernel = best;
-    switch (kernel) {
+    switch (ser_gemm_runnable_kernel(kernel)) {
     case SER_GEMM_AVX512: adam_avx512(count, w, m, v, g, c1, c2, alpha, eps); return;
     case SER_GEMM_AVX2: adam_avx2(count, w, m, v, g, c1, c2, alpha, eps); return;
     default: break;

@@ -320,6 +320,11 @@ ser_gemm_kernel ser_gemm_best_kernel(void) {
     return (ser_gemm_kernel)kernel;
 }
 
+ser_gemm_kernel ser_gemm_runnable_kernel(ser_gemm_kernel wanted) {
+    ser_gemm_kernel best = ser_gemm_best_kernel();
+    return wanted < best ? wanted : best;
+}
+
 static _Atomic int current_kernel = -1;
 
 ser_gemm_kernel ser_gemm_current_kernel(void) {
@@ -525,7 +530,7 @@ void ser_sgemm_with(ser_gemm_kernel which, int trans_a, int trans_b, long m, lon
         fputs("ser: pooling pairs of rows needs an even number of rows\n", stderr);
         abort();
     }
-    if (which > ser_gemm_best_kernel()) which = ser_gemm_best_kernel();
+    which = ser_gemm_runnable_kernel(which);
     tile_kernel kernel = kernel_generic, narrow = kernel_generic;
     long MR = GENERIC_MR, NR = GENERIC_NR, narrow_nr = GENERIC_NR;
     int avx2 = 0;

@@ -216,7 +216,9 @@ static void transpose_avx512(long rows, long columns, const float *restrict x, f
     default: NAME##_generic(__VA_ARGS__); return;                                                                     \
     }
 #else
-#define DISPATCH(NAME, ...) NAME##_generic(__VA_ARGS__)
+#define DISPATCH(NAME, ...)                                                                                           \
+    NAME##_generic(__VA_ARGS__);                                                                                      \
+    return;
 #endif
 
 void ser_mask_relu(long count, float *dy, const float *y) { DISPATCH(mask_relu, count, dy, y) }

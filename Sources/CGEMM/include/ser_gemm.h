@@ -36,6 +36,8 @@ void ser_sgemm_with(ser_gemm_kernel kernel, int trans_a, int trans_b, long m, lo
 
 /// The fastest kernel this CPU (and its operating system) supports.
 ser_gemm_kernel ser_gemm_best_kernel(void);
+/// `wanted`, or the best kernel this CPU supports when it lacks that one (what every `…_with` function runs).
+ser_gemm_kernel ser_gemm_runnable_kernel(ser_gemm_kernel wanted);
 /// The kernel `ser_sgemm` uses: the best one, unless the environment variable SER_GEMM_KERNEL (generic, avx2,
 /// avx512; read once) names a slower one.
 ser_gemm_kernel ser_gemm_current_kernel(void);
