@@ -1,10 +1,5 @@
 import CGEMM
 import Features
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// librosa 0.11's phase vocoder (`librosa.phase_vocoder`), step for step and in the same precisions.
 public enum PhaseVocoder {

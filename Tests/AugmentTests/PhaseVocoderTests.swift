@@ -4,7 +4,8 @@ import Features
 
 @Suite struct PhaseVocoderTests {
     /// librosa 0.11's `phase_vocoder` loop, transliterated frame by frame and bin by bin (with ser's scalar
-    /// angle, modulus and sin/cos): the blocked, four-lane, transposing implementation must give the same bits.
+    /// angle, modulus and sin/cos, Reference.swift): the frame-by-frame implementation, its per-bin arithmetic in C
+    /// (Sources/CGEMM/dsp.c), must give the same bits.
     func reference(_ D: ComplexMatrix, rate: Double, hop: Int, nFFT: Int) -> ComplexMatrix {
         let bins = D.rows, frames = D.columns
         let steps = Int((Double(frames) / rate).rounded(.up))

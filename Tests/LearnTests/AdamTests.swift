@@ -130,9 +130,8 @@ import Support
     }
 
     /// A first moment under a zero gradient ends on a subnormal it never leaves ((−m)·0.1 rounds to 0 there): the
-    /// case that made Adam slow. Every kernel keeps it, and its weight, where the formula does — through the
-    /// kernels' shortcut for vectors whose stuck lanes have all settled, with weights of both signs and signed
-    /// zeros (w − (±0)/d), first moments of both signs.
+    /// case that made Adam slow. Every kernel keeps it, and its weight, where the formula does, with weights of
+    /// both signs and signed zeros (w − (±0)/d) and first moments of both signs.
     @Test func aStuckFirstMomentStaysWhereTheFormulaPutsIt() {
         let count = 64
         let weights: [Float] = [0.25, -0.0, 0, -1.5], moments: [Float] = [1e-3, -1e-3, 2e-3, -5e-4]
@@ -152,8 +151,8 @@ import Support
         }
     }
 
-    /// Vectors whose stuck first moments have settled (mantissas around the kernels' limit, where k·c1 and
-    /// k·alpha round to 0 or just do not), under zero gradients, beside weights of +0 and −0 (w − (±0)/d tells the
+    /// Vectors whose stuck first moments have settled (mantissas k up to the largest for which k·c1 and k·alpha
+    /// round to 0, and just above it), under zero gradients, beside weights of +0 and −0 (w − (±0)/d tells the
     /// zero's sign) and ordinary lanes: one step on every kernel gives the formula's bits.
     @Test(arguments: [Float(3e-4), Float(1e-3), Float(0.2), Float(0.5)])
     func settledFirstMomentsKeepTheirSignedZeros(alpha: Float) {

@@ -2,7 +2,7 @@ import Testing
 import Support
 
 @Suite struct PeakTests {
-    /// Eight running maxima (piptrack's reference peak, the noise's peak): the result of one running `max(peak, |x|)`
+    /// Running maxima in eight-lane vectors (piptrack's reference peak, the noise's peak): the result of one running `max(peak, |x|)`
     /// for every length around the lanes' width, negative values, signed zeros and NaNs (skipped by both).
     @Test func eightRunningMaximaGiveTheMaximum() {
         var state: UInt64 = 7
@@ -10,7 +10,7 @@ import Support
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 1000
         }
-        for n in [0, 1, 7, 8, 9, 15, 16, 17, 1025] {
+        for n in [0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 1025] {
             for round in 0..<20 {
                 var x = (0..<n).map { _ in next() }
                 if round % 4 == 1, n > 0 { x[Int(state % UInt64(n))] = .nan }
