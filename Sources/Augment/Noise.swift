@@ -26,7 +26,7 @@ public enum NoiseInjection {
         case .peak(let factor):
             let u = generator.unit()
             out.withUnsafeMutableBufferPointer { generator.fillGaussian($0) }
-            scale = factor * u * Double(peak(samples))
+            scale = factor * u * Double(largestMagnitude(samples))
         case .snr(let decibels):
             out.withUnsafeMutableBufferPointer { generator.fillGaussian($0) }
             let signalPower = energy(samples)
@@ -53,8 +53,6 @@ public enum NoiseInjection {
         }
         return 10 * log10(signal / noise)
     }
-
-    static func peak(_ x: [Float]) -> Float { largestMagnitude(x) }
 
     static func energy(_ x: [Float]) -> Double {
         x.withUnsafeBufferPointer { p in

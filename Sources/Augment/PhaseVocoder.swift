@@ -16,9 +16,6 @@ public enum PhaseVocoder {
         Analysis(D, hopLength: hop, nFFT: nFFT).stretch(rate: rate)
     }
 
-    /// Frames processed together for cache locality (results do not depend on it).
-    static let block = 16
-
     /// The magnitudes and angles of an STFT matrix, computed once and reusable for several rates (the `study`
     /// recipe's stretch and pitch shift of one file both start from the same analysis).
     public struct Analysis: Sendable {
@@ -90,8 +87,9 @@ public enum PhaseVocoder {
             let (frameRe, frameIm, steps) = stretchedFrames(rate: rate)
             var out = ComplexMatrix(rows: bins, columns: steps)
             guard steps > 0 else { return out }
-            transpose(frameRe, rows: steps, columns: bins, into: &out.real)
-            transpose(frameIm, rows: steps, columns: bins, into: &out.imag)
+            // librosa's bins × frames layout (ser_transpose: copies only).
+            ser_transpose(steps, bins, frameRe, &out.real)
+            ser_transpose(steps, bins, frameIm, &out.imag)
             return out
         }
 
@@ -126,8 +124,8 @@ public enum PhaseVocoder {
                                         let alpha = step.truncatingRemainder(dividingBy: 1)
                                         let m0 = mag.baseAddress! + i * bins, m1 = m0 + bins
                                         let a0 = ang.baseAddress! + i * bins, a1 = a0 + bins
-                                        // Every bin of the step, vectorised in C (dsp.c: the same operations as `sinCos` and
-                                        // the loop librosa runs, lane by lane).
+                                        // Every bin of the step, vectorised in C (dsp.c: librosa's loop body, element by
+                                        // element).
                                         ser_vocoder_step(bins, alpha, m0, m1, a0, a1, adv.baseAddress!, acc.baseAddress!,
                                                          outRe.baseAddress! + t * bins, outIm.baseAddress! + t * bins)
                                     }
@@ -138,24 +136,6 @@ public enum PhaseVocoder {
                 }
             }
             return (frameRe, frameIm, steps)
-        }
-    }
-}
-
-/// `source` (`rows × columns`, row-major) transposed into `target` (`columns × rows`), in square blocks.
-func transpose(_ source: [Float], rows: Int, columns: Int, into target: inout [Float]) {
-    let block = PhaseVocoder.block
-    source.withUnsafeBufferPointer { src in
-        target.withUnsafeMutableBufferPointer { dst in
-            for r0 in stride(from: 0, to: rows, by: block) {
-                let r1 = min(r0 + block, rows)
-                for c0 in stride(from: 0, to: columns, by: block) {
-                    let c1 = min(c0 + block, columns)
-                    for r in r0..<r1 {
-                        for c in c0..<c1 { dst[c * rows + r] = src[r * columns + c] }
-                    }
-                }
-            }
         }
     }
 }

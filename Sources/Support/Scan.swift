@@ -1,6 +1,6 @@
-/// Whole-buffer scans written with eight lanes. The obvious loops (`peak = max(peak, abs(x))`, `firstIndex(where:
-/// !isFinite)`) run as one chain of dependent selects or branches, a few cycles per sample; these do eight
-/// samples in about the same time and give the same answers.
+// Whole-buffer scans written with eight lanes. The obvious loops (`peak = max(peak, abs(x))`, `firstIndex(where:
+// !isFinite)`) run as one chain of dependent selects or branches, a few cycles per sample; these do eight
+// samples in about the same time and give the same answers.
 
 /// max(0, |x[0]|, …, |x[n − 1]|): the maximum of the same values as `peak = max(peak, abs(v))` over `x`, so
 /// the same result. NaNs are skipped as that loop skips them.
